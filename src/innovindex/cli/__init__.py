@@ -1,0 +1,49 @@
+"""Command line: a thin Typer layer over the Python API.
+
+Every user-caused error (:class:`innovindex.errors.InnovindexError`) becomes one line on
+stderr and exit status 2, never a traceback. Subcommands live in one module each and are
+registered here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from ..errors import InnovindexError
+from . import _audit, _build, _patents
+
+app = typer.Typer(
+    name="innovindex",
+    help="Build, audit and explain composite innovation indices and patent indicators.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_build.register(app)
+_audit.register(app)
+_patents.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``innovindex`` script; returns the process exit status."""
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="innovindex")
+    except InnovindexError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        typer.echo(f"error: {exc.format_message()}", err=True)
+        return 2
+    return int(result) if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

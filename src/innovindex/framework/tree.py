@@ -1,0 +1,396 @@
+"""The index framework: an immutable tree of indicators and aggregates, built from iMeta.
+
+iMeta is COINr's layout, one row per element::
+
+    Level  iCode  iName  Direction  Weight  Parent  Type  [Unit Target Denominator ...]
+
+``Type`` is one of ``Indicator`` (Level 1), ``Aggregate`` (Level >= 2), ``Group``,
+``Denominator``, ``Other``, or ``Ratio`` (an innovindex addition: ``Numerator`` /
+``Denominator`` of two aggregates, e.g. the GII Innovation Efficiency Ratio = OUT / IN).
+
+Extra columns innovindex understands:
+
+``ScaleMin``, ``ScaleMax``
+    A fixed scale for indicators that are already on 0-100, 0-10, 1-7 or 0-1 and must not be
+    min-max normalised over the sample.
+``<step>.<param>`` (e.g. ``treat.winmax``, ``treat.fallback``)
+    Per-indicator overrides of any step parameter. Empty cells mean "use the pipeline value".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+
+__all__ = ["Framework", "REQUIRED_COLUMNS", "ELEMENT_TYPES"]
+
+REQUIRED_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type")
+ELEMENT_TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other", "Ratio")
+_TREE_TYPES = ("Indicator", "Aggregate")
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+@dataclass(frozen=True)
+class Framework:
+    """An index framework (the indicator tree, weights and directions).
+
+    Build one with :meth:`from_frame`, :meth:`read` or :meth:`builtin`; never mutate it:
+    :meth:`with_weights` returns a modified copy.
+
+    Attributes
+    ----------
+    meta : pandas.DataFrame
+        The validated iMeta table (one row per element, original order).
+    source : str
+        Where it came from (a file path or ``builtin:NAME``), used in messages.
+    """
+
+    meta: pd.DataFrame
+    source: str = "<iMeta>"
+    _parent: dict[str, str | None] = field(init=False, repr=False, compare=False)
+    _children: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
+        parent = {
+            str(c): (None if _blank(p) else str(p))
+            for c, p in zip(tree["iCode"], tree["Parent"], strict=True)
+        }
+        children: dict[str, list[str]] = {str(c): [] for c in tree["iCode"]}
+        for c, p in parent.items():
+            if p is not None:
+                children[p].append(c)
+        object.__setattr__(self, "_parent", parent)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_frame(cls, meta: pd.DataFrame, *, source: str = "<iMeta>") -> Framework:
+        """Validate an iMeta table and build the framework.
+
+        Raises
+        ------
+        InputError
+            Naming the source, row and column of the first problem found.
+        """
+        return cls(_validate(meta, source), source)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Framework:
+        """Read iMeta from a CSV, XLSX or Parquet file."""
+        from ..io.readers import read_table
+
+        return cls.from_frame(read_table(path), source=str(path))
+
+    @classmethod
+    def builtin(cls, name: str) -> Framework:
+        """A framework shipped with innovindex, e.g. ``"gii2019"``."""
+        from .builtin import load_builtin_meta
+
+        return cls.from_frame(load_builtin_meta(name), source=f"builtin:{name}")
+
+    def with_weights(self, weights: Mapping[str, float]) -> Framework:
+        """A copy with some element weights replaced (codes not in the tree are an error)."""
+        unknown = sorted(set(weights) - set(self._parent))
+        if unknown:
+            raise InputError(f"unknown element codes in weights: {unknown}", file=self.source)
+        meta = self.meta.copy()
+        codes = meta["iCode"].astype(str)
+        for code, w in weights.items():
+            meta.loc[codes == code, "Weight"] = float(w)
+        return Framework.from_frame(meta, source=self.source)
+
+    # ------------------------------------------------------------------ structure
+    def _codes_of(self, type_: str) -> tuple[str, ...]:
+        return tuple(self.meta.loc[self.meta["Type"] == type_, "iCode"].astype(str))
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """Indicator codes in iMeta order."""
+        return self._codes_of("Indicator")
+
+    @property
+    def aggregates(self) -> tuple[str, ...]:
+        """Aggregate codes ordered by level, then iMeta order."""
+        agg = self.meta[self.meta["Type"] == "Aggregate"]
+        return tuple(agg.sort_values("Level", kind="stable")["iCode"].astype(str))
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Grouping variables declared in iMeta (columns of iData)."""
+        return self._codes_of("Group")
+
+    @property
+    def denominators(self) -> tuple[str, ...]:
+        """Denominator variables declared in iMeta (columns of iData)."""
+        return self._codes_of("Denominator")
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """Levels present in the tree, bottom (1 = indicators) to top."""
+        tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
+        return tuple(sorted(int(v) for v in tree["Level"].unique()))
+
+    @property
+    def ratios(self) -> dict[str, tuple[str, str]]:
+        """Ratio elements: code -> (numerator code, denominator code)."""
+        rows = self.meta[self.meta["Type"] == "Ratio"]
+        return {
+            str(r.iCode): (str(r.Numerator), str(r.Denominator))
+            for r in rows.itertuples(index=False)
+        }
+
+    def codes_at(self, level: int) -> tuple[str, ...]:
+        """Tree element codes at ``level`` in iMeta order."""
+        tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
+        return tuple(tree.loc[tree["Level"] == level, "iCode"].astype(str))
+
+    def parent(self, code: str) -> str | None:
+        """The parent of a tree element, or None for a root."""
+        return self._parent[code]
+
+    def children(self, code: str) -> tuple[str, ...]:
+        """Direct children of an aggregate, in iMeta order."""
+        return self._children[code]
+
+    def lineage(self, code: str) -> list[str]:
+        """``code`` and its ancestors up to the root, bottom first."""
+        out = [code]
+        while (p := self._parent[out[-1]]) is not None:
+            out.append(p)
+        return out
+
+    def descendants(self, code: str, level: int = 1) -> list[str]:
+        """All elements at ``level`` under ``code`` (indicators by default)."""
+        if self.level(code) == level:
+            return [code]
+        out: list[str] = []
+        for c in self._children[code]:
+            out += self.descendants(c, level)
+        return out
+
+    def iter_tree(self) -> Iterator[str]:
+        """Tree element codes bottom-up, level by level."""
+        for lev in self.levels:
+            yield from self.codes_at(lev)
+
+    # ------------------------------------------------------------------ attributes
+    def _column(self, col: str) -> dict[str, Any]:
+        return dict(zip(self.meta["iCode"].astype(str), self.meta[col], strict=True))
+
+    def level(self, code: str) -> int:
+        """The level of an element (1 = indicator)."""
+        return int(self._column("Level")[code])
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Weight of each tree element relative to its siblings."""
+        w = self._column("Weight")
+        return {c: float(w[c]) for c in self._parent}
+
+    @property
+    def directions(self) -> dict[str, int]:
+        """Direction (+1 or -1) of each indicator."""
+        d = self._column("Direction")
+        return {c: int(d[c]) for c in self.indicators}
+
+    def attribute(self, column: str) -> dict[str, Any]:
+        """Values of an optional iMeta column per indicator (None where blank or absent)."""
+        if column not in self.meta.columns:
+            return {c: None for c in self.indicators}
+        vals = self._column(column)
+        return {c: (None if _blank(vals[c]) else vals[c]) for c in self.indicators}
+
+    def overrides(self, step: str) -> dict[str, dict[str, Any]]:
+        """Per-indicator parameter overrides for ``step`` from ``<step>.<param>`` columns."""
+        prefix = f"{step}."
+        cols = [c for c in self.meta.columns if str(c).startswith(prefix)]
+        out: dict[str, dict[str, Any]] = {}
+        for col in cols:
+            param = str(col)[len(prefix) :]
+            for code, v in self.attribute(str(col)).items():
+                if v is not None:
+                    out.setdefault(code, {})[param] = _plain(v)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The iMeta table (a copy)."""
+        return self.meta.copy()
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars -> Python scalars; whole floats stay floats (parameters decide)."""
+    return v.item() if hasattr(v, "item") else v
+
+
+# ---------------------------------------------------------------------- validation
+def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
+    if meta.empty:
+        raise InputError("the framework table is empty: expected iMeta rows", file=source)
+    missing = [c for c in REQUIRED_COLUMNS if c not in meta.columns]
+    if missing:
+        raise InputError(
+            f"missing iMeta column(s) {missing}; expected columns {list(REQUIRED_COLUMNS)}",
+            file=source,
+        )
+    meta = meta.reset_index(drop=True).copy()
+
+    def row(i: int) -> int:  # 1-based file line (header is line 1)
+        return i + 2
+
+    for i, t in enumerate(meta["Type"]):
+        if t not in ELEMENT_TYPES:
+            raise InputError(
+                f"Type {t!r} is not one of {list(ELEMENT_TYPES)}", file=source, row=row(i), column="Type"
+            )
+    codes = meta["iCode"]
+    for i, c in enumerate(codes):
+        if _blank(c):
+            raise InputError("empty iCode", file=source, row=row(i), column="iCode")
+    meta["iCode"] = codes.astype(str).str.strip()
+    dup = meta["iCode"].duplicated(keep="first")
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0])
+        first = int((meta["iCode"] == meta["iCode"][i]).to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"duplicate iCode {meta['iCode'][i]!r} (first defined at row {row(first)}); codes must be unique",
+            file=source,
+            row=row(i),
+            column="iCode",
+        )
+    meta["Parent"] = [None if _blank(p) else str(p).strip() for p in meta["Parent"]]
+
+    tree = meta["Type"].isin(_TREE_TYPES)
+    for col in ("Level", "Weight", "Direction"):
+        meta[col] = _numeric_column(meta, col, source, tree)
+    for i in meta.index[tree]:
+        lev = meta.at[i, "Level"]
+        if math.isnan(lev) or lev != int(lev) or lev < 1:
+            raise InputError(
+                f"Level must be a whole number >= 1, got {lev!r}", file=source, row=row(i), column="Level"
+            )
+        t = meta.at[i, "Type"]
+        if t == "Indicator" and lev != 1:
+            raise InputError(
+                f"indicator {meta.at[i, 'iCode']!r} must be at Level 1, got {int(lev)}",
+                file=source, row=row(i), column="Level",
+            )
+        if t == "Aggregate" and lev < 2:
+            raise InputError(
+                f"aggregate {meta.at[i, 'iCode']!r} must be at Level >= 2, got {int(lev)}",
+                file=source, row=row(i), column="Level",
+            )
+        w = meta.at[i, "Weight"]
+        if math.isnan(w) or w < 0:
+            raise InputError(
+                f"Weight must be a number >= 0, got {w!r}", file=source, row=row(i), column="Weight"
+            )
+        if t == "Indicator" and meta.at[i, "Direction"] not in (1.0, -1.0):
+            raise InputError(
+                f"Direction must be 1 or -1, got {meta.at[i, 'Direction']!r}",
+                file=source, row=row(i), column="Direction",
+            )
+    meta.loc[~tree & meta["Level"].isna(), "Level"] = float("nan")
+    meta.loc[tree & meta["Direction"].isna(), "Direction"] = 1.0
+
+    kinds = dict(zip(meta["iCode"], meta["Type"], strict=True))
+    levels = dict(zip(meta["iCode"], meta["Level"], strict=True))
+    for i in meta.index[tree]:
+        code, p = meta.at[i, "iCode"], meta.at[i, "Parent"]
+        if p is None:
+            if meta.at[i, "Type"] == "Indicator":
+                raise InputError(
+                    f"indicator {code!r} has no Parent", file=source, row=row(i), column="Parent"
+                )
+            continue
+        if p not in kinds:
+            raise InputError(
+                f"Parent {p!r} of {code!r} is not an iCode in the framework",
+                file=source, row=row(i), column="Parent",
+            )
+        if kinds[p] != "Aggregate":
+            raise InputError(
+                f"Parent {p!r} of {code!r} is a {kinds[p]}, expected an Aggregate",
+                file=source, row=row(i), column="Parent",
+            )
+    _check_cycles(meta, source)
+    for i in meta.index[tree]:
+        code, p = meta.at[i, "iCode"], meta.at[i, "Parent"]
+        if p is not None and levels[p] <= levels[code]:
+            raise InputError(
+                f"Parent {p!r} (Level {int(levels[p])}) of {code!r} (Level {int(levels[code])}) "
+                "must be at a higher level",
+                file=source, row=row(i), column="Parent",
+            )
+    has_child = set(meta.loc[tree, "Parent"].dropna())
+    for i in meta.index[meta["Type"] == "Aggregate"]:
+        if meta.at[i, "iCode"] not in has_child:
+            raise InputError(
+                f"aggregate {meta.at[i, 'iCode']!r} has no children", file=source, row=row(i), column="iCode"
+            )
+    if not (meta["Type"] == "Indicator").any():
+        raise InputError("the framework has no rows of Type 'Indicator'", file=source, column="Type")
+    _check_ratios(meta, source, kinds)
+    _check_scales(meta, source)
+    return meta
+
+
+def _numeric_column(meta: pd.DataFrame, col: str, source: str, rows: pd.Series) -> pd.Series:
+    out = pd.to_numeric(meta[col], errors="coerce").astype(float)
+    bad = rows & out.isna() & meta[col].notna() & (meta[col].astype(str).str.strip() != "")
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"expected a number, found {meta[col][i]!r}", file=source, row=i + 2, column=col
+        )
+    return out
+
+
+def _check_cycles(meta: pd.DataFrame, source: str) -> None:
+    parent = dict(zip(meta["iCode"], meta["Parent"], strict=True))
+    for i, code in enumerate(meta["iCode"]):
+        seen = [code]
+        p = parent.get(code)
+        while p is not None:
+            if p in seen:
+                chain = " -> ".join([*seen[seen.index(p) :], p])
+                raise InputError(f"cycle in Parent links: {chain}", file=source, row=i + 2, column="Parent")
+            seen.append(p)
+            p = parent.get(p)
+
+
+def _check_ratios(meta: pd.DataFrame, source: str, kinds: dict[str, str]) -> None:
+    for i in meta.index[meta["Type"] == "Ratio"]:
+        for col in ("Numerator", "Denominator"):
+            v = meta.at[i, col] if col in meta.columns else None
+            if _blank(v) or kinds.get(str(v)) != "Aggregate":
+                raise InputError(
+                    f"ratio {meta.at[i, 'iCode']!r} needs {col} naming an Aggregate, got {v!r}",
+                    file=source, row=i + 2, column=col,
+                )
+
+
+def _check_scales(meta: pd.DataFrame, source: str) -> None:
+    if "ScaleMin" not in meta.columns and "ScaleMax" not in meta.columns:
+        return
+    for col in ("ScaleMin", "ScaleMax"):
+        if col not in meta.columns:
+            raise InputError("ScaleMin and ScaleMax must be given together", file=source, column=col)
+        meta[col] = _numeric_column(meta, col, source, meta["Type"] == "Indicator")
+    for i in meta.index:
+        lo, hi = meta.at[i, "ScaleMin"], meta.at[i, "ScaleMax"]
+        if math.isnan(lo) != math.isnan(hi) or (not math.isnan(lo) and not lo < hi):
+            raise InputError(
+                f"fixed scale needs ScaleMin < ScaleMax, got ({lo}, {hi})",
+                file=source, row=i + 2, column="ScaleMin",
+            )

@@ -1,0 +1,1 @@
+"""Reading inputs (iData, iMeta, pipelines) and writing outputs atomically."""
