@@ -38,7 +38,7 @@ bench: setup
 	$(BIN)/python benchmarks/build_speed.py
 
 lock:
-	$(PYTHON) -m venv /tmp/innovindex-lock && /tmp/innovindex-lock/bin/pip install -q -e '.[audit,patents,spark,api,dev]' hatchling
+	$(PYTHON) -m venv /tmp/innovindex-lock && /tmp/innovindex-lock/bin/pip install -q -e '.[audit,patents,spark,api,dev]' hatchling editables
 	/tmp/innovindex-lock/bin/pip freeze --exclude-editable > requirements/lock.txt
 
 clean:
