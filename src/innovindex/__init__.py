@@ -8,7 +8,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import InnovindexError, InputError, NotBuiltError, SpecError
+from .build import build, build_panel
 from .framework import Framework
+from .index import Index
+from .pipeline import Pipeline
 
 try:
     __version__ = version("innovindex")
@@ -17,6 +20,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "Framework",
+    "Index",
+    "Pipeline",
+    "build",
+    "build_panel",
     "InnovindexError",
     "InputError",
     "NotBuiltError",

@@ -268,7 +268,9 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
             row=row(i),
             column="iCode",
         )
-    meta["Parent"] = [None if _blank(p) else str(p).strip() for p in meta["Parent"]]
+    meta["Parent"] = pd.Series(
+        [None if _blank(p) else str(p).strip() for p in meta["Parent"]], index=meta.index, dtype=object
+    )
 
     tree = meta["Type"].isin(_TREE_TYPES)
     for col in ("Level", "Weight", "Direction"):
@@ -307,7 +309,7 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
     levels = dict(zip(meta["iCode"], meta["Level"], strict=True))
     for i in meta.index[tree]:
         code, p = meta.at[i, "iCode"], meta.at[i, "Parent"]
-        if p is None:
+        if _blank(p):
             if meta.at[i, "Type"] == "Indicator":
                 raise InputError(
                     f"indicator {code!r} has no Parent", file=source, row=row(i), column="Parent"
@@ -326,7 +328,7 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
     _check_cycles(meta, source)
     for i in meta.index[tree]:
         code, p = meta.at[i, "iCode"], meta.at[i, "Parent"]
-        if p is not None and levels[p] <= levels[code]:
+        if not _blank(p) and levels[p] <= levels[code]:
             raise InputError(
                 f"Parent {p!r} (Level {int(levels[p])}) of {code!r} (Level {int(levels[code])}) "
                 "must be at a higher level",
@@ -357,7 +359,7 @@ def _numeric_column(meta: pd.DataFrame, col: str, source: str, rows: pd.Series) 
 
 
 def _check_cycles(meta: pd.DataFrame, source: str) -> None:
-    parent = dict(zip(meta["iCode"], meta["Parent"], strict=True))
+    parent = {c: (None if _blank(p) else p) for c, p in zip(meta["iCode"], meta["Parent"], strict=True)}
     for i, code in enumerate(meta["iCode"]):
         seen = [code]
         p = parent.get(code)

@@ -1,0 +1,107 @@
+"""The result of a build: every stage's data, every step's diagnostics, scores and ranks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .errors import NotBuiltError
+from .framework import Framework
+from .steps import Stage, Step
+
+__all__ = ["Index", "rank_desc"]
+
+
+def rank_desc(values: pd.DataFrame | pd.Series) -> Any:
+    """Ranks with 1 = highest and ties sharing the minimum rank; missing stays missing."""
+    return values.rank(ascending=False, method="min", na_option="keep").astype("Int64")
+
+
+@dataclass
+class Index:
+    """A built composite index for one cross-section (one ``Time``).
+
+    Attributes
+    ----------
+    framework
+        The framework it was built with.
+    spec
+        The pipeline spec (every parameter): rebuild with ``Pipeline.from_spec(spec)``.
+    stages
+        Output of each step by dataset name: ``raw``, ``denominated``, ``imputed``,
+        ``screened``, ``treated``, ``normalised``, ``aggregated``.
+    steps
+        The fitted steps, ``(name, step)`` in run order.
+    time
+        The ``Time`` of the cross-section, or None.
+    """
+
+    framework: Framework
+    spec: dict[str, Any]
+    stages: dict[str, Stage]
+    steps: list[tuple[str, Step]]
+    time: int | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def stage(self, name: str) -> pd.DataFrame:
+        """The indicator-level values after a step (a copy)."""
+        if name not in self.stages:
+            raise NotBuiltError(f"no dataset {name!r} in this build; available: {list(self.stages)}")
+        st = self.stages[name]
+        cols = list(self.framework.indicators) if name != "aggregated" else list(st.values.columns)
+        return st.values[cols].copy()
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """Units of the final dataset (after screening): uName, Time, groups, denominators."""
+        return self._last.units.copy()
+
+    @property
+    def _last(self) -> Stage:
+        return list(self.stages.values())[-1]
+
+    def scores(self) -> pd.DataFrame:
+        """Scores of every aggregate (levels >= 2) and ratio; index ``uCode``."""
+        if "aggregated" not in self.stages:
+            raise NotBuiltError("the pipeline has no 'aggregate' step, so there are no aggregate scores")
+        cols = [*self.framework.aggregates, *self.framework.ratios]
+        return self.stages["aggregated"].values[cols].copy()
+
+    def ranks(self) -> pd.DataFrame:
+        """Ranks of :meth:`scores` (1 = highest, ties get the minimum rank)."""
+        return rank_desc(self.scores())
+
+    def _step(self, name: str) -> Step:
+        for n, s in self.steps:
+            if n == name:
+                return s
+        raise NotBuiltError(f"the pipeline has no {name!r} step")
+
+    @property
+    def treatment(self) -> pd.DataFrame:
+        """One row per indicator: treated?, points winsorised, side, fallback, skew/kurtosis."""
+        return self._step("treat").treatment_.copy()  # type: ignore[attr-defined]
+
+    @property
+    def screening(self) -> pd.DataFrame:
+        """One row per unit: availability, non-zero share, kept, reason."""
+        return self._step("screen").table_.copy()  # type: ignore[attr-defined]
+
+    @property
+    def coverage(self) -> Any:
+        """Data-minimum-coverage flags from the screen step's ``coverage`` rule."""
+        step = self._step("screen")
+        if not hasattr(step, "coverage_"):
+            raise NotBuiltError("the screen step has no 'coverage' rule, so no coverage flags were computed")
+        return step.coverage_
+
+    def __repr__(self) -> str:
+        n_units = len(self._last.values)
+        return (
+            f"<Index time={self.time} units={n_units} indicators={len(self.framework.indicators)} "
+            f"steps={[n for n, _ in self.steps]}>"
+        )
+
+

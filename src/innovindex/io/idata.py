@@ -1,0 +1,130 @@
+"""Indicator data in COINr's iData layout, checked against a framework.
+
+Layout: ``uCode``, optional ``uName`` and ``Time``, group columns, denominator columns, and one
+column per indicator code. Every problem is reported with file, row and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..framework import Framework
+from ..steps._base import Stage
+from .readers import read_table
+
+__all__ = ["check_data", "read_data", "split_by_time"]
+
+
+def read_data(path: str | Path, framework: Framework) -> pd.DataFrame:
+    """Read an iData file (CSV, XLSX or Parquet) and check it; see :func:`check_data`."""
+    return check_data(read_table(path), framework, source=str(path))
+
+
+def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iData>") -> pd.DataFrame:
+    """Check an iData table against ``framework`` and return a clean copy.
+
+    The copy has ``uCode`` as str, ``Time`` as int (when present) and indicator and
+    denominator columns as float.
+
+    Raises
+    ------
+    InputError
+        On a missing ``uCode`` column or value, duplicate unit (and time), an indicator or
+        declared group/denominator missing from the data, a non-numeric value, or an
+        indicator with no data at all.
+    """
+    if data.shape[0] == 0:
+        raise InputError("no data rows: expected one row per unit (and time)", file=source)
+    if "uCode" not in data.columns:
+        raise InputError(
+            f"missing column 'uCode' (the unit code); found columns {list(data.columns)[:8]}...",
+            file=source, column="uCode",
+        )
+    df = data.reset_index(drop=True).copy()
+    codes = df["uCode"]
+    blank = codes.isna() | (codes.astype(str).str.strip() == "")
+    if blank.any():
+        i = int(np.flatnonzero(blank.to_numpy())[0])
+        raise InputError("empty uCode", file=source, row=i + 2, column="uCode")
+    df["uCode"] = codes.astype(str).str.strip()
+    if "Time" in df.columns:
+        df["Time"] = _numeric(df, "Time", source)
+        if df["Time"].isna().any():
+            i = int(np.flatnonzero(df["Time"].isna().to_numpy())[0])
+            raise InputError("empty Time", file=source, row=i + 2, column="Time")
+        if (df["Time"] != df["Time"].round()).any():
+            i = int(np.flatnonzero((df["Time"] != df["Time"].round()).to_numpy())[0])
+            raise InputError(f"Time must be a whole year, got {df['Time'][i]!r}", file=source, row=i + 2, column="Time")
+        df["Time"] = df["Time"].astype(int)
+        key = ["uCode", "Time"]
+    else:
+        key = ["uCode"]
+    dup = df.duplicated(key, keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        what = " and ".join(f"{k}={df[k][i]!r}" for k in key)
+        raise InputError(f"duplicate unit: {what} appears more than once", file=source, row=i + 2, column="uCode")
+
+    needed = list(framework.indicators)
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"indicator(s) {missing[:5]}{'...' if len(missing) > 5 else ''} of the framework are "
+            "not columns of the data",
+            file=source, column=missing[0],
+        )
+    for col in (*framework.groups, *framework.denominators):
+        if col not in df.columns:
+            raise InputError(f"column {col!r} declared in the framework is missing from the data", file=source, column=col)
+    used_denoms = {d for d in framework.attribute("Denominator").values() if d is not None}
+    for d in used_denoms:
+        if d not in df.columns:
+            raise InputError(f"denominator {d!r} named in the framework is missing from the data", file=source, column=d)
+    for col in [*needed, *sorted(used_denoms)]:
+        df[col] = _numeric(df, col, source)
+    for col in needed:
+        if df[col].isna().all():
+            raise InputError(f"indicator {col!r} has no data: every value is missing", file=source, column=col)
+    if "uName" not in df.columns:
+        df["uName"] = df["uCode"]
+    return df
+
+
+def _numeric(df: pd.DataFrame, col: str, source: str) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        out = s.astype(float)
+    else:
+        out = pd.to_numeric(s, errors="coerce").astype(float)
+        text = s.astype("string").str.strip()
+        bad = out.isna() & s.notna() & (text != "") & ~text.str.upper().isin(["NA", "NAN", "N/A", ".."])
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"expected a number, found {s[i]!r}", file=source, row=i + 2, column=col)
+    if np.isinf(out.to_numpy()).any():
+        i = int(np.flatnonzero(np.isinf(out.to_numpy()))[0])
+        raise InputError("infinite value; expected a finite number", file=source, row=i + 2, column=col)
+    return out
+
+
+def split_by_time(data: pd.DataFrame, framework: Framework) -> dict[int | None, Stage]:
+    """One :class:`Stage` per ``Time`` value of a checked iData table (key None when no Time)."""
+    unit_cols = ["uName", *(["Time"] if "Time" in data.columns else []), *framework.groups]
+    unit_cols += [c for c in framework.denominators if c not in unit_cols]
+    used = {d for d in framework.attribute("Denominator").values() if d is not None}
+    unit_cols += [c for c in sorted(used) if c not in unit_cols]
+    times = sorted(data["Time"].unique()) if "Time" in data.columns else [None]
+    out: dict[int | None, Stage] = {}
+    for t in times:
+        part = data if t is None else data[data["Time"] == t]
+        part = part.set_index("uCode")
+        out[None if t is None else int(t)] = Stage(
+            values=part[list(framework.indicators)].astype(float),
+            units=part[unit_cols].copy(),
+            framework=framework,
+        )
+    return out

@@ -1,0 +1,102 @@
+"""Aggregate indicators up the framework tree with weighted means (or Copeland), level by level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpecError
+from ..methods import registry
+from ._base import Stage, Step
+
+__all__ = ["Aggregate"]
+
+METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
+
+
+class Aggregate(Step):
+    """Compute every aggregate as a weighted function of its children, bottom-up.
+
+    Parameters
+    ----------
+    method
+        ``arithmetic`` (missing children dropped and weights renormalised), ``geometric``,
+        ``harmonic``, ``generalised`` (power mean with exponent ``p``) or ``copeland``.
+    min_share
+        With ``arithmetic``: an aggregate is missing when fewer than this share of its
+        children are available (COINr ``dat_thresh``).
+    p
+        Exponent of the generalised mean.
+    levels
+        Per-level settings overriding the above, e.g. ``{5: {"method": "geometric"}}``.
+
+    Ratio elements of the framework (e.g. the GII efficiency ratio OUT / IN) are computed
+    after the tree.
+    """
+
+    name = "aggregate"
+    stage = "aggregated"
+    _options = {"method": METHODS}
+
+    def __init__(
+        self,
+        method: str = "arithmetic",
+        min_share: float | None = None,
+        p: float | None = None,
+        levels: dict[int, dict[str, Any]] | None = None,
+    ) -> None:
+        self.method = method
+        self.min_share = min_share
+        self.p = p
+        self.levels = levels
+
+    def _level_params(self, level: int) -> dict[str, Any]:
+        base = {"method": self.method, "min_share": self.min_share, "p": self.p}
+        extra = (self.levels or {}).get(level) or (self.levels or {}).get(str(level)) or {}  # type: ignore[call-overload]
+        unknown = set(extra) - set(base)
+        if unknown:
+            raise SpecError(f"unknown aggregate setting(s) {sorted(unknown)} for level {level}; valid: {sorted(base)}")
+        out = {**base, **extra}
+        if out["method"] not in METHODS:
+            raise SpecError(f"aggregate method {out['method']!r} at level {level}; valid: {list(METHODS)}")
+        if out["method"] == "generalised" and out["p"] is None:
+            raise SpecError("aggregate method 'generalised' needs the exponent 'p'")
+        return out
+
+    def fit(self, stage: Stage) -> Aggregate:
+        super().fit(stage)
+        self.level_params_ = {lev: self._level_params(lev) for lev in stage.framework.levels if lev > 1}
+        return self
+
+    def transform(self, stage: Stage) -> Stage:
+        self._check_fitted("level_params_")
+        fw = stage.framework
+        weights = fw.weights
+        values = stage.values.copy()
+        for level, lp in self.level_params_.items():
+            func = registry.get("aggregate", lp["method"])
+            kwargs: dict[str, Any] = {}
+            if lp["method"] == "arithmetic" and lp["min_share"] is not None:
+                kwargs["min_share"] = lp["min_share"]
+            if lp["method"] == "generalised":
+                kwargs["p"] = lp["p"]
+            for code in fw.codes_at(level):
+                kids = list(fw.children(code))
+                X = values[kids].to_numpy(dtype=float)
+                w = np.array([weights[k] for k in kids], dtype=float)
+                try:
+                    values[code] = func(X, w, **kwargs)
+                except SpecError as exc:
+                    raise SpecError(f"aggregating {code!r} (level {level}): {exc}") from None
+        for code, (num, den) in fw.ratios.items():
+            d = values[den]
+            values[code] = values[num] / d.where(d != 0)
+        return stage.evolve(values=values)
+
+
+def aggregate_columns(framework: Any) -> list[str]:
+    """Codes of every aggregate and ratio, bottom-up: the columns of ``scores``."""
+    return [*framework.aggregates, *framework.ratios]
+
+

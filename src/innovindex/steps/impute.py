@@ -1,0 +1,81 @@
+"""Impute missing indicator values: column statistics, group statistics, or over years."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecError
+from ..methods import impute as kernels
+from ._base import Stage, Step
+
+__all__ = ["Impute", "impute_panel"]
+
+CROSS_SECTION = ("none", "mean", "median", "group_mean", "group_median")
+OVER_TIME = ("linear", "constant")
+
+
+class Impute(Step):
+    """Fill missing indicator values.
+
+    Parameters
+    ----------
+    method
+        ``none``, ``mean``, ``median``, ``group_mean``, ``group_median`` (within one year), or
+        ``linear`` / ``constant`` (over the years of a panel: see :func:`impute_panel`).
+    group
+        The iData group column for the group methods (e.g. ``EurAsia_group``).
+    """
+
+    name = "impute"
+    stage = "imputed"
+    _options = {"method": CROSS_SECTION + OVER_TIME}
+
+    def __init__(self, method: str = "mean", group: str | None = None) -> None:
+        self.method = method
+        self.group = group
+
+    def _validate(self) -> None:
+        super()._validate()
+        if self.method.startswith("group_") and not self.group:
+            raise SpecError(f"impute method {self.method!r} needs a 'group' column")
+
+    def fit(self, stage: Stage) -> Impute:
+        super().fit(stage)
+        if self.group and self.method.startswith("group_") and self.group not in stage.units.columns:
+            raise SpecError(
+                f"impute group {self.group!r} is not a group column of the data; "
+                f"available: {[c for c in stage.units.columns if c not in ('uName', 'Time')]}"
+            )
+        self.n_imputed_ = int(stage.indicators.isna().to_numpy().sum())
+        return self
+
+    def transform(self, stage: Stage) -> Stage:
+        self._check_fitted("n_imputed_")
+        if self.method in ("none", *OVER_TIME):  # over-time imputation runs on the whole panel first
+            return stage
+        values = stage.values.copy()
+        func = getattr(kernels, self.method)
+        groups = stage.units[self.group].to_numpy(dtype=object) if self.method.startswith("group_") else None
+        for code in stage.framework.indicators:
+            x = values[code].to_numpy(dtype=float)
+            values[code] = func(x, groups) if groups is not None else func(x)
+        return stage.evolve(values=values)
+
+
+def impute_panel(data: pd.DataFrame, indicators: list[str], method: str) -> pd.DataFrame:
+    """Impute each unit's series over ``Time`` (``linear`` or ``constant``) on a whole iData panel."""
+    if method not in OVER_TIME:
+        raise SpecError(f"panel imputation method must be one of {list(OVER_TIME)}; got {method!r}")
+    out = data.sort_values(["uCode", "Time"]).copy()
+    arr: Any
+    for code in indicators:
+        arr = out[code].to_numpy(dtype=float).copy()
+        for idx in out.groupby("uCode", sort=False).indices.values():
+            series = arr[idx]
+            if np.isnan(series).any() and not np.isnan(series).all():
+                arr[idx] = kernels.panel(series, kind=method)
+        out[code] = arr
+    return out.loc[data.index]

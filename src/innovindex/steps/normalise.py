@@ -1,0 +1,157 @@
+"""Normalise indicators onto a common scale; direction -1 flips so that higher is always better."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecError
+from ..methods import registry
+from ._base import Stage, Step
+
+__all__ = ["Normalise"]
+
+#: Which step parameters each method takes (the rest are ignored for that method).
+_METHOD_PARAMS: dict[str, tuple[str, ...]] = {
+    "minmax": ("range",),
+    "scaled": ("lower", "upper", "range"),
+    "zscore": ("mean", "sd"),
+    "rank": (),
+    "percentile_rank": (),
+    "borda": (),
+    "goalposts": ("lower", "upper", "scale", "trunc"),
+    "dist2targ": ("target", "cap_max"),
+    "dist2max": (),
+    "dist2ref": ("ref_index", "cap_max"),
+    "fracmax": (),
+}
+
+
+class Normalise(Step):
+    """Normalise each indicator column.
+
+    Parameters
+    ----------
+    method
+        ``minmax``, ``scaled`` (a fixed scale ``lower``-``upper``), ``zscore``, ``rank``,
+        ``percentile_rank``, ``borda``, ``goalposts``, ``dist2targ``, ``dist2max``,
+        ``dist2ref`` or ``fracmax``.
+    range
+        Output range of ``minmax`` and ``scaled``.
+    mean, sd
+        Target mean and standard deviation of ``zscore``.
+    fixed_scale
+        Indicators with ``ScaleMin``/``ScaleMax`` in the framework are scaled on those bounds
+        instead of the sample's min and max (the GII's rule for index and percentage data).
+    lower, upper, scale, trunc
+        Goalposts (or the fixed scale of ``scaled``); usually given per indicator through
+        ``normalise.lower`` ... columns of the framework.
+    target, cap_max
+        ``dist2targ`` target (default: the framework's ``Target`` column) and capping.
+    ref_unit
+        Unit code of the reference for ``dist2ref``.
+
+    Attributes
+    ----------
+    bounds_ : pandas.DataFrame
+        For ``minmax`` and fixed-scale indicators: the raw bounds learned in ``fit``, so that
+        one year's normalisation can be applied to another year's data.
+    """
+
+    name = "normalise"
+    stage = "normalised"
+    _options = {"method": tuple(_METHOD_PARAMS)}
+
+    def __init__(
+        self,
+        method: str = "minmax",
+        range: tuple[float, float] | list[float] = (0.0, 100.0),  # noqa: A002 - the spec's word
+        mean: float = 0.0,
+        sd: float = 1.0,
+        fixed_scale: bool = False,
+        lower: float | None = None,
+        upper: float | None = None,
+        scale: float = 1.0,
+        trunc: bool = True,
+        target: float | None = None,
+        cap_max: bool = False,
+        ref_unit: str | None = None,
+    ) -> None:
+        self.method = method
+        self.range = range
+        self.mean = mean
+        self.sd = sd
+        self.fixed_scale = fixed_scale
+        self.lower = lower
+        self.upper = upper
+        self.scale = scale
+        self.trunc = trunc
+        self.target = target
+        self.cap_max = cap_max
+        self.ref_unit = ref_unit
+
+    def _validate(self) -> None:
+        super()._validate()
+        r = self.range
+        if not (isinstance(r, list | tuple) and len(r) == 2 and float(r[0]) < float(r[1])):
+            raise SpecError(f"the 'range' parameter of step 'normalise' must be [low, high] with low < high; got {r!r}")
+        if self.method == "zscore" and not float(self.sd) > 0:
+            raise SpecError(f"the 'sd' parameter of step 'normalise' must be > 0; got {self.sd!r}")
+
+    def _column_params(self, stage: Stage) -> dict[str, dict[str, Any]]:
+        fw = stage.framework
+        base = self.get_params()
+        overrides = fw.overrides(self.name)
+        targets = fw.attribute("Target")
+        lo, hi = fw.attribute("ScaleMin"), fw.attribute("ScaleMax")
+        out = {}
+        for code in fw.indicators:
+            p = {**base, **overrides.get(code, {})}
+            if p["method"] not in _METHOD_PARAMS:
+                raise SpecError(f"normalise override method={p['method']!r} for {code!r}; valid: {sorted(_METHOD_PARAMS)}")
+            if self.fixed_scale and lo[code] is not None and p["method"] == "minmax":
+                p.update(method="scaled", lower=float(lo[code]), upper=float(hi[code]))
+            if p["method"] == "dist2targ" and p["target"] is None:
+                if targets[code] is None:
+                    raise SpecError(f"normalise method 'dist2targ' needs a Target for indicator {code!r}")
+                p["target"] = float(targets[code])
+            if p["method"] == "dist2ref":
+                if p["ref_unit"] not in stage.values.index:
+                    raise SpecError(f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data")
+                p["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))
+            if p["method"] in ("scaled", "goalposts") and (p["lower"] is None or p["upper"] is None):
+                raise SpecError(f"normalise method {p['method']!r} needs 'lower' and 'upper' for indicator {code!r}")
+            p["range"] = (float(p["range"][0]), float(p["range"][1]))
+            out[code] = p
+        return out
+
+    def fit(self, stage: Stage) -> Normalise:
+        super().fit(stage)
+        self.params_ = self._column_params(stage)
+        rows = {}
+        for code, p in self.params_.items():
+            x = stage.values[code].to_numpy(dtype=float)
+            if p["method"] == "minmax":
+                rows[code] = (np.nanmin(x), np.nanmax(x))
+            elif p["method"] == "scaled":
+                rows[code] = (p["lower"], p["upper"])
+        self.bounds_ = pd.DataFrame.from_dict(rows, orient="index", columns=["lower", "upper"])
+        return self
+
+    def transform(self, stage: Stage) -> Stage:
+        self._check_fitted("params_")
+        directions = stage.framework.directions
+        values = stage.values.copy()
+        for code, p in self.params_.items():
+            x = values[code].to_numpy(dtype=float)
+            d = directions[code]
+            method = p["method"]
+            kwargs = {k: p[k] for k in _METHOD_PARAMS[method]}
+            if code in self.bounds_.index and not np.isclose(*self.bounds_.loc[code]):
+                lower, upper = self.bounds_.loc[code]
+                method, kwargs = "scaled", {"lower": lower, "upper": upper, "range": p["range"]}
+            values[code] = registry.get("normalise", method)(x, direction=d, **kwargs)
+        return stage.evolve(values=values)
+
