@@ -1,0 +1,468 @@
+"""Outlier treatment kernels: skew/kurtosis check, winsorisation and log transforms.
+
+These reproduce COINr's ``check_SkewKurt``, ``winsorise``, ``log_CT``, ``log_GII`` and the
+two-stage logic of ``Treat.numeric`` (COINr 1.1.14, ``R/treat.R``) on a single 1-D column.
+NaN marks a missing value everywhere; statistics use the non-NaN values only (COINr's
+``na.rm = TRUE``) and NaN positions are returned unchanged.
+
+The COINr procedure, as implemented in :func:`treat_column` with ``mode="auto"``:
+
+1. :func:`check` the column. It *passes* when ``|skew| < skew`` **or** ``kurt < kurtosis``,
+   so it is treated only when both thresholds are reached.
+2. If it fails, :func:`winsorise`: in each round the extreme value(s) on the side the current
+   skew points to (high end when skew >= 0) are replaced by the next value inward; tied
+   extremes are replaced together and all count. Stop as soon as the column passes or the
+   number of winsorised points reaches ``winmax`` (it may exceed it when the last round
+   replaced a tie).
+3. If it still fails, apply the fallback transform (default ``log_ct``) to the **original**
+   column (COINr's ``combine_treat = FALSE``): the winsorisation is discarded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from innovindex.errors import SpecError
+
+__all__ = [
+    "TreatResult",
+    "check",
+    "gii_log",
+    "kurtosis",
+    "log",
+    "log_ct",
+    "skew",
+    "treat_column",
+    "winsorise",
+    "FALLBACK_NAMES",
+    "MODES",
+]
+
+FloatArray = NDArray[np.float64]
+
+MODES = ("auto", "force_win", "fallback", "none")
+FALLBACK_NAMES = ("gii_log", "log", "log_ct", "none")
+
+
+def _column(x: ArrayLike, what: str) -> FloatArray:
+    arr = np.array(x, dtype=np.float64)  # always a copy: kernels never modify their input
+    if arr.ndim != 1:
+        raise SpecError(f"{what} expects a 1-D column; got an array of shape {arr.shape}")
+    return arr
+
+
+def skew(x: ArrayLike) -> float:
+    """Sample skewness, type 2 (Excel ``SKEW``, e1071 ``type = 2``, COINr ``skew``).
+
+    Parameters
+    ----------
+    x
+        1-D values; NaN are ignored.
+
+    Returns
+    -------
+    float
+        ``sqrt(n(n-1))/(n-2) * m3 / m2**1.5`` of the non-NaN values, or NaN when fewer
+        than 3 values remain or they are all equal.
+
+    Examples
+    --------
+    >>> round(skew([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), 6)
+    3.255638
+    """
+    v = _column(x, "skew")
+    v = v[~np.isnan(v)]
+    n = v.size
+    if n < 3:
+        return float("nan")
+    d = v - v.mean()
+    s2 = float(np.sum(d**2))
+    if s2 == 0.0:
+        return float("nan")
+    g1 = np.sqrt(n) * float(np.sum(d**3)) / s2**1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurtosis(x: ArrayLike) -> float:
+    """Sample excess kurtosis, type 2 (Excel ``KURT``, e1071 ``type = 2``, COINr ``kurt``).
+
+    Parameters
+    ----------
+    x
+        1-D values; NaN are ignored.
+
+    Returns
+    -------
+    float
+        ``((n+1)(r-3) + 6)(n-1)/((n-2)(n-3))`` with ``r = n*m4/m2**2``, or NaN when fewer
+        than 4 values remain or they are all equal.
+    """
+    v = _column(x, "kurtosis")
+    v = v[~np.isnan(v)]
+    n = v.size
+    if n < 4:
+        return float("nan")
+    d = v - v.mean()
+    s2 = float(np.sum(d**2))
+    if s2 == 0.0:
+        return float("nan")
+    r = n * float(np.sum(d**4)) / s2**2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def check(x: ArrayLike, *, skew: float = 2.0, kurtosis: float = 3.5) -> tuple[bool, float, float]:
+    """COINr's skew/kurtosis rule: does the column need no (more) treatment?
+
+    Parameters
+    ----------
+    x
+        1-D values; NaN are ignored.
+    skew, kurtosis
+        Thresholds. The column fails only when ``|skew| >= skew`` **and** ``kurt >= kurtosis``.
+
+    Returns
+    -------
+    tuple of (bool, float, float)
+        ``(passes, skew, kurt)``. A statistic that is undefined (NaN: too few values or a
+        constant column) cannot show a failure, so such a column passes; COINr returns the
+        column untreated in that case too.
+    """
+    sk = _skew_of(x)
+    kt = _kurt_of(x)
+    fails = (not np.isnan(sk) and abs(sk) >= skew) and (not np.isnan(kt) and kt >= kurtosis)
+    return (not fails, sk, kt)
+
+
+# module-level names are shadowed by check()'s keyword arguments
+_skew_of = skew
+_kurt_of = kurtosis
+
+
+@dataclass(frozen=True)
+class TreatResult:
+    """Outcome of treating one column.
+
+    Attributes
+    ----------
+    values
+        The treated column (a new array; NaN where the input was NaN).
+    treated
+        True when anything was changed (winsorised points or a transform).
+    n_low, n_high
+        Points winsorised at the low / high end, ties counting as several points
+        (COINr's ``nwin = n_low + n_high``). When a fallback transform was applied
+        (``fallback`` is not None), these and ``winsorised`` describe the winsorisation
+        that was tried and then discarded, as in COINr's details table.
+    winsorised
+        Boolean mask of the winsorised positions (COINr's ``winhi``/``winlo`` points).
+    fallback
+        Name of the transform applied to the original column, or None.
+    skew_before, kurt_before
+        Statistics of the input column.
+    skew_after, kurt_after
+        Statistics of ``values`` (equal to the "before" values when nothing changed).
+    passed
+        Result of :func:`check` on ``values``.
+    skew_win, kurt_win
+        Statistics right after winsorising (COINr's ``check_SkewKurt1``); NaN when
+        winsorisation was not tried.
+    """
+
+    values: FloatArray
+    treated: bool
+    n_low: int
+    n_high: int
+    winsorised: NDArray[np.bool_]
+    fallback: str | None
+    skew_before: float
+    kurt_before: float
+    skew_after: float
+    kurt_after: float
+    passed: bool
+    skew_win: float = float("nan")
+    kurt_win: float = float("nan")
+
+    @property
+    def side(self) -> Literal["high", "low", "both"] | None:
+        """Where points were winsorised: "high", "low", "both" or None."""
+        if self.n_high and self.n_low:
+            return "both"
+        if self.n_high:
+            return "high"
+        if self.n_low:
+            return "low"
+        return None
+
+    @property
+    def nwin(self) -> int:
+        """Total winsorised points, ``n_low + n_high`` (COINr's ``nwin``)."""
+        return self.n_low + self.n_high
+
+
+def _winsorise_rounds(
+    v: FloatArray, winmax: int | None, skew_t: float, kurt_t: float, force: bool
+) -> tuple[FloatArray, NDArray[np.bool_], NDArray[np.bool_]]:
+    """Run COINr's winsorisation loop; return values and the last high/low index masks."""
+    hi = np.zeros(v.shape, dtype=bool)
+    lo = np.zeros(v.shape, dtype=bool)
+    passing = check(v, skew=skew_t, kurtosis=kurt_t)[0]
+    nwin = 0
+    while (not passing or force) and (winmax is None or nwin < winmax):
+        valid = v[~np.isnan(v)]
+        if valid.size < 2 or valid.min() == valid.max():
+            break  # nothing left to pull in (COINr would fail here)
+        sk = _skew_of(v)
+        if np.isnan(sk):
+            break
+        with np.errstate(invalid="ignore"):
+            if sk >= 0:
+                hi = v == valid.max()
+                v[hi] = valid[valid < valid.max()].max()
+            else:
+                lo = v == valid.min()
+                v[lo] = valid[valid > valid.min()].min()
+        # COINr counts the points at the extreme in the latest round on each side; since
+        # earlier winsorised points sit at that extreme too, this is the cumulative count.
+        nwin = int(hi.sum() + lo.sum())
+        passing = check(v, skew=skew_t, kurtosis=kurt_t)[0]
+    return v, hi, lo
+
+
+def winsorise(
+    x: ArrayLike,
+    *,
+    winmax: int | None = 5,
+    skew: float = 2.0,
+    kurtosis: float = 3.5,
+    force: bool = False,
+) -> TreatResult:
+    """COINr's winsorisation of one column.
+
+    Parameters
+    ----------
+    x
+        1-D values; NaN are ignored and kept.
+    winmax
+        Maximum number of points to winsorise (None: no limit). A round that replaces
+        tied extremes can take the count past ``winmax``; the loop then stops.
+    skew, kurtosis
+        Thresholds of :func:`check`, tested before the first and after every round.
+    force
+        COINr's ``force_win``: keep winsorising until ``winmax`` points are reached,
+        whether or not the column passes.
+
+    Returns
+    -------
+    TreatResult
+        ``fallback`` is always None; ``skew_win``/``kurt_win`` equal the "after" values
+        when any round ran.
+
+    Raises
+    ------
+    SpecError
+        If ``winmax`` is negative or ``x`` is not 1-D.
+
+    Examples
+    --------
+    >>> r = winsorise([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100])
+    >>> r.values[-1], r.n_high, r.passed
+    (np.float64(10.0), 1, True)
+    """
+    if winmax is not None and winmax < 0:
+        raise SpecError(f"winmax must be a non-negative integer or None; got {winmax!r}")
+    orig = _column(x, "winsorise")
+    _, sk0, kt0 = check(orig, skew=skew, kurtosis=kurtosis)
+    v, hi, lo = _winsorise_rounds(orig.copy(), winmax, skew, kurtosis, force)
+    passed, sk1, kt1 = check(v, skew=skew, kurtosis=kurtosis)
+    n_hi, n_lo = int(hi.sum()), int(lo.sum())
+    ran = n_hi + n_lo > 0
+    return TreatResult(
+        values=v,
+        treated=ran,
+        n_low=n_lo,
+        n_high=n_hi,
+        winsorised=hi | lo,
+        fallback=None,
+        skew_before=sk0,
+        kurt_before=kt0,
+        skew_after=sk1,
+        kurt_after=kt1,
+        passed=passed,
+        skew_win=sk1 if ran else float("nan"),
+        kurt_win=kt1 if ran else float("nan"),
+    )
+
+
+def _range(v: FloatArray, what: str) -> tuple[float, float]:
+    valid = v[~np.isnan(v)]
+    if valid.size == 0:
+        raise SpecError(f"{what}: the column has no non-missing values to transform")
+    lo, hi = float(valid.min()), float(valid.max())
+    if lo == hi:
+        raise SpecError(f"{what}: the column is constant (all values {lo}); cannot log-transform")
+    return lo, hi
+
+
+def log_ct(x: ArrayLike) -> FloatArray:
+    """COINr's ``log_CT``: ``ln(x - min + 0.01 * (max - min))``.
+
+    Raises
+    ------
+    SpecError
+        If the column is constant or all missing (the argument would be 0).
+    """
+    v = _column(x, "log_ct")
+    lo, hi = _range(v, "log_ct")
+    return np.log(v - lo + 0.01 * (hi - lo))
+
+
+def gii_log(x: ArrayLike) -> FloatArray:
+    """GII scaled log: ``ln((max - 1) * (x - min) / (max - min) + 1)``.
+
+    Maps the column onto ``[0, ln(max)]`` keeping its order.
+
+    Raises
+    ------
+    SpecError
+        If ``max <= 1`` (the transform would flatten or reverse the indicator) or the
+        column is constant.
+    """
+    v = _column(x, "gii_log")
+    lo, hi = _range(v, "gii_log")
+    if hi <= 1.0:
+        raise SpecError(
+            f"gii_log needs a column maximum above 1 (it would reverse or flatten the "
+            f"indicator otherwise); found max {hi}"
+        )
+    return np.log((hi - 1.0) * (v - lo) / (hi - lo) + 1.0)
+
+
+def log(x: ArrayLike) -> FloatArray:
+    """Plain natural log.
+
+    Raises
+    ------
+    SpecError
+        If any non-missing value is <= 0.
+    """
+    v = _column(x, "log")
+    bad = v <= 0
+    if np.any(bad):
+        raise SpecError(
+            f"log needs positive values; found {int(bad.sum())} value(s) <= 0 "
+            f"(smallest {float(np.nanmin(v))}); use log_ct instead"
+        )
+    return np.log(v)
+
+
+def _fallback_fn(name: str) -> Callable[[ArrayLike], FloatArray] | None:
+    # names resolve through the registry only (imported here: the registry imports us)
+    from innovindex.methods.registry import get
+
+    return get("fallback", name)
+
+
+def treat_column(
+    x: ArrayLike,
+    *,
+    skew: float = 2.0,
+    kurtosis: float = 3.5,
+    winmax: int | None = 5,
+    fallback: str = "log_ct",
+    mode: str = "auto",
+) -> TreatResult:
+    """Treat one column as COINr's ``Treat`` does (``combine_treat = FALSE``).
+
+    Parameters
+    ----------
+    x
+        1-D raw values (before any direction flip); NaN kept.
+    skew, kurtosis
+        Thresholds of :func:`check`.
+    winmax
+        Maximum number of winsorised points (None: no limit).
+    fallback
+        Transform used when winsorising does not make the column pass: "log_ct"
+        (default), "gii_log", "log" or "none" (keep the winsorised column).
+    mode
+        "auto": check; if the column fails, winsorise; if it still fails, apply
+        ``fallback`` to the original column.
+        "force_win": as "auto", but a failing column is winsorised up to ``winmax``
+        points even after it passes (COINr's ``force_win = TRUE``; as in COINr, a
+        column that passes the first check is left alone).
+        "fallback": apply ``fallback`` directly, without checking (an override for
+        indicators a published index logs).
+        "none": return the column untouched.
+
+    Returns
+    -------
+    TreatResult
+
+    Raises
+    ------
+    SpecError
+        For an unknown ``mode`` or ``fallback``, or a transform that cannot be applied.
+
+    Examples
+    --------
+    >>> r = treat_column([*range(1, 21), 100, 200], winmax=1)
+    >>> r.fallback, r.n_high, r.passed
+    ('log_ct', 1, True)
+    """
+    if mode not in MODES:
+        raise SpecError(f"unknown treat mode {mode!r}; valid: {', '.join(sorted(MODES))}")
+    f2 = _fallback_fn(fallback)
+    orig = _column(x, "treat_column")
+    passed0, sk0, kt0 = check(orig, skew=skew, kurtosis=kurtosis)
+    untouched = TreatResult(
+        values=orig,
+        treated=False,
+        n_low=0,
+        n_high=0,
+        winsorised=np.zeros(orig.shape, dtype=bool),
+        fallback=None,
+        skew_before=sk0,
+        kurt_before=kt0,
+        skew_after=sk0,
+        kurt_after=kt0,
+        passed=passed0,
+    )
+    if mode == "none":
+        return untouched
+    if mode == "fallback":
+        if f2 is None:
+            return untouched
+        v = f2(orig)
+        passed, sk, kt = check(v, skew=skew, kurtosis=kurtosis)
+        return TreatResult(
+            values=v, treated=True, n_low=0, n_high=0,
+            winsorised=np.zeros(orig.shape, dtype=bool), fallback=fallback,
+            skew_before=sk0, kurt_before=kt0, skew_after=sk, kurt_after=kt, passed=passed,
+        )  # fmt: skip
+    if passed0:
+        return untouched
+    win = winsorise(orig, winmax=winmax, skew=skew, kurtosis=kurtosis, force=mode == "force_win")
+    if win.passed or f2 is None:
+        return win
+    v = f2(orig)
+    passed, sk, kt = check(v, skew=skew, kurtosis=kurtosis)
+    return TreatResult(
+        values=v,
+        treated=True,
+        n_low=win.n_low,
+        n_high=win.n_high,
+        winsorised=win.winsorised,
+        fallback=fallback,
+        skew_before=sk0,
+        kurt_before=kt0,
+        skew_after=sk,
+        kurt_after=kt,
+        passed=passed,
+        skew_win=win.skew_win,
+        kurt_win=win.kurt_win,
+    )
