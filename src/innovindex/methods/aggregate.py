@@ -49,12 +49,10 @@ def _available(A: FloatArray, wv: FloatArray, min_share: float | None) -> NDArra
         if not 0.0 <= min_share <= 1.0:
             raise SpecError(f"min_share must be between 0 and 1; got {min_share!r}")
         keep &= ok.sum(axis=1) / A.shape[1] >= min_share
-    return keep
+    return np.asarray(keep, dtype=bool)
 
 
-def _weighted(
-    A: FloatArray, wv: FloatArray, keep: NDArray[np.bool_], f: FloatArray
-) -> FloatArray:
+def _weighted(A: FloatArray, wv: FloatArray, keep: NDArray[np.bool_], f: FloatArray) -> FloatArray:
     """Weighted mean over non-missing entries of ``f`` (already transformed), per row."""
     ok = ~np.isnan(A)
     W = np.where(ok, wv, 0.0)
@@ -76,7 +74,9 @@ def _require_positive(A: FloatArray, what: str, why: str) -> None:
         )
 
 
-def arithmetic(X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | None = None) -> FloatArray:
+def arithmetic(
+    X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | None = None
+) -> FloatArray:
     """Weighted arithmetic mean per unit, skipping missing values (COINr ``a_amean``).
 
     Examples
@@ -88,7 +88,9 @@ def arithmetic(X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | N
     return _weighted(A, wv, _available(A, wv, min_share), A)
 
 
-def geometric(X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | None = None) -> FloatArray:
+def geometric(
+    X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | None = None
+) -> FloatArray:
     """Weighted geometric mean ``exp(sum w log x / sum w)`` per unit (COINr ``a_gmean``).
 
     Raises
@@ -107,7 +109,9 @@ def geometric(X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | No
         return np.exp(_weighted(A, wv, _available(A, wv, min_share), np.log(A)))
 
 
-def harmonic(X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | None = None) -> FloatArray:
+def harmonic(
+    X: ArrayLike, w: ArrayLike | None = None, *, min_share: float | None = None
+) -> FloatArray:
     """Weighted harmonic mean ``sum w / sum (w / x)`` per unit (COINr ``a_hmean``).
 
     Raises
@@ -201,4 +205,4 @@ def copeland(X: ArrayLike, w: ArrayLike | None = None) -> FloatArray:
     S = np.where(np.abs(M - 0.5) < _TOL, 0.0, np.sign(M - 0.5))
     S = np.nan_to_num(S, nan=0.0)
     np.fill_diagonal(S, 0.0)
-    return S.sum(axis=1)
+    return np.asarray(S.sum(axis=1), dtype=np.float64)

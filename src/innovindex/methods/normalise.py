@@ -55,7 +55,9 @@ def _as_2d(x: ArrayLike, what: str) -> tuple[FloatArray, bool]:
         return arr[:, None], True
     if arr.ndim == 2:
         return arr, False
-    raise SpecError(f"{what} expects a 1-D column or a 2-D (units x columns) array; got shape {arr.shape}")
+    raise SpecError(
+        f"{what} expects a 1-D column or a 2-D (units x columns) array; got shape {arr.shape}"
+    )
 
 
 def _per_column(value: ArrayLike, k: int, name: str, what: str) -> FloatArray:
@@ -74,7 +76,8 @@ def _directions(direction: ArrayLike, k: int, what: str) -> FloatArray:
     bad = ~np.isin(d, (-1.0, 1.0))
     if np.any(bad):
         raise SpecError(
-            f"{what}: direction must be +1 or -1; got {d[bad][0]!r} for column {int(np.argmax(bad))}"
+            f"{what}: direction must be +1 or -1; got {d[bad][0]!r} "
+            f"for column {int(np.argmax(bad))}"
         )
     return d
 

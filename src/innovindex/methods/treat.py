@@ -440,10 +440,18 @@ def treat_column(
         v = f2(orig)
         passed, sk, kt = check(v, skew=skew, kurtosis=kurtosis)
         return TreatResult(
-            values=v, treated=True, n_low=0, n_high=0,
-            winsorised=np.zeros(orig.shape, dtype=bool), fallback=fallback,
-            skew_before=sk0, kurt_before=kt0, skew_after=sk, kurt_after=kt, passed=passed,
-        )  # fmt: skip
+            values=v,
+            treated=True,
+            n_low=0,
+            n_high=0,
+            winsorised=np.zeros(orig.shape, dtype=bool),
+            fallback=fallback,
+            skew_before=sk0,
+            kurt_before=kt0,
+            skew_after=sk,
+            kurt_after=kt,
+            passed=passed,
+        )
     if passed0:
         return untouched
     win = winsorise(orig, winmax=winmax, skew=skew, kurtosis=kurtosis, force=mode == "force_win")

@@ -30,8 +30,10 @@ def test_harmonic_and_generalised_published() -> None:
 
 @pytest.mark.parametrize(
     ("fn", "match"),
-    [(agg.geometric, "geometric mean needs values > 0"),
-     (agg.harmonic, "harmonic mean needs values > 0")],
+    [
+        (agg.geometric, "geometric mean needs values > 0"),
+        (agg.harmonic, "harmonic mean needs values > 0"),
+    ],
 )
 def test_non_positive_values_are_spec_errors(fn: object, match: str) -> None:
     for bad in (0.0, -1.0):

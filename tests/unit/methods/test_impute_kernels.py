@@ -1,4 +1,4 @@
-"""Imputation kernels against COINr's test-Impute.R / test-impute_panel.R (EXPECTED.md section A)."""
+"""Imputation kernels against COINr's test-Impute.R and test-impute_panel.R (EXPECTED.md A)."""
 
 from __future__ import annotations
 

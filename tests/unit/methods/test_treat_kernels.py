@@ -43,9 +43,7 @@ def test_published_skew_kurt_of_c1to10_100() -> None:
     assert treat.kurtosis(X11) == pytest.approx(10.706674, abs=5e-7)
 
 
-@pytest.mark.parametrize(
-    "v", [[1.0, 2.0], [5.0, 5.0, 5.0, 5.0, 5.0], [np.nan, 1.0, np.nan, 2.0]]
-)
+@pytest.mark.parametrize("v", [[1.0, 2.0], [5.0, 5.0, 5.0, 5.0, 5.0], [np.nan, 1.0, np.nan, 2.0]])
 def test_undefined_statistics_are_nan(v: list[float]) -> None:
     assert np.isnan(treat.skew(v))
     assert np.isnan(treat.kurtosis(v))
@@ -252,8 +250,10 @@ def test_treat_column_fallback_mode_and_none_mode() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"mode": "winsor"}, "mode 'winsor'; valid: auto, fallback, force_win, none"),
-     ({"fallback": "boxcox"}, "'boxcox'; valid: gii_log, log, log_ct, none")],
+    [
+        ({"mode": "winsor"}, "mode 'winsor'; valid: auto, fallback, force_win, none"),
+        ({"fallback": "boxcox"}, "'boxcox'; valid: gii_log, log, log_ct, none"),
+    ],
 )
 def test_treat_column_unknown_names(kwargs: dict[str, str], match: str) -> None:
     with pytest.raises(SpecError, match=match):
