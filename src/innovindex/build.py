@@ -89,11 +89,13 @@ def build_panel(
     pipeline: PipelineLike = None,
     *,
     times: list[int] | None = None,
+    progress: bool = False,
 ) -> dict[int | None, Index]:
     """Build the index for every ``Time`` of the data (or the given ``times``).
 
     Imputation over years (``impute: {method: linear}`` or ``constant``) runs on the whole
-    panel first; every other step runs within each year.
+    panel first; every other step runs within each year. ``progress=True`` shows a Rich
+    progress bar on stderr.
     """
     fw = resolve_framework(framework)
     pipe = resolve_pipeline(pipeline, fw)
@@ -110,7 +112,13 @@ def build_panel(
         stages = {t: stages[t] for t in times}
     spec = pipe.to_spec()
     out: dict[int | None, Index] = {}
-    for t, stage in stages.items():
+    items = stages.items()
+    if progress:
+        from rich.console import Console
+        from rich.progress import track
+
+        items = track(items, description="Building years", console=Console(stderr=True), transient=True)
+    for t, stage in items:
         outputs, fitted = pipe.run_stage(stage)
         out[t] = Index(framework=fw, spec=spec, stages=outputs, steps=fitted, time=t)
     return out

@@ -77,7 +77,7 @@ def demo_world(
     t = np.arange(n_years) - (n_years - 1) / 2
     capacity = level[:, None] + trend[:, None] * t[None, :]  # units x years
     pillar = {
-        b: 0.75 * capacity + rng.normal(0.0, 0.55, (n_units, 1)) + rng.normal(0.0, 0.08, (n_units, n_years))
+        b: 0.85 * capacity + rng.normal(0.0, 0.45, (n_units, 1)) + rng.normal(0.0, 0.08, (n_units, n_years))
         for b in branches
     }
 

@@ -33,9 +33,9 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
     Raises
     ------
     InputError
-        On a missing ``uCode`` column or value, duplicate unit (and time), an indicator or
-        declared group/denominator missing from the data, a non-numeric value, or an
-        indicator with no data at all.
+        On a missing ``uCode`` column or value, duplicate unit (and time), an indicator
+        missing from the data, a non-numeric value, or an indicator with no data at all.
+        (A missing group or denominator column is reported by the step that needs it.)
     """
     if data.shape[0] == 0:
         raise InputError("no data rows: expected one row per unit (and time)", file=source)
@@ -77,14 +77,9 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
             "not columns of the data",
             file=source, column=missing[0],
         )
-    for col in (*framework.groups, *framework.denominators):
-        if col not in df.columns:
-            raise InputError(f"column {col!r} declared in the framework is missing from the data", file=source, column=col)
     used_denoms = {d for d in framework.attribute("Denominator").values() if d is not None}
-    for d in used_denoms:
-        if d not in df.columns:
-            raise InputError(f"denominator {d!r} named in the framework is missing from the data", file=source, column=d)
-    for col in [*needed, *sorted(used_denoms)]:
+    numeric = [c for c in (*framework.denominators, *sorted(used_denoms)) if c in df.columns]
+    for col in [*needed, *dict.fromkeys(numeric)]:
         df[col] = _numeric(df, col, source)
     for col in needed:
         if df[col].isna().all():
@@ -113,10 +108,9 @@ def _numeric(df: pd.DataFrame, col: str, source: str) -> pd.Series:
 
 def split_by_time(data: pd.DataFrame, framework: Framework) -> dict[int | None, Stage]:
     """One :class:`Stage` per ``Time`` value of a checked iData table (key None when no Time)."""
-    unit_cols = ["uName", *(["Time"] if "Time" in data.columns else []), *framework.groups]
-    unit_cols += [c for c in framework.denominators if c not in unit_cols]
     used = {d for d in framework.attribute("Denominator").values() if d is not None}
-    unit_cols += [c for c in sorted(used) if c not in unit_cols]
+    wanted = ["uName", "Time", *framework.groups, *framework.denominators, *sorted(used)]
+    unit_cols = [c for c in dict.fromkeys(wanted) if c in data.columns]
     times = sorted(data["Time"].unique()) if "Time" in data.columns else [None]
     out: dict[int | None, Stage] = {}
     for t in times:
