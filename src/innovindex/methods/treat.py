@@ -21,7 +21,7 @@ The COINr procedure, as implemented in :func:`treat_column` with ``mode="auto"``
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -418,59 +418,33 @@ def treat_column(
         raise SpecError(f"unknown treat mode {mode!r}; valid: {', '.join(sorted(MODES))}")
     f2 = _fallback_fn(fallback)
     orig = _column(x, "treat_column")
-    passed0, sk0, kt0 = check(orig, skew=skew, kurtosis=kurtosis)
-    untouched = TreatResult(
-        values=orig,
-        treated=False,
-        n_low=0,
-        n_high=0,
-        winsorised=np.zeros(orig.shape, dtype=bool),
-        fallback=None,
-        skew_before=sk0,
-        kurt_before=kt0,
-        skew_after=sk0,
-        kurt_after=kt0,
-        passed=passed0,
-    )
+    # winmax=0 runs no round: the untouched column with its statistics
+    untouched = winsorise(orig, winmax=0, skew=skew, kurtosis=kurtosis)
     if mode == "none":
         return untouched
     if mode == "fallback":
         if f2 is None:
             return untouched
-        v = f2(orig)
-        passed, sk, kt = check(v, skew=skew, kurtosis=kurtosis)
-        return TreatResult(
-            values=v,
-            treated=True,
-            n_low=0,
-            n_high=0,
-            winsorised=np.zeros(orig.shape, dtype=bool),
-            fallback=fallback,
-            skew_before=sk0,
-            kurt_before=kt0,
-            skew_after=sk,
-            kurt_after=kt,
-            passed=passed,
-        )
-    if passed0:
+        return _apply_fallback(untouched, f2, fallback, orig, skew, kurtosis)
+    if untouched.passed:
         return untouched
     win = winsorise(orig, winmax=winmax, skew=skew, kurtosis=kurtosis, force=mode == "force_win")
     if win.passed or f2 is None:
         return win
+    return _apply_fallback(win, f2, fallback, orig, skew, kurtosis)
+
+
+def _apply_fallback(
+    base: TreatResult,
+    f2: Callable[[ArrayLike], FloatArray],
+    name: str,
+    orig: FloatArray,
+    skew_t: float,
+    kurt_t: float,
+) -> TreatResult:
+    """``base`` with its values replaced by ``f2(orig)`` (COINr's combine_treat = FALSE)."""
     v = f2(orig)
-    passed, sk, kt = check(v, skew=skew, kurtosis=kurtosis)
-    return TreatResult(
-        values=v,
-        treated=True,
-        n_low=win.n_low,
-        n_high=win.n_high,
-        winsorised=win.winsorised,
-        fallback=fallback,
-        skew_before=sk0,
-        kurt_before=kt0,
-        skew_after=sk,
-        kurt_after=kt,
-        passed=passed,
-        skew_win=win.skew_win,
-        kurt_win=win.kurt_win,
+    passed, sk, kt = check(v, skew=skew_t, kurtosis=kurt_t)
+    return replace(
+        base, values=v, treated=True, fallback=name, skew_after=sk, kurt_after=kt, passed=passed
     )
