@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from ..errors import SpecError
 from ..methods import registry
@@ -123,6 +124,8 @@ class Normalise(Step):
                 p["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))
             if p["method"] in ("scaled", "goalposts") and (p["lower"] is None or p["upper"] is None):
                 raise SpecError(f"normalise method {p['method']!r} needs 'lower' and 'upper' for indicator {code!r}")
+            if isinstance(p["range"], str):  # a per-indicator override cell such as "[5, 50]"
+                p["range"] = yaml.safe_load(p["range"])
             p["range"] = (float(p["range"][0]), float(p["range"][1]))
             out[code] = p
         return out
