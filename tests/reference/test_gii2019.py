@@ -109,7 +109,9 @@ def test_fixed_scales_reproduce_published_scores(fw: ii.Framework, gii: pd.DataF
 
 
 # ---------------------------------------------------------------------- aggregation
-def test_aggregates_from_published_indicator_scores(from_scores: ii.Index, published: pd.DataFrame) -> None:
+def test_aggregates_from_published_indicator_scores(
+    from_scores: ii.Index, published: pd.DataFrame
+) -> None:
     ours = from_scores.scores()
     assert len(ours) == 129
     codes = [c for c in published.columns]
@@ -140,7 +142,9 @@ def test_gii_ranks_identical_up_to_ties(from_scores: ii.Index, gii: pd.DataFrame
 
 
 @pytest.mark.parametrize("build", ["from_scores", "from_values"])
-def test_dmc_brackets_match_published(build: str, request: pytest.FixtureRequest, gii: pd.DataFrame) -> None:
+def test_dmc_brackets_match_published(
+    build: str, request: pytest.FixtureRequest, gii: pd.DataFrame
+) -> None:
     idx = request.getfixturevalue(build)
     cov = idx.coverage
     brackets = _wide(gii, "rank_dmc_not_met_bracket").astype(bool)
@@ -203,7 +207,9 @@ def _rank_gap(idx: ii.Index, gii: pd.DataFrame) -> pd.Series:
 
 def test_whole_method_gii_ranks_close(from_values: ii.Index, gii: pd.DataFrame) -> None:
     gap = _rank_gap(from_values, gii)
-    print(f"\nGII ranks from raw values: max |rank gap| {gap.max()}, over 2: {gap[gap > 2].to_dict()}")
+    print(
+        f"\nGII ranks from raw values: max |rank gap| {gap.max()}, over 2: {gap[gap > 2].to_dict()}"
+    )
     assert gap.max() <= 3
     assert (gap <= 2).sum() >= 128
 

@@ -82,7 +82,8 @@ def _check_params(min_share: float, lo: int, hi: int | None, max_level: int | No
         or not 0 <= min_share <= 1
     ):
         raise SpecError(
-            f"the 'min_share' parameter of the coverage rule must be a share in [0, 1]; got {min_share!r}"
+            "the 'min_share' parameter of the coverage rule must be a share in [0, 1]; "
+            f"got {min_share!r}"
         )
     for name, v in (
         ("min_flagged_children", lo),
