@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Framework:
     """An index framework (the indicator tree, weights and directions).
 
@@ -114,34 +115,34 @@ class Framework:
     def _codes_of(self, type_: str) -> tuple[str, ...]:
         return tuple(self.meta.loc[self.meta["Type"] == type_, "iCode"].astype(str))
 
-    @property
+    @cached_property
     def indicators(self) -> tuple[str, ...]:
         """Indicator codes in iMeta order."""
         return self._codes_of("Indicator")
 
-    @property
+    @cached_property
     def aggregates(self) -> tuple[str, ...]:
         """Aggregate codes ordered by level, then iMeta order."""
         agg = self.meta[self.meta["Type"] == "Aggregate"]
         return tuple(agg.sort_values("Level", kind="stable")["iCode"].astype(str))
 
-    @property
+    @cached_property
     def groups(self) -> tuple[str, ...]:
         """Grouping variables declared in iMeta (columns of iData)."""
         return self._codes_of("Group")
 
-    @property
+    @cached_property
     def denominators(self) -> tuple[str, ...]:
         """Denominator variables declared in iMeta (columns of iData)."""
         return self._codes_of("Denominator")
 
-    @property
+    @cached_property
     def levels(self) -> tuple[int, ...]:
         """Levels present in the tree, bottom (1 = indicators) to top."""
         tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
         return tuple(sorted(int(v) for v in tree["Level"].unique()))
 
-    @property
+    @cached_property
     def ratios(self) -> dict[str, tuple[str, str]]:
         """Ratio elements: code -> (numerator code, denominator code)."""
         rows = self.meta[self.meta["Type"] == "Ratio"]
@@ -152,8 +153,15 @@ class Framework:
 
     def codes_at(self, level: int) -> tuple[str, ...]:
         """Tree element codes at ``level`` in iMeta order."""
+        return self._codes_by_level.get(level, ())
+
+    @cached_property
+    def _codes_by_level(self) -> dict[int, tuple[str, ...]]:
         tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
-        return tuple(tree.loc[tree["Level"] == level, "iCode"].astype(str))
+        out: dict[int, list[str]] = {}
+        for code, lev in zip(tree["iCode"].astype(str), tree["Level"], strict=True):
+            out.setdefault(int(lev), []).append(code)
+        return {k: tuple(v) for k, v in out.items()}
 
     def parent(self, code: str) -> str | None:
         """The parent of a tree element, or None for a root."""
@@ -186,19 +194,26 @@ class Framework:
 
     # ------------------------------------------------------------------ attributes
     def _column(self, col: str) -> dict[str, Any]:
-        return dict(zip(self.meta["iCode"].astype(str), self.meta[col], strict=True))
+        cache = self.__dict__.setdefault("_column_cache", {})
+        if col not in cache:
+            cache[col] = dict(zip(self.meta["iCode"].astype(str), self.meta[col], strict=True))
+        return dict(cache[col])
 
     def level(self, code: str) -> int:
         """The level of an element (1 = indicator)."""
-        return int(self._column("Level")[code])
+        return int(self._levels_by_code[code])
 
-    @property
+    @cached_property
+    def _levels_by_code(self) -> dict[str, float]:
+        return self._column("Level")
+
+    @cached_property
     def weights(self) -> dict[str, float]:
         """Weight of each tree element relative to its siblings."""
         w = self._column("Weight")
         return {c: float(w[c]) for c in self._parent}
 
-    @property
+    @cached_property
     def directions(self) -> dict[str, int]:
         """Direction (+1 or -1) of each indicator."""
         d = self._column("Direction")

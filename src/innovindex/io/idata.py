@@ -79,8 +79,14 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
         )
     used_denoms = {d for d in framework.attribute("Denominator").values() if d is not None}
     numeric = [c for c in (*framework.denominators, *sorted(used_denoms)) if c in df.columns]
-    for col in [*needed, *dict.fromkeys(numeric)]:
-        df[col] = _numeric(df, col, source)
+    cols = list(dict.fromkeys([*needed, *numeric]))
+    fast = [c for c in cols if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    block = df[fast].to_numpy(dtype=float)
+    if np.isinf(block).any():
+        i, j = (int(v[0]) for v in np.nonzero(np.isinf(block)))
+        raise InputError("infinite value; expected a finite number", file=source, row=i + 2, column=fast[j])
+    converted = {c: _numeric(df, c, source) for c in cols if c not in set(fast)}
+    df = pd.concat([df.drop(columns=cols), pd.DataFrame(block, columns=fast, index=df.index), pd.DataFrame(converted)], axis=1)
     for col in needed:
         if df[col].isna().all():
             raise InputError(f"indicator {col!r} has no data: every value is missing", file=source, column=col)

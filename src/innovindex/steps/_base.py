@@ -15,6 +15,7 @@ import inspect
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self
 
+import numpy as np
 import pandas as pd
 
 from ..errors import NotBuiltError, SpecError
@@ -52,6 +53,16 @@ class Stage:
     def indicators(self) -> pd.DataFrame:
         """The indicator columns only, in framework order."""
         return self.values[list(self.framework.indicators)]
+
+    def with_indicators(self, matrix: np.ndarray, **changes: Any) -> Stage:
+        """A copy whose indicator columns are replaced by ``matrix`` (units x indicators)."""
+        inds = list(self.framework.indicators)
+        if list(self.values.columns) == inds:
+            values = pd.DataFrame(matrix, index=self.values.index, columns=inds)
+        else:
+            values = self.values.copy()
+            values[inds] = matrix
+        return self.evolve(values=values, **changes)
 
 
 class Step:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..errors import SpecError
 from ..methods import registry
@@ -73,7 +74,12 @@ class Aggregate(Step):
         self._check_fitted("level_params_")
         fw = stage.framework
         weights = fw.weights
-        values = stage.values.copy()
+        cols = {c: j for j, c in enumerate(stage.values.columns)}
+        new = [c for c in (*fw.aggregates, *fw.ratios) if c not in cols]
+        for c in new:
+            cols[c] = len(cols)
+        M = np.full((len(stage.values), len(cols)), np.nan)
+        M[:, : stage.values.shape[1]] = stage.values.to_numpy(dtype=float)
         for level, lp in self.level_params_.items():
             func = registry.get("aggregate", lp["method"])
             kwargs: dict[str, Any] = {}
@@ -82,16 +88,17 @@ class Aggregate(Step):
             if lp["method"] == "generalised":
                 kwargs["p"] = lp["p"]
             for code in fw.codes_at(level):
-                kids = list(fw.children(code))
-                X = values[kids].to_numpy(dtype=float)
+                kids = fw.children(code)
+                X = M[:, [cols[k] for k in kids]]
                 w = np.array([weights[k] for k in kids], dtype=float)
                 try:
-                    values[code] = func(X, w, **kwargs)
+                    M[:, cols[code]] = func(X, w, **kwargs)
                 except SpecError as exc:
                     raise SpecError(f"aggregating {code!r} (level {level}): {exc}") from None
         for code, (num, den) in fw.ratios.items():
-            d = values[den]
-            values[code] = values[num] / d.where(d != 0)
+            d = M[:, cols[den]]
+            M[:, cols[code]] = M[:, cols[num]] / np.where(d != 0, d, np.nan)
+        values = pd.DataFrame(M, index=stage.values.index, columns=list(cols))
         return stage.evolve(values=values)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import SpecError
 from ..methods import impute as kernels
+from ..methods import registry
 from ._base import Stage, Step
 
 __all__ = ["Impute", "impute_panel"]
@@ -56,13 +57,12 @@ class Impute(Step):
         self._check_fitted("n_imputed_")
         if self.method in ("none", *OVER_TIME):  # over-time imputation runs on the whole panel first
             return stage
-        values = stage.values.copy()
-        func = getattr(kernels, self.method)
+        func = registry.get("impute", self.method)
         groups = stage.units[self.group].to_numpy(dtype=object) if self.method.startswith("group_") else None
-        for code in stage.framework.indicators:
-            x = values[code].to_numpy(dtype=float)
-            values[code] = func(x, groups) if groups is not None else func(x)
-        return stage.evolve(values=values)
+        X = stage.indicators.to_numpy(dtype=float, copy=True)
+        for j in range(X.shape[1]):
+            X[:, j] = func(X[:, j], groups) if groups is not None else func(X[:, j])
+        return stage.with_indicators(X)
 
 
 def impute_panel(data: pd.DataFrame, indicators: list[str], method: str) -> pd.DataFrame:

@@ -134,8 +134,9 @@ class Normalise(Step):
         super().fit(stage)
         self.params_ = self._column_params(stage)
         rows = {}
-        for code, p in self.params_.items():
-            x = stage.values[code].to_numpy(dtype=float)
+        X = stage.indicators.to_numpy(dtype=float)
+        for j, (code, p) in enumerate(self.params_.items()):
+            x = X[:, j]
             if p["method"] == "minmax":
                 rows[code] = (np.nanmin(x), np.nanmax(x))
             elif p["method"] == "scaled":
@@ -146,15 +147,16 @@ class Normalise(Step):
     def transform(self, stage: Stage) -> Stage:
         self._check_fitted("params_")
         directions = stage.framework.directions
-        values = stage.values.copy()
-        for code, p in self.params_.items():
-            x = values[code].to_numpy(dtype=float)
+        X = stage.indicators.to_numpy(dtype=float, copy=True)
+        bounds = {c: tuple(b) for c, b in zip(self.bounds_.index, self.bounds_.to_numpy(), strict=True)}
+        for j, (code, p) in enumerate(self.params_.items()):
+            x = X[:, j]
             d = directions[code]
             method = p["method"]
             kwargs = {k: p[k] for k in _METHOD_PARAMS[method]}
-            if code in self.bounds_.index and not np.isclose(*self.bounds_.loc[code]):
-                lower, upper = self.bounds_.loc[code]
+            if code in bounds and not np.isclose(*bounds[code]):
+                lower, upper = bounds[code]
                 method, kwargs = "scaled", {"lower": lower, "upper": upper, "range": p["range"]}
-            values[code] = registry.get("normalise", method)(x, direction=d, **kwargs)
-        return stage.evolve(values=values)
+            X[:, j] = registry.get("normalise", method)(x, direction=d, **kwargs)
+        return stage.with_indicators(X)
 

@@ -94,16 +94,16 @@ class Treat(Step):
 
     def transform(self, stage: Stage) -> Stage:
         self._check_fitted("params_")
-        values = stage.values.copy()
+        X = stage.indicators.to_numpy(dtype=float, copy=True)
         rows = []
-        for code in stage.framework.indicators:
+        for j, code in enumerate(stage.framework.indicators):
             p = self.params_[code]
             res = kernels.treat_column(
-                values[code].to_numpy(dtype=float),
+                X[:, j],
                 skew=p["skew"], kurtosis=p["kurtosis"], winmax=p["winmax"],
                 fallback=p["fallback"], mode=p["mode"],
             )
-            values[code] = res.values
+            X[:, j] = res.values
             rows.append(
                 {
                     "iCode": code, "treated": res.treated, "n_low": res.n_low, "n_high": res.n_high,
@@ -115,4 +115,4 @@ class Treat(Step):
         self.treatment_ = pd.DataFrame(rows, columns=TREATMENT_COLUMNS)
         notes = dict(stage.notes)
         notes["treat"] = self.treatment_
-        return stage.evolve(values=values, notes=notes)
+        return stage.with_indicators(X, notes=notes)
