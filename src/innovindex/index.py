@@ -90,12 +90,15 @@ class Index:
         return self._step("screen").table_.copy()  # type: ignore[attr-defined]
 
     @property
-    def coverage(self) -> Any:
-        """Data-minimum-coverage flags from the screen step's ``coverage`` rule."""
+    def coverage(self) -> pd.DataFrame:
+        """Data-minimum-coverage flags (True = not met), units x aggregates, from the screen
+        step's ``coverage`` rule (:func:`innovindex.methods.coverage.dmc_flags`)."""
         step = self._step("screen")
         if not hasattr(step, "coverage_"):
             raise NotBuiltError("the screen step has no 'coverage' rule, so no coverage flags were computed")
-        return step.coverage_
+        cov = step.coverage_
+        units = step.table_.index  # type: ignore[attr-defined]
+        return pd.DataFrame(cov.flagged, index=units, columns=list(cov.codes))
 
     def __repr__(self) -> str:
         n_units = len(self._last.values)

@@ -32,7 +32,8 @@ def _stack(panel: Mapping[int | None, Index], get: Any) -> pd.DataFrame | None:
 
 
 def result_tables(panel: Mapping[int | None, Index]) -> dict[str, pd.DataFrame]:
-    """``scores``, ``ranks``, ``treated``, ``normalised``, ``treatment`` (those that were built).
+    """``scores``, ``ranks``, ``treated``, ``normalised``, ``coverage`` (data-minimum-coverage
+    flags) and ``treatment``: those that were built.
 
     Tables start with ``uCode`` (and ``Time`` when there are several years).
     """
@@ -41,6 +42,7 @@ def result_tables(panel: Mapping[int | None, Index]) -> dict[str, pd.DataFrame]:
         "ranks": lambda i: i.ranks(),
         "treated": lambda i: i.stage("treated"),
         "normalised": lambda i: i.stage("normalised"),
+        "coverage": lambda i: i.coverage,
     }
     out: dict[str, pd.DataFrame] = {}
     for name, get in getters.items():
