@@ -150,3 +150,22 @@ def test_console_script_exit_status(tiny):
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "missing.csv" in proc.stderr
+
+
+def test_build_gii2019_framework_from_the_command_line(reference_data, tmp_path, capsys):
+    """`--framework gii2019` on the published raw values: scores for every level plus EFF."""
+    long = pd.read_csv(reference_data / "gii" / "gii2019_full_database_long.csv")
+    ind = long[long["level"] == "indicator"]
+    wide = ind.pivot(index="economy", columns="code", values="value").rename_axis("uCode").reset_index()
+    data = tmp_path / "gii.parquet"
+    wide.to_parquet(data)  # a temporary reshaped copy for this test only
+    out = tmp_path / "res"
+    code, err = run(["build", "--data", data, "--framework", "gii2019", "--out", out], capsys)
+    assert code == 0, err
+    scores = pd.read_csv(out / "scores.csv").set_index("uCode")
+    assert {"1.1", "7", "IN", "OUT", "GII", "EFF"} <= set(scores.columns) and len(scores) == 129
+    assert (scores["EFF"] - scores["OUT"] / scores["IN"]).abs().max() < 1e-12
+    cov = pd.read_csv(out / "coverage.csv")
+    assert cov.shape[0] == 129 and "1.1" in cov.columns
+    info = json.loads((out / "run.json").read_text())
+    assert info["framework"] == "builtin:gii2019" and info["pipeline"]["treat"]["skew"] == 2.25
