@@ -74,7 +74,7 @@ def build(
     >>> import innovindex as ii
     >>> from innovindex.demo import demo_world
     >>> idx = ii.build(demo_world(seed=1, years=[2024]), "gii2019")
-    >>> idx.ranks()["GII"].min()
+    >>> int(idx.ranks()["GII"].min())
     1
     """
     panel = build_panel(data, framework, pipeline, times=None if time is None else [time])
