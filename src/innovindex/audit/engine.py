@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from ..errors import SpecError
 from ..index import Index
 from ..pipeline import Pipeline
-from ..steps import Aggregate, Stage
+from ..steps import Stage
 from .sampling import STEP_OF, ParameterSets, Problem
 
 __all__ = ["Engine", "Evaluation", "rank_rows", "DEFAULT_MEMORY_CAP"]
@@ -188,7 +188,9 @@ class Engine:
         for a in self._assumptions_by_step():
             col = params.column(a).copy()
             if a in params.problem.names:
-                same = [k for k in range(len(self.problem.alternatives[a])) if self._is_nominal(a, k)]
+                same = [
+                    k for k in range(len(self.problem.alternatives[a])) if self._is_nominal(a, k)
+                ]
                 col[np.isin(col, same)] = -1
             cols.append(col)
         return np.column_stack(cols) if cols else np.zeros((len(params), 0), dtype=np.intp)
@@ -203,11 +205,15 @@ class Engine:
 
     def stage_for(self, key: tuple[int, ...]) -> Stage:
         """The normalised (last pre-aggregation) stage for one combination of alternatives."""
-        return self._stage_after(len(self._pre) - 1, dict(zip(self._assumptions_by_step(), key, strict=True)))
+        return self._stage_after(
+            len(self._pre) - 1, dict(zip(self._assumptions_by_step(), key, strict=True))
+        )
 
     def _stage_after(self, k: int, choice: dict[str, int]) -> Stage:
         relevant = tuple(
-            choice.get(a, -1) for a, step in STEP_OF.items() if step in [n for n, _ in self._pre[: k + 1]]
+            choice.get(a, -1)
+            for a, step in STEP_OF.items()
+            if step in [n for n, _ in self._pre[: k + 1]]
         )
         cache_key = (k, relevant)
         if cache_key in self._cache:
@@ -238,7 +244,9 @@ class Engine:
         lp: dict[int, dict[str, Any]] = step.level_params_  # type: ignore[attr-defined]
         for lev, p in lp.items():
             if p["method"] == "copeland":
-                raise SpecError(f"Copeland aggregation (level {lev}) is not supported by the batched audit engine")
+                raise SpecError(
+                    f"Copeland aggregation (level {lev}) is not supported by the batched audit engine"
+                )
         return lp
 
     # ------------------------------------------------------------------ evaluation
@@ -259,7 +267,9 @@ class Engine:
             for u, rows in zip(uniq, np.split(order, bounds), strict=True)
         }
         mats = {k: self.stage_for(k) for k in {g[0] for g in groups}}
-        units = _union_units([self.index.stages["aggregated"].values.index, *[s.values.index for s in mats.values()]])
+        units = _union_units(
+            [self.index.stages["aggregated"].values.index, *[s.values.index for s in mats.values()]]
+        )
         X = {k: _matrix(s, self.fw.indicators, units) for k, s in mats.items()}
         plans = {a: self._agg_params(a) for a in {g[1] for g in groups}}
         scores = np.full((n, len(units)), np.nan)
@@ -277,8 +287,9 @@ class Engine:
             failed[rows] = bad
             return int(rows.size)
 
-        if self.n_jobs > 1 and len(tasks) > 1:
-            with ThreadPoolExecutor(self.n_jobs) as pool:
+        threads = self._threads(len(units))
+        if threads > 1 and len(tasks) > 1:
+            with ThreadPoolExecutor(threads) as pool:
                 for done in pool.map(run, tasks):
                     if progress:
                         progress(done)
@@ -291,9 +302,17 @@ class Engine:
         return Evaluation(units, scores, failed)
 
     def _batch_size(self, n_units: int) -> int:
+        """Replications per batch: bounded by the memory cap, independent of ``n_jobs`` (so
+        results are bit-for-bit the same whatever the number of threads)."""
+        return int(max(1, min(_MAX_BATCH, self.memory_cap // (2 * self._bytes_per_rep(n_units)))))
+
+    def _bytes_per_rep(self, n_units: int) -> int:
         width = max([len(self.fw.indicators), *(len(lv.codes) for lv in self._levels)])
-        per_rep = 8 * n_units * width * 8 * self.n_jobs  # ~8 live float arrays per batch and thread
-        return int(max(1, min(_MAX_BATCH, self.memory_cap // per_rep)))
+        return 8 * n_units * width * 8  # ~8 live float arrays of (units x width) per replication
+
+    def _threads(self, n_units: int) -> int:
+        per_batch = self._batch_size(n_units) * self._bytes_per_rep(n_units)
+        return max(1, min(self.n_jobs, self.memory_cap // per_batch))
 
     def _aggregate(
         self, x: FloatArray, plan: dict[int, dict[str, Any]], W: FloatArray
@@ -337,22 +356,12 @@ def _level_means(
             F = C**p
     F = np.where(present, F, 0.0)
     P = present.astype(np.float64)
-    if V.shape[0] == 1 and Wk.shape[0] > 1:
-        # values shared by the batch: one matrix product per parent
-        num = np.empty((B, V.shape[1], len(level.codes)))
-        den = np.empty_like(num)
-        for j, (s, m) in enumerate(zip(level.starts, level.sizes, strict=True)):
-            w = Wk[:, s : s + m]
-            num[:, :, j] = w @ F[0, :, s : s + m].T
-            den[:, :, j] = w @ P[0, :, s : s + m].T
-    else:
-        num = np.add.reduceat(F * Wk[:, None, :], level.starts, axis=2)
-        den = np.add.reduceat(P * Wk[:, None, :], level.starts, axis=2)
-    keep = den > 0
-    if lp.get("min_share") is not None:
-        share = np.add.reduceat(P, level.starts, axis=2) / level.sizes
-        keep &= share >= lp["min_share"]
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # failed reps only
+        num, den = _sums(F, P, Wk, level, B)
+        keep = den > 0
+        if lp.get("min_share") is not None:
+            share = np.add.reduceat(P, level.starts, axis=2) / level.sizes
+            keep &= share >= lp["min_share"]
         m = np.where(keep, num / np.where(keep, den, 1.0), np.nan)
         if method == "geometric":
             m = np.exp(m)
@@ -361,6 +370,24 @@ def _level_means(
         elif method == "generalised":
             m = m ** (1.0 / p)
     return m, bad
+
+
+def _sums(
+    F: FloatArray, P: FloatArray, Wk: FloatArray, level: _Level, B: int
+) -> tuple[FloatArray, FloatArray]:
+    """Per parent: ``sum(w * f(x))`` and ``sum(w * present)`` over its children."""
+    if F.shape[0] == 1 and Wk.shape[0] > 1:
+        # values shared by the batch (e.g. indicators): one matrix product per parent
+        num = np.empty((B, F.shape[1], len(level.codes)))
+        den = np.empty_like(num)
+        for j, (s, m) in enumerate(zip(level.starts, level.sizes, strict=True)):
+            w = Wk[:, s : s + m]
+            num[:, :, j] = w @ F[0, :, s : s + m].T
+            den[:, :, j] = w @ P[0, :, s : s + m].T
+        return num, den
+    num = np.add.reduceat(F * Wk[:, None, :], level.starts, axis=2)
+    den = np.add.reduceat(P * Wk[:, None, :], level.starts, axis=2)
+    return num, den
 
 
 def _union_units(indexes: list[Any]) -> list[str]:
@@ -382,8 +409,12 @@ def _check_target(fw: Any, target: str | None) -> str:
         top = max(fw.levels)
         roots = fw.codes_at(top)
         if len(roots) != 1:
-            raise SpecError(f"the framework has {len(roots)} elements at its top level {list(roots)}; name the target")
+            raise SpecError(
+                f"the framework has {len(roots)} elements at its top level {list(roots)}; name the target"
+            )
         return str(roots[0])
     if target not in fw.aggregates:
-        raise SpecError(f"target {target!r} is not an aggregate of the framework; aggregates: {list(fw.aggregates)}")
+        raise SpecError(
+            f"target {target!r} is not an aggregate of the framework; aggregates: {list(fw.aggregates)}"
+        )
     return target

@@ -27,7 +27,12 @@ from .spec import UncertaintySpec, WeightsNoise, WinmaxSpec
 __all__ = ["Problem", "ParameterSets", "resolve", "to_parameter_sets", "unit_to_index"]
 
 #: Assumption -> the pipeline step it edits.
-STEP_OF = {"winmax": "treat", "normalise": "normalise", "aggregate": "aggregate", "impute": "impute"}
+STEP_OF = {
+    "winmax": "treat",
+    "normalise": "normalise",
+    "aggregate": "aggregate",
+    "impute": "impute",
+}
 
 
 @dataclass(frozen=True)
@@ -124,16 +129,22 @@ def _weight_sets(
         for r, ws in enumerate(body.values):
             unknown = sorted(set(ws) - set(pos))
             if unknown:
-                raise SpecError(f"assumption 'weights': set {r + 1} names unknown element code(s) {unknown}")
+                raise SpecError(
+                    f"assumption 'weights': set {r + 1} names unknown element code(s) {unknown}"
+                )
             for code, w in ws.items():
                 if not np.isfinite(w) or w < 0:
-                    raise SpecError(f"assumption 'weights': set {r + 1}: weight of {code!r} must be >= 0; got {w}")
+                    raise SpecError(
+                        f"assumption 'weights': set {r + 1}: weight of {code!r} must be >= 0; got {w}"
+                    )
                 out[r, pos[code]] = w
         return out
     assert body.levels is not None and body.noise is not None
     bad = sorted(set(body.levels) - set(framework.levels))
     if bad:
-        raise SpecError(f"assumption 'weights': level(s) {bad} not in the framework; it has levels {list(framework.levels)}")
+        raise SpecError(
+            f"assumption 'weights': level(s) {bad} not in the framework; it has levels {list(framework.levels)}"
+        )
     out = np.tile(nominal, (body.sets, 1))
     for lev in body.levels:  # one uniform factor per weight, level by level (COINr's order)
         cols = np.flatnonzero(levels == lev)

@@ -114,13 +114,20 @@ def sobol_indices(
     if y.ndim != 1 or y.size % (d + 2):
         raise SpecError(f"expected N * (d + 2) outputs for d = {d} inputs; got shape {y.shape}")
     if not np.all(np.isfinite(y)):
-        raise SpecError(f"{int((~np.isfinite(y)).sum())} model output(s) are missing or infinite; Sobol indices need every replication")
+        raise SpecError(
+            f"{int((~np.isfinite(y)).sum())} model output(s) are missing or infinite; Sobol indices need every replication"
+        )
     # SALib's analyze ignores seed 0 ("if seed:"), so always hand it a positive one.
     boot_seed = int(np.random.default_rng(seed).integers(1, 2**31 - 1))
     problem = {"num_vars": d, "names": list(names), "bounds": [[0.0, 1.0]] * d}
     res = sobol_analyze.analyze(
-        problem, y, calc_second_order=False, num_resamples=n_bootstrap, conf_level=conf_level,
-        keep_resamples=True, seed=boot_seed,
+        problem,
+        y,
+        calc_second_order=False,
+        num_resamples=n_bootstrap,
+        conf_level=conf_level,
+        keep_resamples=True,
+        seed=boot_seed,
     )
     lo, hi = 100 * (1 - conf_level) / 2, 100 * (1 + conf_level) / 2
     s1_all, st_all = np.asarray(res["S1_conf_all"]), np.asarray(res["ST_conf_all"])
@@ -170,7 +177,13 @@ class SensitivityResult:
     notes: list[str] = field(default_factory=list)
 
 
-def output_values(output: OutputLike, units: list[str], scores: FloatArray, ranks: FloatArray, nominal_ranks: FloatArray) -> FloatArray:
+def output_values(
+    output: OutputLike,
+    units: list[str],
+    scores: FloatArray,
+    ranks: FloatArray,
+    nominal_ranks: FloatArray,
+) -> FloatArray:
     """One scalar per replication from the ``(reps, units)`` scores and ranks."""
     if callable(output):
         return np.asarray(output(scores, ranks, nominal_ranks), dtype=np.float64).reshape(-1)
@@ -181,10 +194,14 @@ def output_values(output: OutputLike, units: list[str], scores: FloatArray, rank
     kind, _, unit = output.partition(":")
     if kind in ("rank", "score") and unit:
         if unit not in units:
-            raise SpecError(f"output {output!r}: unit {unit!r} is not in the results; units: {units[:10]}...")
+            raise SpecError(
+                f"output {output!r}: unit {unit!r} is not in the results; units: {units[:10]}..."
+            )
         src = ranks if kind == "rank" else scores
         return np.asarray(src[:, units.index(unit)], dtype=np.float64)
-    raise SpecError(f"unknown output {output!r}; expected 'mean_abs_rank_shift', 'rank:<uCode>', 'score:<uCode>' or a function")
+    raise SpecError(
+        f"unknown output {output!r}; expected 'mean_abs_rank_shift', 'rank:<uCode>', 'score:<uCode>' or a function"
+    )
 
 
 def sensitivity(
@@ -214,7 +231,9 @@ def sensitivity(
     design
         ``"sobol"`` or ``"random"``; default from the spec.
     """
-    sp, problem, engine, rng = prepare(index, spec, seed=seed, target=target, memory_cap=memory_cap, n_jobs=n_jobs)
+    sp, problem, engine, rng = prepare(
+        index, spec, seed=seed, target=target, memory_cap=memory_cap, n_jobs=n_jobs
+    )
     d = len(problem.names)
     u, notes = saltelli_design(d, n, seed=rng, design=design or sp.design)
     params = to_parameter_sets(problem, u)
@@ -230,8 +249,12 @@ def sensitivity(
     nom_rank = rank_statistics(ev.units, nominal.to_numpy(), ev.scores[:1], ranks[:1])
     nom_ranks = nom_rank.set_index("uCode").loc[ev.units, "nominal"].to_numpy(dtype=float)
     y = output_values(output, ev.units, ev.scores, ranks, nom_ranks)
-    indices = sobol_indices(y, problem.names, n_bootstrap=sp.bootstrap, conf_level=sp.conf_level, seed=rng)
+    indices = sobol_indices(
+        y, problem.names, n_bootstrap=sp.bootstrap, conf_level=sp.conf_level, seed=rng
+    )
     ab = np.r_[np.arange(0, len(params), d + 2), np.arange(d + 1, len(params), d + 2)]
     stats = rank_statistics(ev.units, nominal.to_numpy(), ev.scores[ab], ranks[ab])
     name = output if isinstance(output, str) else getattr(output, "__name__", "custom")
-    return SensitivityResult(indices, stats, y, params, ev, name, engine.target, sp.seed if seed is None else seed, notes)
+    return SensitivityResult(
+        indices, stats, y, params, ev, name, engine.target, sp.seed if seed is None else seed, notes
+    )

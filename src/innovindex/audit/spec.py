@@ -64,9 +64,13 @@ class WinmaxSpec(_Model):
         if (self.values is None) == (self.range is None):
             raise ValueError("give exactly one of 'values' (a list) or 'range' ([low, high])")
         if self.range is not None and not 0 <= self.range[0] <= self.range[1]:
-            raise ValueError(f"range must be [low, high] with 0 <= low <= high; got {list(self.range)}")
+            raise ValueError(
+                f"range must be [low, high] with 0 <= low <= high; got {list(self.range)}"
+            )
         if self.values is not None and (not self.values or min(self.values) < 0):
-            raise ValueError(f"values must be a non-empty list of whole numbers >= 0; got {self.values}")
+            raise ValueError(
+                f"values must be a non-empty list of whole numbers >= 0; got {self.values}"
+            )
         return self
 
     def alternatives(self) -> list[int]:
@@ -94,7 +98,9 @@ class WeightsNoise(_Model):
     @model_validator(mode="after")
     def _one_of(self) -> WeightsNoise:
         if (self.noise is None) == (self.values is None):
-            raise ValueError("give either 'noise' (with 'levels') or 'values' (a list of weight sets)")
+            raise ValueError(
+                "give either 'noise' (with 'levels') or 'values' (a list of weight sets)"
+            )
         if self.noise is not None and not self.levels:
             raise ValueError("'noise' needs 'levels', e.g. levels: [2, 3]")
         if self.values is not None and not self.values:
@@ -119,7 +125,9 @@ class UncertaintySpec(_Model):
         for name, body in value.items():
             if name not in ASSUMPTION_KINDS:
                 raise ValueError(f"unknown assumption {name!r}; valid: {list(ASSUMPTION_KINDS)}")
-            model: type[_Model] = {"winmax": WinmaxSpec, "weights": WeightsNoise}.get(name, Discrete)
+            model: type[_Model] = {"winmax": WinmaxSpec, "weights": WeightsNoise}.get(
+                name, Discrete
+            )
             try:
                 parsed[name] = body if isinstance(body, _Model) else model.model_validate(body)
             except ValidationError as exc:
@@ -185,7 +193,9 @@ def load_spec(spec: UncertaintySpec | dict[str, Any] | str | Path) -> Uncertaint
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise SpecError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+            raise SpecError(
+                f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+            ) from None
     if not isinstance(spec, dict):
         raise SpecError(
             f"{source}: expected a mapping with an 'assumptions' key; found {type(spec).__name__}"

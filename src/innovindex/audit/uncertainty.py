@@ -65,14 +65,21 @@ class UncertaintyResult:
 
 
 def prepare(
-    index: Index, spec: SpecLike, *, seed: int | None = None, target: str | None = None,
-    memory_cap: int = DEFAULT_MEMORY_CAP, n_jobs: int | None = None,
+    index: Index,
+    spec: SpecLike,
+    *,
+    seed: int | None = None,
+    target: str | None = None,
+    memory_cap: int = DEFAULT_MEMORY_CAP,
+    n_jobs: int | None = None,
 ) -> tuple[UncertaintySpec, Problem, Engine, np.random.Generator]:
     """Validate the spec, draw the weight sets and set up the engine (shared by UA and SA)."""
     sp = load_spec(spec)
     rng = np.random.default_rng(sp.seed if seed is None else seed)
     problem = resolve(sp, index.framework, Pipeline.from_spec(index.spec), rng)
-    engine = Engine(index, problem, target=target or sp.target, memory_cap=memory_cap, n_jobs=n_jobs)
+    engine = Engine(
+        index, problem, target=target or sp.target, memory_cap=memory_cap, n_jobs=n_jobs
+    )
     return sp, problem, engine, rng
 
 
@@ -86,8 +93,12 @@ def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[in
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda k: bar.advance(task, k)
@@ -136,13 +147,17 @@ def uncertainty(
     """
     if n < 1:
         raise SpecError(f"the number of replications must be >= 1; got {n}")
-    sp, problem, engine, rng = prepare(index, spec, seed=seed, target=target, memory_cap=memory_cap, n_jobs=n_jobs)
+    sp, problem, engine, rng = prepare(
+        index, spec, seed=seed, target=target, memory_cap=memory_cap, n_jobs=n_jobs
+    )
     params = to_parameter_sets(problem, rng.random((n, len(problem.names))))
     with progress_bar(n, progress, "uncertainty") as advance:
         ev = engine.evaluate(params, progress=advance)
     nominal = _nominal(index, engine.target, ev.units)
     stats = rank_statistics(ev.units, nominal.to_numpy(), ev.scores, ev.ranks())
-    return UncertaintyResult(stats, params, ev, nominal, engine.target, sp.seed if seed is None else seed)
+    return UncertaintyResult(
+        stats, params, ev, nominal, engine.target, sp.seed if seed is None else seed
+    )
 
 
 def _nominal(index: Index, target: str, units: list[str]) -> pd.Series:
@@ -152,7 +167,10 @@ def _nominal(index: Index, target: str, units: list[str]) -> pd.Series:
 
 
 def rank_statistics(
-    units: list[str], nominal: NDArray[np.float64], scores: NDArray[np.float64], ranks: NDArray[np.float64]
+    units: list[str],
+    nominal: NDArray[np.float64],
+    scores: NDArray[np.float64],
+    ranks: NDArray[np.float64],
 ) -> pd.DataFrame:
     """Per-unit rank and score statistics over replications (NaN-skipping, quantile type 7).
 
@@ -180,4 +198,6 @@ def rank_statistics(
                 "score_q95": sq[2],
             }
         )
-    return df.sort_values(["nominal", "uCode"], kind="stable", na_position="last").reset_index(drop=True)
+    return df.sort_values(["nominal", "uCode"], kind="stable", na_position="last").reset_index(
+        drop=True
+    )
