@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .errors import InnovindexError, InputError, NotBuiltError, SpecError
 from .build import build, build_panel
 from .framework import Framework
-from .index import Index
+from .index import Index, compare
 from .pipeline import Pipeline
 
 try:
@@ -24,6 +24,7 @@ __all__ = [
     "Pipeline",
     "build",
     "build_panel",
+    "compare",
     "InnovindexError",
     "InputError",
     "NotBuiltError",

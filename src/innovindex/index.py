@@ -11,7 +11,7 @@ from .errors import NotBuiltError
 from .framework import Framework
 from .steps import Stage, Step
 
-__all__ = ["Index", "rank_desc"]
+__all__ = ["Index", "compare", "rank_desc"]
 
 
 def rank_desc(values: pd.DataFrame | pd.Series) -> Any:
@@ -69,9 +69,19 @@ class Index:
         cols = [*self.framework.aggregates, *self.framework.ratios]
         return self.stages["aggregated"].values[cols].copy()
 
-    def ranks(self) -> pd.DataFrame:
-        """Ranks of :meth:`scores` (1 = highest, ties get the minimum rank)."""
-        return rank_desc(self.scores())
+    def ranks(self, by: str | None = None) -> pd.DataFrame:
+        """Ranks of :meth:`scores` (1 = highest, ties get the minimum rank).
+
+        ``by`` names a group column of the data (e.g. an income group): units are then ranked
+        within their group.
+        """
+        scores = self.scores()
+        if by is None:
+            return rank_desc(scores)
+        units = self.units
+        if by not in units.columns:
+            raise NotBuiltError(f"no group column {by!r}; available: {[c for c in units.columns if c != 'uName']}")
+        return rank_desc(scores.groupby(units[by].reindex(scores.index), group_keys=False))
 
     def _step(self, name: str) -> Step:
         for n, s in self.steps:
@@ -108,3 +118,18 @@ class Index:
         )
 
 
+
+
+def compare(a: Index, b: Index, code: str | None = None) -> pd.DataFrame:
+    """How units' ranks differ between two builds (e.g. two pipelines, or two years).
+
+    Returns one row per unit present in both: ``rank_a``, ``rank_b``, ``diff`` (a - b) and
+    ``abs_diff``, for ``code`` (default: the top aggregate).
+    """
+    code = code or a.framework.aggregates[-1]
+    ra, rb = a.ranks()[code], b.ranks()[code]
+    common = ra.index.intersection(rb.index)
+    out = pd.DataFrame({"rank_a": ra[common], "rank_b": rb[common]})
+    out["diff"] = out["rank_a"] - out["rank_b"]
+    out["abs_diff"] = out["diff"].abs()
+    return out.rename_axis("uCode")

@@ -159,3 +159,76 @@ def test_per_level_aggregation(asem):
     spec = {"normalise": {"range": [1, 100]}, "aggregate": {"method": "arithmetic", "levels": {4: {"method": "geometric"}}}}
     s = ii.build(root / "ASEM_iData.csv", fw, spec).scores()
     np.testing.assert_allclose(s["Index"], np.sqrt(s["Conn"] * s["Sust"]), rtol=1e-12)
+
+
+def test_row_mean_imputation_within_level2_groups(asem):
+    """EXPECTED A: min-max to [0, 1] within the group, the unit's row mean, scaled back."""
+    root, fw = asem
+    idx = ii.build(root / "ASEM_iData.csv", fw, {"impute": {"method": "row_mean", "level": 2}})
+    raw, imp = idx.stage("raw"), idx.stage("imputed")
+    assert np.isnan(raw.at["BGD", "ConSpeed"])
+    lo, hi = raw.min(), raw.max()
+    z = (raw - lo) / (hi - lo)
+    for unit, code in [("BGD", "ConSpeed"), *[(u, c) for c in fw.indicators for u in raw.index[raw[c].isna()]][:25]]:
+        group = fw.descendants(fw.parent(code))
+        expected = z.loc[unit, group].mean() * (hi[code] - lo[code]) + lo[code]
+        assert imp.at[unit, code] == pytest.approx(expected, rel=1e-12)
+    present = raw.notna()
+    pd.testing.assert_frame_equal(imp[present], raw[present])
+
+
+def test_ranks_and_grouped_ranks():
+    """EXPECTED A rank_df: (1,3,2,4) -> (4,2,3,1); grouped (a,a,b,b) -> (2,1,2,1)."""
+    from innovindex.index import rank_desc
+
+    x = pd.Series([1, 3, 2, 4], index=list("pqrs"))
+    assert rank_desc(x).tolist() == [4, 2, 3, 1]
+    assert rank_desc(x.groupby(pd.Series(list("aabb"), index=x.index))).tolist() == [2, 1, 2, 1]
+    assert rank_desc(pd.Series([5.0, 5.0, 1.0, np.nan])).tolist()[:3] == [1, 1, 3]
+
+
+def test_grouped_ranks_and_compare_on_a_build(asem):
+    root, fw = asem
+    a = ii.build(root / "ASEM_iData.csv", fw)
+    by = a.ranks(by="EurAsia_group")["Index"]
+    grp = a.units["EurAsia_group"]
+    for g in grp.unique():
+        members = a.scores()["Index"][grp == g]
+        assert by[grp == g].tolist() == members.rank(ascending=False, method="min").astype(int).tolist()
+    same = ii.compare(a, a)
+    assert (same["diff"] == 0).all() and len(same) == 51
+    b = ii.build(root / "ASEM_iData.csv", fw, {"treat": {"winmax": 1}, "normalise": {}, "aggregate": {}})
+    diff = ii.compare(a, b)
+    assert (diff["diff"] == a.ranks()["Index"] - b.ranks()["Index"]).all() and diff["abs_diff"].sum() > 0
+
+
+def test_hierarchical_aggregation_with_random_weights_equals_manual(asem):
+    """EXPECTED A: random weights, bottom-up weighted means with missing values skipped."""
+    root, fw = asem
+    rng = np.random.default_rng(11)
+    fw2 = fw.with_weights({c: float(rng.uniform(0.1, 3)) for c in fw.weights})
+    idx = ii.build(root / "ASEM_iData.csv", fw2, {"normalise": {}, "aggregate": {}})
+    vals = idx.stage("normalised").copy()
+    w = fw2.weights
+    for code in fw2.aggregates:
+        kids = list(fw2.children(code))
+        X, wk = vals[kids], pd.Series({k: w[k] for k in kids})
+        vals[code] = (X * wk).sum(axis=1, min_count=1) / X.notna().mul(wk).sum(axis=1)
+    np.testing.assert_allclose(idx.scores()[list(fw2.aggregates)], vals[list(fw2.aggregates)], rtol=1e-12)
+
+
+def test_default_normalisation_is_minmax_0_100(asem):
+    root, fw = asem
+    out = ii.build(root / "ASEM_iData.csv", fw, {"normalise": True}).stage("normalised")
+    assert (out.min() == 0).all() and (out.max() == 100).all()
+    lowest = ii.build(root / "ASEM_iData.csv", fw, {}).stage("raw")["CO2"].idxmin()
+    assert out.at[lowest, "CO2"] == 100  # direction -1: the lowest raw value scores 100
+
+
+def test_panel_screen_keeps_46_units_in_2018(reference_data):
+    """EXPECTED A snapshot: the example purse screened byNA at 0.9 keeps 46 units in 2018."""
+    root = reference_data / "coinr_asem"
+    fw = ii.Framework.read(root / "ASEM_iMeta.csv")
+    panel = ii.build_panel(root / "ASEM_iData_p.csv", fw, {"screen": {"min_availability": 0.9}})
+    assert len(panel) == 5 and all(len(i.stage("raw")) == 51 for i in panel.values())
+    assert len(panel[2018].stage("screened")) == 46
