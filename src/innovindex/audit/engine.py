@@ -141,6 +141,10 @@ class Engine:
             raise SpecError("the audit needs a pipeline that ends with an 'aggregate' step")
         self._pre = [(n, s) for n, s in self.pipeline.steps if n != "aggregate"]
         self._cache: dict[tuple[int, tuple[int, ...]], Stage] = {}
+        self._plans: dict[int, dict[int, dict[str, Any]]] = {}
+        self._mats: dict[
+            tuple[tuple[int, ...], ...], tuple[list[str], dict[tuple[int, ...], FloatArray]]
+        ] = {}
         self._levels = self._plan()
 
     # ------------------------------------------------------------------ structure
@@ -236,7 +240,29 @@ class Engine:
                 edits.update({"winmax": int(alt)} if a == "winmax" else alt)
         return edits
 
+    def _matrices(
+        self, keys: list[tuple[int, ...]]
+    ) -> tuple[list[str], dict[tuple[int, ...], FloatArray]]:
+        """Units (union over the keys and the nominal build) and one indicator matrix per key."""
+        ck = tuple(keys)
+        if ck not in self._mats:
+            mats = {k: self.stage_for(k) for k in keys}
+            units = _union_units(
+                [
+                    self.index.stages["aggregated"].values.index,
+                    *[s.values.index for s in mats.values()],
+                ]
+            )
+            X = {k: _matrix(s, self.fw.indicators, units) for k, s in mats.items()}
+            self._mats[ck] = (units, X)
+        return self._mats[ck]
+
     def _agg_params(self, agg: int) -> dict[int, dict[str, Any]]:
+        if agg not in self._plans:
+            self._plans[agg] = self._resolve_agg(agg)
+        return self._plans[agg]
+
+    def _resolve_agg(self, agg: int) -> dict[int, dict[str, Any]]:
         step = self.pipeline["aggregate"].clone()
         if agg >= 0:
             step.set_params(**self.problem.alternatives["aggregate"][agg])
@@ -266,11 +292,7 @@ class Engine:
             (tuple(int(v) for v in u[:-1]), int(u[-1])): rows
             for u, rows in zip(uniq, np.split(order, bounds), strict=True)
         }
-        mats = {k: self.stage_for(k) for k in {g[0] for g in groups}}
-        units = _union_units(
-            [self.index.stages["aggregated"].values.index, *[s.values.index for s in mats.values()]]
-        )
-        X = {k: _matrix(s, self.fw.indicators, units) for k, s in mats.items()}
+        units, X = self._matrices(sorted({g[0] for g in groups}))
         plans = {a: self._agg_params(a) for a in {g[1] for g in groups}}
         scores = np.full((n, len(units)), np.nan)
         failed = np.zeros(n, dtype=bool)
