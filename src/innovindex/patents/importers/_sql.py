@@ -1,0 +1,144 @@
+"""DuckDB helpers for the bulk importers (PATSTAT, PatentsView, Google Patents).
+
+Bulk sources hold up to hundreds of millions of rows, so they are validated and reshaped in
+SQL inside an embedded DuckDB connection rather than row by row in Python. Row accounting
+follows the same contract as the flat importers: every source row is imported or rejected,
+and each rejection is reported with its data-row number (header = line 1 for CSV/TSV).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ...errors import InputError
+from ..schema import COUNTRY_CODES, conform
+from ._base import Collector, ImportResult, OnError
+
+__all__ = ["Bulk", "IPC_MACRO"]
+
+MAX_LISTED_ISSUES = 1000
+
+# SQL twin of concordance.normalise_ipc (tests check that they agree).
+IPC_MACRO = r"""
+CREATE OR REPLACE MACRO norm_ipc(raw) AS (
+  WITH s AS (SELECT regexp_replace(upper(trim(coalesce(raw, ''))),
+                                    '\s*\(\d{4}\.\d{2}\)$|\s+\d{8}[A-Z0-9]*$', '') AS v)
+  SELECT CASE
+    WHEN regexp_full_match(v, '([A-H])\s*(\d{2})\s*([A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})')
+         AND CAST(regexp_extract(v, '^[A-H]\s*\d{2}\s*[A-Z]\s*(\d{1,4})', 1) AS INTEGER) > 0 THEN
+      regexp_replace(regexp_extract(v, '^([A-H]\s*\d{2}\s*[A-Z])', 1), '\s', '', 'g')
+      || lpad(CAST(CAST(regexp_extract(v, '^[A-H]\s*\d{2}\s*[A-Z]\s*(\d{1,4})', 1) AS INTEGER)
+                   AS VARCHAR), 4, ' ')
+      || '/' || CASE WHEN length(regexp_extract(v, '/\s*(\d{1,6})$', 1)) < 2
+                     THEN lpad(regexp_extract(v, '/\s*(\d{1,6})$', 1), 2, '0')
+                     ELSE regexp_extract(v, '/\s*(\d{1,6})$', 1) END
+    WHEN regexp_full_match(v, '([A-H])\s*(\d{2})\s*([A-Z])\s*(\d{1,4})\s*/?')
+         AND CAST(regexp_extract(v, '^[A-H]\s*\d{2}\s*[A-Z]\s*(\d{1,4})', 1) AS INTEGER) > 0 THEN
+      regexp_replace(regexp_extract(v, '^([A-H]\s*\d{2}\s*[A-Z])', 1), '\s', '', 'g')
+      || lpad(CAST(CAST(regexp_extract(v, '(\d{1,4})\s*/?$', 1) AS INTEGER) AS VARCHAR), 4, ' ') || '/'
+    WHEN regexp_full_match(v, '([A-H])\s*(\d{2})\s*([A-Z])') THEN regexp_replace(v, '\s', '', 'g')
+    WHEN regexp_full_match(replace(v, ' ', ''), '[A-H]\d{2}[A-Z]\d{3}\d{2,6}')
+         AND CAST(substr(replace(v, ' ', ''), 5, 3) AS INTEGER) > 0 THEN
+      substr(replace(v, ' ', ''), 1, 4)
+      || lpad(CAST(CAST(substr(replace(v, ' ', ''), 5, 3) AS INTEGER) AS VARCHAR), 4, ' ')
+      || '/' || substr(replace(v, ' ', ''), 8)
+    ELSE NULL END FROM s
+)
+"""
+
+
+class Bulk:
+    """An in-memory DuckDB session with the accounting of one bulk import."""
+
+    def __init__(self, fmt: str, on_error: OnError) -> None:
+        self.col = Collector(fmt, on_error)
+        self.fmt = fmt
+        self.con = duckdb.connect(":memory:")
+        self.con.execute(IPC_MACRO)
+        self.con.execute("CREATE TABLE st3 (code VARCHAR)")
+        self.con.executemany("INSERT INTO st3 VALUES (?)", [[c] for c in sorted(COUNTRY_CODES)])
+        self.more = 0
+
+    def read(self, name: str, files: Sequence[Path], required: Sequence[str], delim: str = ",") -> None:
+        """Create view ``name`` over the files, with a ``_line`` and ``_file`` column."""
+        parts = []
+        for f in files:
+            if not f.exists():
+                raise InputError("file not found", file=f)
+            path = str(f).replace("'", "''")
+            suffix = "".join(f.suffixes[-2:]).lower()
+            if suffix.endswith(".parquet") or suffix.endswith(".pq"):
+                src = f"read_parquet('{path}')"
+                off = 0
+            elif suffix.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz")):
+                src = f"read_json_auto('{path}', format='newline_delimited')"
+                off = 0
+            else:
+                src = (
+                    f"read_csv('{path}', header=true, delim='{delim}', all_varchar=true, "
+                    "quote='\"', strict_mode=false)"
+                )
+                off = 1
+            try:
+                cols = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+            except duckdb.Error as exc:
+                raise InputError(f"cannot read as {name}: {str(exc).splitlines()[0]}", file=f) from None
+            missing = [c for c in required if c not in cols]
+            if missing:
+                raise InputError(
+                    f"missing column(s) {missing} for {name}; found {cols}", file=f, row=1 if off else None
+                )
+            sel = ", ".join(f'"{c}"' for c in required)
+            parts.append(
+                f"SELECT {sel}, '{path}' AS _file, CAST(row_number() OVER () + {off} AS BIGINT) AS _line "
+                f"FROM {src}"
+            )
+        if not parts:
+            raise InputError(f"no {name} file given")
+        try:
+            self.con.execute(f"CREATE TABLE {name} AS " + " UNION ALL ".join(parts))
+        except duckdb.Error as exc:
+            raise InputError(f"cannot read {name}: {str(exc).splitlines()[0]}") from None
+
+    def scalar(self, sql: str) -> int:
+        rows = self.con.execute(sql).fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def report(self, sql: str, action: str) -> int:
+        """Record issues from ``sql`` (columns _file, _line, reason); return how many."""
+        n = self.scalar(f"SELECT count(*) FROM ({sql})")
+        rows = self.con.execute(f"SELECT _file, _line, reason FROM ({sql}) ORDER BY _file, _line LIMIT {MAX_LISTED_ISSUES}").fetchall()
+        for f, line, reason in rows:
+            if action == "row rejected":
+                self.col.reject(f, line, reason)
+            else:
+                self.col.drop(f, line, reason)
+        if action == "row rejected":
+            self.col.rejected += n - len(rows)
+        self.more += n - len(rows)
+        return n
+
+    def result(self, read: int) -> ImportResult:
+        """Fetch the canonical tables ``applications``, ``classifications``, ``parties``."""
+        tables: dict[str, pa.Table] = {}
+        for name in ("applications", "classifications", "parties"):
+            tables[name] = conform(name, self.con.sql(f"SELECT * FROM {name}").to_arrow_table())
+        imported = tables["applications"].num_rows
+        if read != imported + self.col.rejected:
+            raise AssertionError(f"row accounting broke: {read} != {imported} + {self.col.rejected}")
+        self.con.close()
+        return ImportResult(
+            format=self.fmt,
+            applications=tables["applications"],
+            classifications=tables["classifications"],
+            parties=tables["parties"],
+            read=read,
+            imported=imported,
+            rejected=self.col.rejected,
+            issues=self.col.issues,
+            unlisted_issues=self.more,
+        )

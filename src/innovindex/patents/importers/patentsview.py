@@ -1,0 +1,5 @@
+"""PatentsView granted-patent bulk tables (TSV as published, or Parquet)."""
+
+
+def import_patentsview(files, **kw):  # placeholder
+    raise NotImplementedError
