@@ -12,10 +12,15 @@ REPO = Path(__file__).resolve().parents[1]
 def reference_data() -> Path:
     """../shared/data beside the checkout, or $INNOVINDEX_REFERENCE_DATA."""
     env = os.environ.get("INNOVINDEX_REFERENCE_DATA")
-    for c in ([Path(env)] if env else []) + [REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data"]:
+    for c in ([Path(env)] if env else []) + [
+        REPO.parent / "shared" / "data",
+        REPO.parent.parent / "shared" / "data",
+    ]:
         if (c / "coinr_asem").is_dir():
             return c
-    sys.exit("reference data not found: set INNOVINDEX_REFERENCE_DATA or place it at ../shared/data")
+    sys.exit(
+        "reference data not found: set INNOVINDEX_REFERENCE_DATA or place it at ../shared/data"
+    )
 
 
 def gii2019_idata(root: Path, column: str = "value"):  # type: ignore[no-untyped-def]

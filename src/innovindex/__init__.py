@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .errors import InnovindexError, InputError, NotBuiltError, SpecError
 from .build import build, build_panel
+from .errors import InnovindexError, InputError, NotBuiltError, SpecError
 from .framework import Framework
 from .index import Index, compare
 from .pipeline import Pipeline

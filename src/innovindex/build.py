@@ -79,7 +79,9 @@ def build(
     """
     panel = build_panel(data, framework, pipeline, times=None if time is None else [time])
     if len(panel) > 1:
-        raise SpecError(f"the data has {len(panel)} Time values {sorted(panel)}; pass time= or use build_panel()")
+        raise SpecError(
+            f"the data has {len(panel)} Time values {sorted(panel)}; pass time= or use build_panel()"
+        )
     return next(iter(panel.values()))
 
 
@@ -108,7 +110,9 @@ def build_panel(
     if times is not None:
         missing = sorted(set(times) - set(stages))
         if missing:
-            raise SpecError(f"Time value(s) {missing} are not in the data; it has {sorted(k for k in stages if k is not None)}")
+            raise SpecError(
+                f"Time value(s) {missing} are not in the data; it has {sorted(k for k in stages if k is not None)}"
+            )
         stages = {t: stages[t] for t in times}
     spec = pipe.to_spec()
     out: dict[int | None, Index] = {}
@@ -117,7 +121,9 @@ def build_panel(
         from rich.console import Console
         from rich.progress import track
 
-        items = track(items, description="Building years", console=Console(stderr=True), transient=True)
+        items = track(
+            items, description="Building years", console=Console(stderr=True), transient=True
+        )
     for t, stage in items:
         outputs, fitted = pipe.run_stage(stage)
         out[t] = Index(framework=fw, spec=spec, stages=outputs, steps=fitted, time=t)

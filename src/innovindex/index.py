@@ -48,7 +48,9 @@ class Index:
     def stage(self, name: str) -> pd.DataFrame:
         """The indicator-level values after a step (a copy)."""
         if name not in self.stages:
-            raise NotBuiltError(f"no dataset {name!r} in this build; available: {list(self.stages)}")
+            raise NotBuiltError(
+                f"no dataset {name!r} in this build; available: {list(self.stages)}"
+            )
         st = self.stages[name]
         cols = list(self.framework.indicators) if name != "aggregated" else list(st.values.columns)
         return st.values[cols].copy()
@@ -65,7 +67,9 @@ class Index:
     def scores(self) -> pd.DataFrame:
         """Scores of every aggregate (levels >= 2) and ratio; index ``uCode``."""
         if "aggregated" not in self.stages:
-            raise NotBuiltError("the pipeline has no 'aggregate' step, so there are no aggregate scores")
+            raise NotBuiltError(
+                "the pipeline has no 'aggregate' step, so there are no aggregate scores"
+            )
         cols = [*self.framework.aggregates, *self.framework.ratios]
         return self.stages["aggregated"].values[cols].copy()
 
@@ -80,7 +84,9 @@ class Index:
             return rank_desc(scores)
         units = self.units
         if by not in units.columns:
-            raise NotBuiltError(f"no group column {by!r}; available: {[c for c in units.columns if c != 'uName']}")
+            raise NotBuiltError(
+                f"no group column {by!r}; available: {[c for c in units.columns if c != 'uName']}"
+            )
         return rank_desc(scores.groupby(units[by].reindex(scores.index), group_keys=False))
 
     def _step(self, name: str) -> Step:
@@ -105,7 +111,9 @@ class Index:
         step's ``coverage`` rule (:func:`innovindex.methods.coverage.dmc_flags`)."""
         step = self._step("screen")
         if not hasattr(step, "coverage_"):
-            raise NotBuiltError("the screen step has no 'coverage' rule, so no coverage flags were computed")
+            raise NotBuiltError(
+                "the screen step has no 'coverage' rule, so no coverage flags were computed"
+            )
         cov = step.coverage_
         units = step.table_.index  # type: ignore[attr-defined]
         return pd.DataFrame(cov.flagged, index=units, columns=list(cov.codes))
@@ -116,8 +124,6 @@ class Index:
             f"<Index time={self.time} units={n_units} indicators={len(self.framework.indicators)} "
             f"steps={[n for n, _ in self.steps]}>"
         )
-
-
 
 
 def compare(a: Index, b: Index, code: str | None = None) -> pd.DataFrame:

@@ -54,7 +54,9 @@ class Pipeline:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_spec(cls, spec: dict[str, Any] | str | Path | None, *, source: str | None = None) -> Pipeline:
+    def from_spec(
+        cls, spec: dict[str, Any] | str | Path | None, *, source: str | None = None
+    ) -> Pipeline:
         """Build from a dict, a YAML file path, or None (the default pipeline)."""
         if spec is None:
             return cls.from_spec(copy.deepcopy(DEFAULT_SPEC), source=source or "<default pipeline>")
@@ -62,7 +64,9 @@ class Pipeline:
             return cls.from_yaml(spec)
         src = source or "<pipeline>"
         if not isinstance(spec, dict):
-            raise SpecError(f"{src}: a pipeline spec must be a mapping of step names to parameters; got {type(spec).__name__}")
+            raise SpecError(
+                f"{src}: a pipeline spec must be a mapping of step names to parameters; got {type(spec).__name__}"
+            )
         steps: list[tuple[str, Step]] = []
         for key, params in spec.items():
             if key not in STEPS:
@@ -72,12 +76,16 @@ class Pipeline:
             if params is True:
                 params = {}
             if not isinstance(params, dict):
-                raise SpecError(f"{src}: parameters of step {key!r} must be a mapping or true/false; got {params!r}")
+                raise SpecError(
+                    f"{src}: parameters of step {key!r} must be a mapping or true/false; got {params!r}"
+                )
             cls_ = STEPS[key]
             valid = cls_._param_names()
             unknown = sorted(set(params) - set(valid))
             if unknown:
-                raise SpecError(f"{src}: unknown parameter(s) {unknown} for step {key!r}; valid: {valid}")
+                raise SpecError(
+                    f"{src}: unknown parameter(s) {unknown} for step {key!r}; valid: {valid}"
+                )
             steps.append((key, cls_(**copy.deepcopy(params))))
         return cls(steps, source=src)
 
@@ -116,7 +124,9 @@ class Pipeline:
         try:
             return self.named_steps[name]
         except KeyError:
-            raise SpecError(f"no step {name!r} in the pipeline; it has {[n for n, _ in self.steps]}") from None
+            raise SpecError(
+                f"no step {name!r} in the pipeline; it has {[n for n, _ in self.steps]}"
+            ) from None
 
     def clone(self) -> Pipeline:
         """An unfitted copy with the same parameters."""

@@ -39,8 +39,18 @@ CREATE TABLE IF NOT EXISTS index_indicators (
 
 def _long_scores(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
     fw = idx.framework
-    scores = idx.scores().rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name="score")
-    ranks = idx.ranks().rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name="rank")
+    scores = (
+        idx.scores()
+        .rename_axis("uCode")
+        .reset_index()
+        .melt("uCode", var_name="code", value_name="score")
+    )
+    ranks = (
+        idx.ranks()
+        .rename_axis("uCode")
+        .reset_index()
+        .melt("uCode", var_name="code", value_name="rank")
+    )
     out = scores.merge(ranks, on=["uCode", "code"])
     names = idx.units["uName"]
     out["uName"] = out["uCode"].map(names)
@@ -52,9 +62,19 @@ def _long_scores(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
 
 
 def _long_indicators(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
-    raw = idx.stage("raw").rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name="raw")
+    raw = (
+        idx.stage("raw")
+        .rename_axis("uCode")
+        .reset_index()
+        .melt("uCode", var_name="code", value_name="raw")
+    )
     last = "normalised" if "normalised" in idx.stages else "raw"
-    norm = idx.stage(last).rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name="normalised")
+    norm = (
+        idx.stage(last)
+        .rename_axis("uCode")
+        .reset_index()
+        .melt("uCode", var_name="code", value_name="normalised")
+    )
     out = raw.merge(norm, on=["uCode", "code"], how="left")
     out["run_id"], out["time"] = run_id, t
     return out[["run_id", "time", "uCode", "code", "raw", "normalised"]]
@@ -75,16 +95,29 @@ def record_build(
     run_id = uuid.uuid4().hex[:12]
     scores = pd.concat([_long_scores(run_id, t, i) for t, i in panel.items()], ignore_index=True)
     inds = pd.concat([_long_indicators(run_id, t, i) for t, i in panel.items()], ignore_index=True)
-    runs = pd.DataFrame([{
-        "run_id": run_id, "created": datetime.now(UTC).replace(tzinfo=None), "label": label,
-        "framework": first.framework.source, "pipeline": json.dumps(first.spec), "seed": seed,
-        "synthetic": synthetic, "innovindex_version": __version__,
-    }])
+    runs = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "created": datetime.now(UTC).replace(tzinfo=None),
+                "label": label,
+                "framework": first.framework.source,
+                "pipeline": json.dumps(first.spec),
+                "seed": seed,
+                "synthetic": synthetic,
+                "innovindex_version": __version__,
+            }
+        ]
+    )
     con = duckdb.connect(str(db))
     try:
         con.execute(_SCHEMA)
         con.execute("BEGIN TRANSACTION")
-        for table, df in (("index_runs", runs), ("index_scores", scores), ("index_indicators", inds)):
+        for table, df in (
+            ("index_runs", runs),
+            ("index_scores", scores),
+            ("index_indicators", inds),
+        ):
             con.register("_frame", df)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
             con.unregister("_frame")

@@ -39,4 +39,11 @@ def tiny(tmp_path: Path) -> dict:
     meta, data = tmp_path / "meta.csv", tmp_path / "data.csv"
     META.to_csv(meta, index=False)
     make_data().to_csv(data, index=False)
-    return {"meta": meta, "data": data, "dir": tmp_path, "out": tmp_path / "out", "META": META, "make_data": make_data}
+    return {
+        "meta": meta,
+        "data": data,
+        "dir": tmp_path,
+        "out": tmp_path / "out",
+        "META": META,
+        "make_data": make_data,
+    }

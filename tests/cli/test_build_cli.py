@@ -14,17 +14,25 @@ import pytest
 from innovindex.cli import main
 
 
-
 def run(args: list[str], capsys) -> tuple[int, str]:
     code = main([str(a) for a in args])
     return code, capsys.readouterr().err
 
 
 def test_build_writes_every_output(tiny, capsys):
-    code, err = run(["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys)
+    code, err = run(
+        ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
+    )
     assert code == 0, err
     files = sorted(p.name for p in tiny["out"].iterdir())
-    assert files == ["normalised.csv", "ranks.csv", "run.json", "scores.csv", "treated.csv", "treatment.csv"]
+    assert files == [
+        "normalised.csv",
+        "ranks.csv",
+        "run.json",
+        "scores.csv",
+        "treated.csv",
+        "treatment.csv",
+    ]
     scores = pd.read_csv(tiny["out"] / "scores.csv")
     assert list(scores.columns) == ["uCode", "A", "B", "Index"]
     # Index = mean of pillars (independent recomputation from normalised indicators)
@@ -34,7 +42,10 @@ def test_build_writes_every_output(tiny, capsys):
     expected = (a + b) / 2
     assert (scores.set_index("uCode")["Index"] - expected).abs().max() < 1e-9
     ranks = pd.read_csv(tiny["out"] / "ranks.csv").set_index("uCode")
-    assert ranks["Index"].to_dict() == expected.rank(ascending=False, method="min").astype(int).to_dict()
+    assert (
+        ranks["Index"].to_dict()
+        == expected.rank(ascending=False, method="min").astype(int).to_dict()
+    )
     info = json.loads((tiny["out"] / "run.json").read_text())
     assert info["pipeline"]["treat"]["winmax"] == 5
     assert len(info["inputs"]["data"]["sha256"]) == 64
@@ -42,7 +53,20 @@ def test_build_writes_every_output(tiny, capsys):
 
 
 def test_build_xlsx_is_one_workbook(tiny, capsys):
-    code, err = run(["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"], "--format", "xlsx"], capsys)
+    code, err = run(
+        [
+            "build",
+            "--data",
+            tiny["data"],
+            "--meta",
+            tiny["meta"],
+            "--out",
+            tiny["out"],
+            "--format",
+            "xlsx",
+        ],
+        capsys,
+    )
     assert code == 0, err
     sheets = pd.read_excel(tiny["out"] / "results.xlsx", sheet_name=None)
     assert set(sheets) == {"scores", "ranks", "treated", "normalised", "treatment"}
@@ -51,7 +75,9 @@ def test_build_xlsx_is_one_workbook(tiny, capsys):
 def test_rebuild_replaces_previous_output(tiny, capsys):
     tiny["out"].mkdir()
     (tiny["out"] / "stale.txt").write_text("old")
-    code, _ = run(["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys)
+    code, _ = run(
+        ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
+    )
     assert code == 0 and not (tiny["out"] / "stale.txt").exists()
 
 
@@ -86,32 +112,159 @@ def _set(df, row, col, value):
 # Each case: (id, function(tiny) -> argv overrides, expected fragment of the message)
 CASES = [
     ("empty-data-file", lambda t: {"data": _write(t["dir"] / "e.csv", "")}, "empty"),
-    ("header-only", lambda t: {"data": _write(t["dir"] / "h.csv", "uCode,a1,a2,b1,b2\n")}, "no data rows"),
-    ("missing-uCode", lambda t: {"data": _data_with(t, lambda d: d.drop(columns="uCode"))}, "uCode"),
+    (
+        "header-only",
+        lambda t: {"data": _write(t["dir"] / "h.csv", "uCode,a1,a2,b1,b2\n")},
+        "no data rows",
+    ),
+    (
+        "missing-uCode",
+        lambda t: {"data": _data_with(t, lambda d: d.drop(columns="uCode"))},
+        "uCode",
+    ),
     ("empty-uCode", lambda t: {"data": _data_with(t, lambda d: _set(d, 3, "uCode", ""))}, "row 5"),
-    ("duplicate-unit", lambda t: {"data": _data_with(t, lambda d: _set(d, 4, "uCode", "U1"))}, "duplicate unit"),
-    ("text-in-numeric", lambda t: {"data": _data_with(t, lambda d: _set(d, 2, "a2", "twelve"))}, "'a2'"),
-    ("all-missing-indicator", lambda t: {"data": _data_with(t, lambda d: d.assign(b1=float("nan")))}, "no data"),
-    ("indicator-missing-from-data", lambda t: {"data": _data_with(t, lambda d: d.drop(columns="b2"))}, "b2"),
-    ("time-not-a-year", lambda t: {"data": _data_with(t, lambda d: _set(d, 1, "Time", 2024.5))}, "Time"),
-    ("wrong-encoding", lambda t: {"data": _write(t["dir"] / "l1.csv", "uCode,uName,a1,a2,b1,b2\nU1,S\xe3o,1,2,3,4\nU2,B,2,3,4,5\n".encode("latin-1"))}, "UTF-8"),
+    (
+        "duplicate-unit",
+        lambda t: {"data": _data_with(t, lambda d: _set(d, 4, "uCode", "U1"))},
+        "duplicate unit",
+    ),
+    (
+        "text-in-numeric",
+        lambda t: {"data": _data_with(t, lambda d: _set(d, 2, "a2", "twelve"))},
+        "'a2'",
+    ),
+    (
+        "all-missing-indicator",
+        lambda t: {"data": _data_with(t, lambda d: d.assign(b1=float("nan")))},
+        "no data",
+    ),
+    (
+        "indicator-missing-from-data",
+        lambda t: {"data": _data_with(t, lambda d: d.drop(columns="b2"))},
+        "b2",
+    ),
+    (
+        "time-not-a-year",
+        lambda t: {"data": _data_with(t, lambda d: _set(d, 1, "Time", 2024.5))},
+        "Time",
+    ),
+    (
+        "wrong-encoding",
+        lambda t: {
+            "data": _write(
+                t["dir"] / "l1.csv",
+                "uCode,uName,a1,a2,b1,b2\nU1,S\xe3o,1,2,3,4\nU2,B,2,3,4,5\n".encode("latin-1"),
+            )
+        },
+        "UTF-8",
+    ),
     ("data-not-found", lambda t: {"data": t["dir"] / "nope.csv"}, "not found"),
-    ("unknown-file-type", lambda t: {"data": _write(t["dir"] / "d.json", "{}")}, "unknown file type"),
-    ("unknown-parent", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 0, "Parent", "Z"))}, "'Z'"),
+    (
+        "unknown-file-type",
+        lambda t: {"data": _write(t["dir"] / "d.json", "{}")},
+        "unknown file type",
+    ),
+    (
+        "unknown-parent",
+        lambda t: {"meta": _meta_with(t, lambda m: _set(m, 0, "Parent", "Z"))},
+        "'Z'",
+    ),
     ("cycle", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 6, "Parent", "A"))}, "cycle"),
-    ("negative-weight", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 1, "Weight", -1))}, "Weight"),
-    ("text-weight", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 1, "Weight", "heavy"))}, "Weight"),
-    ("bad-direction", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 2, "Direction", 0))}, "Direction"),
-    ("duplicate-icode", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 3, "iCode", "b1"))}, "duplicate iCode"),
-    ("meta-missing-column", lambda t: {"meta": _meta_with(t, lambda m: m.drop(columns="Weight"))}, "Weight"),
-    ("aggregate-without-children", lambda t: {"meta": _meta_with(t, lambda m: pd.concat([m, pd.DataFrame([{"Level": 2, "iCode": "C", "iName": "C", "Direction": 1, "Weight": 1, "Parent": "Index", "Type": "Aggregate"}])], ignore_index=True))}, "no children"),
-    ("bad-type", lambda t: {"meta": _meta_with(t, lambda m: _set(m, 0, "Type", "Indikator"))}, "Type"),
-    ("bad-yaml-key", lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {}\nnormalize: {method: minmax}\n")}, "unknown step 'normalize'"),
-    ("bad-yaml-param", lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {winmx: 3}\n")}, "winmx"),
-    ("bad-yaml-syntax", lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {winmax: 3\n")}, "YAML"),
-    ("bad-method", lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "normalise: {method: minmx}\n")}, "minmx"),
-    ("negative-winmax", lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {winmax: -2}\n")}, "winmax"),
-    ("geometric-on-zeros", lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "normalise: {method: minmax, range: [0, 100]}\naggregate: {method: geometric}\n")}, "geometric"),
+    (
+        "negative-weight",
+        lambda t: {"meta": _meta_with(t, lambda m: _set(m, 1, "Weight", -1))},
+        "Weight",
+    ),
+    (
+        "text-weight",
+        lambda t: {"meta": _meta_with(t, lambda m: _set(m, 1, "Weight", "heavy"))},
+        "Weight",
+    ),
+    (
+        "bad-direction",
+        lambda t: {"meta": _meta_with(t, lambda m: _set(m, 2, "Direction", 0))},
+        "Direction",
+    ),
+    (
+        "duplicate-icode",
+        lambda t: {"meta": _meta_with(t, lambda m: _set(m, 3, "iCode", "b1"))},
+        "duplicate iCode",
+    ),
+    (
+        "meta-missing-column",
+        lambda t: {"meta": _meta_with(t, lambda m: m.drop(columns="Weight"))},
+        "Weight",
+    ),
+    (
+        "aggregate-without-children",
+        lambda t: {
+            "meta": _meta_with(
+                t,
+                lambda m: pd.concat(
+                    [
+                        m,
+                        pd.DataFrame(
+                            [
+                                {
+                                    "Level": 2,
+                                    "iCode": "C",
+                                    "iName": "C",
+                                    "Direction": 1,
+                                    "Weight": 1,
+                                    "Parent": "Index",
+                                    "Type": "Aggregate",
+                                }
+                            ]
+                        ),
+                    ],
+                    ignore_index=True,
+                ),
+            )
+        },
+        "no children",
+    ),
+    (
+        "bad-type",
+        lambda t: {"meta": _meta_with(t, lambda m: _set(m, 0, "Type", "Indikator"))},
+        "Type",
+    ),
+    (
+        "bad-yaml-key",
+        lambda t: {
+            "pipeline": _write(t["dir"] / "p.yaml", "treat: {}\nnormalize: {method: minmax}\n")
+        },
+        "unknown step 'normalize'",
+    ),
+    (
+        "bad-yaml-param",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {winmx: 3}\n")},
+        "winmx",
+    ),
+    (
+        "bad-yaml-syntax",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {winmax: 3\n")},
+        "YAML",
+    ),
+    (
+        "bad-method",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "normalise: {method: minmx}\n")},
+        "minmx",
+    ),
+    (
+        "negative-winmax",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {winmax: -2}\n")},
+        "winmax",
+    ),
+    (
+        "geometric-on-zeros",
+        lambda t: {
+            "pipeline": _write(
+                t["dir"] / "p.yaml",
+                "normalise: {method: minmax, range: [0, 100]}\naggregate: {method: geometric}\n",
+            )
+        },
+        "geometric",
+    ),
     ("bad-format", lambda t: {"format": "docx"}, "--format"),
     ("unknown-framework", lambda t: {"meta": None, "framework": "gii1999"}, "gii1999"),
 ]
@@ -120,7 +273,13 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_one_line_exit_2_nothing_written(case, tiny, capsys):
     name, make, fragment = case
-    opts = {"data": tiny["data"], "meta": tiny["meta"], "pipeline": None, "framework": None, "format": None}
+    opts = {
+        "data": tiny["data"],
+        "meta": tiny["meta"],
+        "pipeline": None,
+        "framework": None,
+        "format": None,
+    }
     opts.update(make(tiny))
     argv = ["build", "--data", opts["data"], "--out", tiny["out"]]
     if opts["meta"] is not None:
@@ -144,9 +303,21 @@ def test_bad_input_one_line_exit_2_nothing_written(case, tiny, capsys):
 def test_console_script_exit_status(tiny):
     """The installed entry point really exits with status 2 (not only main()'s return value)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "innovindex", "build", "--data", str(tiny["dir"] / "missing.csv"),
-         "--meta", str(tiny["meta"]), "--out", str(tiny["out"])],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "innovindex",
+            "build",
+            "--data",
+            str(tiny["dir"] / "missing.csv"),
+            "--meta",
+            str(tiny["meta"]),
+            "--out",
+            str(tiny["out"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "missing.csv" in proc.stderr
@@ -156,7 +327,11 @@ def test_build_gii2019_framework_from_the_command_line(reference_data, tmp_path,
     """`--framework gii2019` on the published raw values: scores for every level plus EFF."""
     long = pd.read_csv(reference_data / "gii" / "gii2019_full_database_long.csv")
     ind = long[long["level"] == "indicator"]
-    wide = ind.pivot(index="economy", columns="code", values="value").rename_axis("uCode").reset_index()
+    wide = (
+        ind.pivot(index="economy", columns="code", values="value")
+        .rename_axis("uCode")
+        .reset_index()
+    )
     data = tmp_path / "gii.parquet"
     wide.to_parquet(data)  # a temporary reshaped copy for this test only
     out = tmp_path / "res"

@@ -14,7 +14,11 @@ import innovindex as ii
 
 TOL = 1e-6
 
-PIPELINE_A = {"treat": {}, "normalise": {"method": "minmax", "range": [0, 100]}, "aggregate": {"method": "arithmetic"}}
+PIPELINE_A = {
+    "treat": {},
+    "normalise": {"method": "minmax", "range": [0, 100]},
+    "aggregate": {"method": "arithmetic"},
+}
 PIPELINE_A2 = {"treat": {"winmax": 1}}
 PIPELINE_B = {
     "denominate": True,
@@ -51,14 +55,18 @@ def _treat_details(root, name):
     return det
 
 
-def _assert_treatment_matches(ours: pd.DataFrame, det: pd.DataFrame, points: pd.DataFrame | None = None) -> None:
+def _assert_treatment_matches(
+    ours: pd.DataFrame, det: pd.DataFrame, points: pd.DataFrame | None = None
+) -> None:
     ours = ours.set_index("iCode").loc[det.index]
     failed = ~det["check_SkewKurt0.Pass"].astype(bool)
     assert (ours["treated"] == failed).all(), "treated indicators differ"
     np.testing.assert_allclose(ours["skew_before"], det["check_SkewKurt0.Skew"], atol=1e-9)
     np.testing.assert_allclose(ours["kurt_before"], det["check_SkewKurt0.Kurt"], atol=1e-9)
     nwin = det.loc[failed, "winsorise.nwin"].astype(int)
-    assert ((ours.loc[failed, "n_low"] + ours.loc[failed, "n_high"]) == nwin).all(), "points winsorised differ"
+    assert ((ours.loc[failed, "n_low"] + ours.loc[failed, "n_high"]) == nwin).all(), (
+        "points winsorised differ"
+    )
     logged = det.get("check_SkewKurt2.Pass", pd.Series(np.nan, index=det.index)).notna()
     assert (ours["fallback"].notna() == logged).all(), "fallback use differs"
     after = np.where(logged, det.get("check_SkewKurt2.Skew", np.nan), det["check_SkewKurt1.Skew"])
@@ -77,13 +85,17 @@ def test_pipeline_a_default_matches_coinr(asem):
     ref_scores = _ref(root, "default_pipeline_scores.csv")
     aggs = [c for c in ref_scores.columns if c not in ("uName", "Index_rank")]
     _assert_frame_close(idx.scores(), ref_scores, aggs)
-    assert (idx.ranks().loc[ref_scores.index, "Index"].to_numpy() == ref_scores["Index_rank"].to_numpy()).all()
+    assert (
+        idx.ranks().loc[ref_scores.index, "Index"].to_numpy() == ref_scores["Index_rank"].to_numpy()
+    ).all()
     treated = _ref(root, "default_pipeline_treated.csv")
     _assert_frame_close(idx.stage("treated"), treated, list(treated.columns))
     normalised = _ref(root, "default_pipeline_normalised.csv")
     _assert_frame_close(idx.stage("normalised"), normalised, list(normalised.columns))
     points = pd.read_csv(root / "reference_outputs" / "default_pipeline_treated_points.csv")
-    _assert_treatment_matches(idx.treatment, _treat_details(root, "default_pipeline_treat_details.csv"), points)
+    _assert_treatment_matches(
+        idx.treatment, _treat_details(root, "default_pipeline_treat_details.csv"), points
+    )
     # EXPECTED.md B: 18 indicators fail, winsorising fixes all, no log_CT.
     assert idx.treatment["treated"].sum() == 18
     assert idx.treatment["fallback"].isna().all()
@@ -96,7 +108,17 @@ def test_pipeline_a2_winmax1_uses_log_ct_on_nine(asem):
     _assert_frame_close(idx.stage("treated"), treated, list(treated.columns))
     _assert_treatment_matches(idx.treatment, _treat_details(root, "winmax1_treat_details.csv"))
     logged = set(idx.treatment.loc[idx.treatment["fallback"] == "log_ct", "iCode"])
-    assert logged == {"Goods", "Tariff", "StMob", "Research", "CultServ", "Tourist", "Forest", "Poverty", "NGOs"}
+    assert logged == {
+        "Goods",
+        "Tariff",
+        "StMob",
+        "Research",
+        "CultServ",
+        "Tourist",
+        "Forest",
+        "Poverty",
+        "NGOs",
+    }
 
 
 def test_pipeline_b_example_coin_matches_coinr(asem):
@@ -107,7 +129,9 @@ def test_pipeline_b_example_coin_matches_coinr(asem):
     _assert_frame_close(idx.scores(), aggs, cols)
     assert (idx.ranks().loc[aggs.index, "Index"].to_numpy() == aggs["Rank"].to_numpy()).all()
     full = _ref(root, "example_coin_aggregated.csv")
-    _assert_frame_close(idx.stage("aggregated"), full, [c for c in full.columns if c not in ("uName", "Index_rank")])
+    _assert_frame_close(
+        idx.stage("aggregated"), full, [c for c in full.columns if c not in ("uName", "Index_rank")]
+    )
     _assert_treatment_matches(idx.treatment, _treat_details(root, "example_coin_treat_details.csv"))
     # EXPECTED.md B: top and bottom of the example coin.
     s = idx.scores()["Index"]

@@ -64,5 +64,7 @@ def test_store_records_and_reads_back(tmp_path):
         got = gii[gii["time"] == t].set_index("uCode")["score"]
         np.testing.assert_allclose(got.loc[expected.index], expected, rtol=0, atol=1e-12)
     with duckdb.connect(str(db), read_only=True) as con:
-        n = con.execute("SELECT count(*) FROM index_indicators WHERE run_id = ?", [run_id]).fetchone()[0]
+        n = con.execute(
+            "SELECT count(*) FROM index_indicators WHERE run_id = ?", [run_id]
+        ).fetchone()[0]
     assert n == 60 * 80

@@ -18,7 +18,11 @@ def test_asem_structure_matches_coinr_snapshot(asem, reference_data):
     meta = pd.read_csv(reference_data / "coinr_asem" / "ASEM_iMeta.csv")
     assert asem.indicators == tuple(meta.loc[meta.Type == "Indicator", "iCode"])
     assert len(asem.indicators) == 49
-    assert len(asem.codes_at(2)) == 8 and set(asem.codes_at(3)) == {"Conn", "Sust"} and asem.codes_at(4) == ("Index",)
+    assert (
+        len(asem.codes_at(2)) == 8
+        and set(asem.codes_at(3)) == {"Conn", "Sust"}
+        and asem.codes_at(4) == ("Index",)
+    )
     assert len(asem.groups) == 4 and len(asem.denominators) == 4
     assert asem.levels == (1, 2, 3, 4)
     assert sum(d == -1 for d in asem.directions.values()) == 14
@@ -27,7 +31,9 @@ def test_asem_structure_matches_coinr_snapshot(asem, reference_data):
 def test_lineage_children_descendants(asem):
     assert asem.lineage("LPI") == ["LPI", "Physical", "Conn", "Index"]
     assert asem.parent("Index") is None
-    assert set(asem.descendants("Conn")) == {c for c in asem.indicators if "Conn" in asem.lineage(c)}
+    assert set(asem.descendants("Conn")) == {
+        c for c in asem.indicators if "Conn" in asem.lineage(c)
+    }
     assert sum(len(asem.descendants(p)) for p in asem.codes_at(2)) == 49
     assert list(asem.iter_tree())[:49] == list(asem.indicators)
 
@@ -40,23 +46,41 @@ def test_with_weights_returns_a_new_framework(asem):
 
 
 def _tiny(**extra) -> pd.DataFrame:
-    df = pd.DataFrame({
-        "Level": [1, 1, 2, 2, 3],
-        "iCode": ["x", "y", "IN", "OUT", "TOP"],
-        "iName": ["x", "y", "in", "out", "top"],
-        "Direction": [1, -1, 1, 1, 1],
-        "Weight": [1, 0.5, 1, 1, 1],
-        "Parent": ["IN", "OUT", "TOP", "TOP", None],
-        "Type": ["Indicator", "Indicator", "Aggregate", "Aggregate", "Aggregate"],
-    })
+    df = pd.DataFrame(
+        {
+            "Level": [1, 1, 2, 2, 3],
+            "iCode": ["x", "y", "IN", "OUT", "TOP"],
+            "iName": ["x", "y", "in", "out", "top"],
+            "Direction": [1, -1, 1, 1, 1],
+            "Weight": [1, 0.5, 1, 1, 1],
+            "Parent": ["IN", "OUT", "TOP", "TOP", None],
+            "Type": ["Indicator", "Indicator", "Aggregate", "Aggregate", "Aggregate"],
+        }
+    )
     for k, v in extra.items():
         df[k] = v
     return df
 
 
 def test_ratio_elements_and_overrides():
-    meta = pd.concat([_tiny(), pd.DataFrame([{"Level": None, "iCode": "EFF", "iName": "eff", "Type": "Ratio",
-                                              "Numerator": "OUT", "Denominator": "IN"}])], ignore_index=True)
+    meta = pd.concat(
+        [
+            _tiny(),
+            pd.DataFrame(
+                [
+                    {
+                        "Level": None,
+                        "iCode": "EFF",
+                        "iName": "eff",
+                        "Type": "Ratio",
+                        "Numerator": "OUT",
+                        "Denominator": "IN",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     meta["treat.winmax"] = [3, None, None, None, None, None]
     meta["treat.fallback"] = [None, "gii_log", None, None, None, None]
     fw = Framework.from_frame(meta)
@@ -66,8 +90,23 @@ def test_ratio_elements_and_overrides():
 
 
 def test_ratio_must_name_aggregates():
-    meta = pd.concat([_tiny(), pd.DataFrame([{"iCode": "EFF", "iName": "e", "Type": "Ratio",
-                                              "Numerator": "OUT", "Denominator": "x"}])], ignore_index=True)
+    meta = pd.concat(
+        [
+            _tiny(),
+            pd.DataFrame(
+                [
+                    {
+                        "iCode": "EFF",
+                        "iName": "e",
+                        "Type": "Ratio",
+                        "Numerator": "OUT",
+                        "Denominator": "x",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     with pytest.raises(InputError, match="row 7.*Denominator"):
         Framework.from_frame(meta, source="m.csv")
 
@@ -78,7 +117,12 @@ def test_ratio_must_name_aggregates():
         (lambda m: m.assign(Level=[1, 1, 2, 2, 1]), "must be at Level >= 2"),
         (lambda m: m.assign(Level=[1, 1, 3, 2, 3]), "must be at a higher level"),
         (lambda m: m.assign(Parent=["IN", "OUT", "TOP", "TOP", "IN"]), "cycle"),
-        (lambda m: m.assign(ScaleMin=[0, None, None, None, None], ScaleMax=[0, None, None, None, None]), "ScaleMin < ScaleMax"),
+        (
+            lambda m: m.assign(
+                ScaleMin=[0, None, None, None, None], ScaleMax=[0, None, None, None, None]
+            ),
+            "ScaleMin < ScaleMax",
+        ),
         (lambda m: m.assign(Parent=["IN", "x", "TOP", "TOP", None]), "expected an Aggregate"),
     ],
 )

@@ -43,13 +43,17 @@ def test_treat_step_equals_kernel_per_column(asem):
 
 def test_normalise_step_equals_kernel_per_column(asem):
     root, fw = asem
-    idx = ii.build(root / "ASEM_iData.csv", fw, {"normalise": {"method": "zscore", "mean": 10, "sd": 2}})
+    idx = ii.build(
+        root / "ASEM_iData.csv", fw, {"normalise": {"method": "zscore", "mean": 10, "sd": 2}}
+    )
     raw, out = idx.stage("raw"), idx.stage("normalised")
     for code, d in fw.directions.items():
         expected = nk.zscore(raw[code].to_numpy(), direction=d, mean=10, sd=2)
         np.testing.assert_allclose(out[code].to_numpy(), expected, rtol=0, atol=1e-12)
         col = out[code].dropna()
-        assert abs(col.mean() - 10) < 1e-9 and abs(col.std() - 2) < 1e-9  # EXPECTED A: exactly as set
+        assert (
+            abs(col.mean() - 10) < 1e-9 and abs(col.std() - 2) < 1e-9
+        )  # EXPECTED A: exactly as set
 
 
 def test_normalise_ranges_from_imeta_columns(asem):
@@ -58,10 +62,14 @@ def test_normalise_ranges_from_imeta_columns(asem):
     meta = fw.to_frame()
     meta["normalise.range"] = np.where(meta["iCode"].isin(["LPI", "CO2"]), "[5, 50]", None)
     fw2 = ii.Framework.from_frame(meta)
-    out = ii.build(root / "ASEM_iData.csv", fw2, {"normalise": {"method": "minmax", "range": [1, 100]}}).stage("normalised")
+    out = ii.build(
+        root / "ASEM_iData.csv", fw2, {"normalise": {"method": "minmax", "range": [1, 100]}}
+    ).stage("normalised")
     for code in fw.indicators:
         lo, hi = (5, 50) if code in ("LPI", "CO2") else (1, 100)
-        assert out[code].min() == pytest.approx(lo, abs=1e-12) and out[code].max() == pytest.approx(hi, abs=1e-12)
+        assert out[code].min() == pytest.approx(lo, abs=1e-12) and out[code].max() == pytest.approx(
+            hi, abs=1e-12
+        )
 
 
 def test_dist2targ_uses_imeta_target(asem):
@@ -70,14 +78,20 @@ def test_dist2targ_uses_imeta_target(asem):
     raw, out = idx.stage("raw"), idx.stage("normalised")
     targ = fw.attribute("Target")
     lpi, co2 = raw["LPI"], raw["CO2"]
-    np.testing.assert_allclose(out["LPI"], (lpi - lpi.min()) / (targ["LPI"] - lpi.min()), atol=1e-12)
-    np.testing.assert_allclose(out["CO2"], (co2.max() - co2) / (co2.max() - targ["CO2"]), atol=1e-12)
+    np.testing.assert_allclose(
+        out["LPI"], (lpi - lpi.min()) / (targ["LPI"] - lpi.min()), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        out["CO2"], (co2.max() - co2) / (co2.max() - targ["CO2"]), atol=1e-12
+    )
 
 
 def test_minmax_fitted_on_one_year_applies_to_another(reference_data):
     root = reference_data / "coinr_asem"
     fw = ii.Framework.read(root / "ASEM_iMeta.csv")
-    panel = ii.build_panel(root / "ASEM_iData_p.csv", fw, {"normalise": {"method": "minmax", "range": [0, 100]}})
+    panel = ii.build_panel(
+        root / "ASEM_iData_p.csv", fw, {"normalise": {"method": "minmax", "range": [0, 100]}}
+    )
     step = panel[2018].steps[0][1]
     applied = step.transform(panel[2022].stages["raw"]).values
     raw18, raw22 = panel[2018].stage("raw"), panel[2022].stage("raw")
@@ -94,12 +108,23 @@ def _screen_stage() -> Stage:
     X[2, :5] = 0  # unit 3: 50% zeros
     X[3, 0] = 0  # unit 4: 90% non-zero
     codes = [f"i{j}" for j in range(10)]
-    meta = pd.DataFrame({"Level": [1] * 10 + [2], "iCode": [*codes, "Index"], "iName": [*codes, "Index"],
-                         "Direction": 1, "Weight": 1, "Parent": ["Index"] * 10 + [None],
-                         "Type": ["Indicator"] * 10 + ["Aggregate"]})
+    meta = pd.DataFrame(
+        {
+            "Level": [1] * 10 + [2],
+            "iCode": [*codes, "Index"],
+            "iName": [*codes, "Index"],
+            "Direction": 1,
+            "Weight": 1,
+            "Parent": ["Index"] * 10 + [None],
+            "Type": ["Indicator"] * 10 + ["Aggregate"],
+        }
+    )
     units = list("abcdefghij")
-    return Stage(pd.DataFrame(X, index=units, columns=codes),
-                 pd.DataFrame({"uName": units}, index=units), ii.Framework.from_frame(meta))
+    return Stage(
+        pd.DataFrame(X, index=units, columns=codes),
+        pd.DataFrame({"uName": units}, index=units),
+        ii.Framework.from_frame(meta),
+    )
 
 
 @pytest.mark.parametrize(
@@ -139,7 +164,9 @@ def test_panel_imputation_over_years(reference_data):
 
 def test_group_mean_imputation_fills_from_the_group(asem):
     root, fw = asem
-    idx = ii.build(root / "ASEM_iData.csv", fw, {"impute": {"method": "group_mean", "group": "EurAsia_group"}})
+    idx = ii.build(
+        root / "ASEM_iData.csv", fw, {"impute": {"method": "group_mean", "group": "EurAsia_group"}}
+    )
     raw, imp, grp = idx.stage("raw"), idx.stage("imputed"), idx.units["EurAsia_group"]
     holes = raw.isna()
     assert holes.to_numpy().any() and not imp.isna().to_numpy().any()
@@ -151,12 +178,19 @@ def test_group_mean_imputation_fills_from_the_group(asem):
 def test_geometric_aggregation_rejects_zero_scores(asem):
     root, fw = asem
     with pytest.raises(SpecError, match="geometric"):
-        ii.build(root / "ASEM_iData.csv", fw, {"normalise": {"range": [0, 100]}, "aggregate": {"method": "geometric"}})
+        ii.build(
+            root / "ASEM_iData.csv",
+            fw,
+            {"normalise": {"range": [0, 100]}, "aggregate": {"method": "geometric"}},
+        )
 
 
 def test_per_level_aggregation(asem):
     root, fw = asem
-    spec = {"normalise": {"range": [1, 100]}, "aggregate": {"method": "arithmetic", "levels": {4: {"method": "geometric"}}}}
+    spec = {
+        "normalise": {"range": [1, 100]},
+        "aggregate": {"method": "arithmetic", "levels": {4: {"method": "geometric"}}},
+    }
     s = ii.build(root / "ASEM_iData.csv", fw, spec).scores()
     np.testing.assert_allclose(s["Index"], np.sqrt(s["Conn"] * s["Sust"]), rtol=1e-12)
 
@@ -169,7 +203,10 @@ def test_row_mean_imputation_within_level2_groups(asem):
     assert np.isnan(raw.at["BGD", "ConSpeed"])
     lo, hi = raw.min(), raw.max()
     z = (raw - lo) / (hi - lo)
-    for unit, code in [("BGD", "ConSpeed"), *[(u, c) for c in fw.indicators for u in raw.index[raw[c].isna()]][:25]]:
+    for unit, code in [
+        ("BGD", "ConSpeed"),
+        *[(u, c) for c in fw.indicators for u in raw.index[raw[c].isna()]][:25],
+    ]:
         group = fw.descendants(fw.parent(code))
         expected = z.loc[unit, group].mean() * (hi[code] - lo[code]) + lo[code]
         assert imp.at[unit, code] == pytest.approx(expected, rel=1e-12)
@@ -194,12 +231,19 @@ def test_grouped_ranks_and_compare_on_a_build(asem):
     grp = a.units["EurAsia_group"]
     for g in grp.unique():
         members = a.scores()["Index"][grp == g]
-        assert by[grp == g].tolist() == members.rank(ascending=False, method="min").astype(int).tolist()
+        assert (
+            by[grp == g].tolist()
+            == members.rank(ascending=False, method="min").astype(int).tolist()
+        )
     same = ii.compare(a, a)
     assert (same["diff"] == 0).all() and len(same) == 51
-    b = ii.build(root / "ASEM_iData.csv", fw, {"treat": {"winmax": 1}, "normalise": {}, "aggregate": {}})
+    b = ii.build(
+        root / "ASEM_iData.csv", fw, {"treat": {"winmax": 1}, "normalise": {}, "aggregate": {}}
+    )
     diff = ii.compare(a, b)
-    assert (diff["diff"] == a.ranks()["Index"] - b.ranks()["Index"]).all() and diff["abs_diff"].sum() > 0
+    assert (diff["diff"] == a.ranks()["Index"] - b.ranks()["Index"]).all() and diff[
+        "abs_diff"
+    ].sum() > 0
 
 
 def test_hierarchical_aggregation_with_random_weights_equals_manual(asem):
@@ -214,7 +258,9 @@ def test_hierarchical_aggregation_with_random_weights_equals_manual(asem):
         kids = list(fw2.children(code))
         X, wk = vals[kids], pd.Series({k: w[k] for k in kids})
         vals[code] = (X * wk).sum(axis=1, min_count=1) / X.notna().mul(wk).sum(axis=1)
-    np.testing.assert_allclose(idx.scores()[list(fw2.aggregates)], vals[list(fw2.aggregates)], rtol=1e-12)
+    np.testing.assert_allclose(
+        idx.scores()[list(fw2.aggregates)], vals[list(fw2.aggregates)], rtol=1e-12
+    )
 
 
 def test_default_normalisation_is_minmax_0_100(asem):

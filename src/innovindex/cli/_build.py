@@ -16,7 +16,9 @@ def build_cmd(
     data: Annotated[Path, typer.Option("--data", help="iData: CSV, XLSX or Parquet")],
     out: Annotated[Path, typer.Option("--out", help="output directory (replaced atomically)")],
     meta: Annotated[Path | None, typer.Option("--meta", help="iMeta file (the framework)")] = None,
-    framework: Annotated[str | None, typer.Option("--framework", help="built-in framework, e.g. gii2019")] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="built-in framework, e.g. gii2019")
+    ] = None,
     pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline YAML")] = None,
     fmt: FormatOpt = "csv",
 ) -> None:
@@ -51,9 +53,13 @@ def build_cmd(
 
 def demo_cmd(
     out: Annotated[Path, typer.Option("--out", help="output directory")] = Path("innovindex-demo"),
-    db: Annotated[Path, typer.Option("--db", help="DuckDB project store")] = Path("innovindex.duckdb"),
+    db: Annotated[Path, typer.Option("--db", help="DuckDB project store")] = Path(
+        "innovindex.duckdb"
+    ),
     seed: Annotated[int, typer.Option("--seed", help="seed of the synthetic world")] = 2024,
-    n_patents: Annotated[int, typer.Option("--n-patents", help="synthetic patent applications")] = 100_000,
+    n_patents: Annotated[
+        int, typer.Option("--n-patents", help="synthetic patent applications")
+    ] = 100_000,
 ) -> None:
     """Generate the SYNTHETIC demo world, build the GII-style index for every year, and store it."""
     from ..demo.run import run_demo

@@ -43,7 +43,9 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
         world = demo_world(seed=seed, framework=fw)
     panel = build_panel(world, fw, progress=True)
     tables = result_tables(panel)
-    info = run_info(panel, inputs={"data": SYNTHETIC_LABEL}, extra={"seed": seed, "synthetic": True})
+    info = run_info(
+        panel, inputs={"data": SYNTHETIC_LABEL}, extra={"seed": seed, "synthetic": True}
+    )
     patent_note = "patents: module not installed"
     with atomic_dir(out) as tmp:
         (tmp / "README.txt").write_text(_README, encoding="utf-8")
@@ -55,7 +57,9 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
             from ..patents.demo import run_demo as patents_demo
 
             written = patents_demo(tmp, db, n=n_patents, seed=seed)
-            patent_note = f"patents: {n_patents:,} synthetic applications, {len(written)} indicator tables"
+            patent_note = (
+                f"patents: {n_patents:,} synthetic applications, {len(written)} indicator tables"
+            )
     run_id = record_build(db, panel, label="demo", synthetic=True, seed=seed)
     latest = max(t for t in panel if t is not None)
     _show_top(console, panel[latest].scores(), panel[latest].units, latest)
@@ -73,6 +77,12 @@ def _show_top(console: Console, scores, units, year: int, n: int = 10) -> None: 
         table.add_column(col, justify="right" if col != "Economy" else "left")
     top = scores.sort_values("GII", ascending=False).head(n)
     for rank, (code, row) in enumerate(top.iterrows(), start=1):
-        table.add_row(str(rank), str(units.at[code, "uName"]), f"{row['GII']:.1f}", f"{row['IN']:.1f}",
-                      f"{row['OUT']:.1f}", f"{row['EFF']:.2f}")
+        table.add_row(
+            str(rank),
+            str(units.at[code, "uName"]),
+            f"{row['GII']:.1f}",
+            f"{row['IN']:.1f}",
+            f"{row['OUT']:.1f}",
+            f"{row['EFF']:.2f}",
+        )
     console.print(table)

@@ -77,7 +77,9 @@ def demo_world(
     t = np.arange(n_years) - (n_years - 1) / 2
     capacity = level[:, None] + trend[:, None] * t[None, :]  # units x years
     pillar = {
-        b: 0.85 * capacity + rng.normal(0.0, 0.45, (n_units, 1)) + rng.normal(0.0, 0.08, (n_units, n_years))
+        b: 0.85 * capacity
+        + rng.normal(0.0, 0.45, (n_units, 1))
+        + rng.normal(0.0, 0.08, (n_units, n_years))
         for b in branches
     }
 
@@ -87,7 +89,9 @@ def demo_world(
     cols: dict[str, np.ndarray] = {}
     for code in inds:
         loading = rng.uniform(0.5, 0.95)
-        latent = loading * pillar[top_below[code]] + rng.normal(0.0, np.sqrt(1 - loading**2), (n_units, n_years))
+        latent = loading * pillar[top_below[code]] + rng.normal(
+            0.0, np.sqrt(1 - loading**2), (n_units, n_years)
+        )
         latent = direction[code] * latent
         if lo[code] is not None:
             a, b = float(lo[code]), float(hi[code])
@@ -102,11 +106,16 @@ def demo_world(
     missing_prob = missing_share * (1.4 - 0.8 / (1 + np.exp(-level)))[:, None]
     rows = []
     for j, year in enumerate(years):
-        frame = {"uCode": [f"S{i + 1:03d}" for i in range(n_units)],
-                 "uName": [f"Synthland {i + 1:03d}" for i in range(n_units)],
-                 "Time": year,
-                 "Income_group": pd.cut(level, [-np.inf, -0.8, 0.0, 0.8, np.inf],
-                                        labels=["Low", "Lower middle", "Upper middle", "High"]).astype(str)}
+        frame = {
+            "uCode": [f"S{i + 1:03d}" for i in range(n_units)],
+            "uName": [f"Synthland {i + 1:03d}" for i in range(n_units)],
+            "Time": year,
+            "Income_group": pd.cut(
+                level,
+                [-np.inf, -0.8, 0.0, 0.8, np.inf],
+                labels=["Low", "Lower middle", "Upper middle", "High"],
+            ).astype(str),
+        }
         year_df = pd.DataFrame(frame)
         for code in inds:
             x = cols[code][:, j].copy()

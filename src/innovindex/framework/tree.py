@@ -38,7 +38,11 @@ _TREE_TYPES = ("Indicator", "Aggregate")
 
 
 def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+    return (
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or (isinstance(v, str) and not v.strip())
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -266,7 +270,10 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
     for i, t in enumerate(meta["Type"]):
         if t not in ELEMENT_TYPES:
             raise InputError(
-                f"Type {t!r} is not one of {list(ELEMENT_TYPES)}", file=source, row=row(i), column="Type"
+                f"Type {t!r} is not one of {list(ELEMENT_TYPES)}",
+                file=source,
+                row=row(i),
+                column="Type",
             )
     codes = meta["iCode"]
     for i, c in enumerate(codes):
@@ -284,7 +291,9 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
             column="iCode",
         )
     meta["Parent"] = pd.Series(
-        [None if _blank(p) else str(p).strip() for p in meta["Parent"]], index=meta.index, dtype=object
+        [None if _blank(p) else str(p).strip() for p in meta["Parent"]],
+        index=meta.index,
+        dtype=object,
     )
 
     tree = meta["Type"].isin(_TREE_TYPES)
@@ -294,18 +303,25 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
         lev = meta.at[i, "Level"]
         if math.isnan(lev) or lev != int(lev) or lev < 1:
             raise InputError(
-                f"Level must be a whole number >= 1, got {lev!r}", file=source, row=row(i), column="Level"
+                f"Level must be a whole number >= 1, got {lev!r}",
+                file=source,
+                row=row(i),
+                column="Level",
             )
         t = meta.at[i, "Type"]
         if t == "Indicator" and lev != 1:
             raise InputError(
                 f"indicator {meta.at[i, 'iCode']!r} must be at Level 1, got {int(lev)}",
-                file=source, row=row(i), column="Level",
+                file=source,
+                row=row(i),
+                column="Level",
             )
         if t == "Aggregate" and lev < 2:
             raise InputError(
                 f"aggregate {meta.at[i, 'iCode']!r} must be at Level >= 2, got {int(lev)}",
-                file=source, row=row(i), column="Level",
+                file=source,
+                row=row(i),
+                column="Level",
             )
         w = meta.at[i, "Weight"]
         if math.isnan(w) or w < 0:
@@ -315,7 +331,9 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
         if t == "Indicator" and meta.at[i, "Direction"] not in (1.0, -1.0):
             raise InputError(
                 f"Direction must be 1 or -1, got {meta.at[i, 'Direction']!r}",
-                file=source, row=row(i), column="Direction",
+                file=source,
+                row=row(i),
+                column="Direction",
             )
     meta.loc[~tree & meta["Level"].isna(), "Level"] = float("nan")
     meta.loc[tree & meta["Direction"].isna(), "Direction"] = 1.0
@@ -333,12 +351,16 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
         if p not in kinds:
             raise InputError(
                 f"Parent {p!r} of {code!r} is not an iCode in the framework",
-                file=source, row=row(i), column="Parent",
+                file=source,
+                row=row(i),
+                column="Parent",
             )
         if kinds[p] != "Aggregate":
             raise InputError(
                 f"Parent {p!r} of {code!r} is a {kinds[p]}, expected an Aggregate",
-                file=source, row=row(i), column="Parent",
+                file=source,
+                row=row(i),
+                column="Parent",
             )
     _check_cycles(meta, source)
     for i in meta.index[tree]:
@@ -347,16 +369,23 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
             raise InputError(
                 f"Parent {p!r} (Level {int(levels[p])}) of {code!r} (Level {int(levels[code])}) "
                 "must be at a higher level",
-                file=source, row=row(i), column="Parent",
+                file=source,
+                row=row(i),
+                column="Parent",
             )
     has_child = set(meta.loc[tree, "Parent"].dropna())
     for i in meta.index[meta["Type"] == "Aggregate"]:
         if meta.at[i, "iCode"] not in has_child:
             raise InputError(
-                f"aggregate {meta.at[i, 'iCode']!r} has no children", file=source, row=row(i), column="iCode"
+                f"aggregate {meta.at[i, 'iCode']!r} has no children",
+                file=source,
+                row=row(i),
+                column="iCode",
             )
     if not (meta["Type"] == "Indicator").any():
-        raise InputError("the framework has no rows of Type 'Indicator'", file=source, column="Type")
+        raise InputError(
+            "the framework has no rows of Type 'Indicator'", file=source, column="Type"
+        )
     _check_ratios(meta, source, kinds)
     _check_scales(meta, source)
     return meta
@@ -374,14 +403,18 @@ def _numeric_column(meta: pd.DataFrame, col: str, source: str, rows: pd.Series) 
 
 
 def _check_cycles(meta: pd.DataFrame, source: str) -> None:
-    parent = {c: (None if _blank(p) else p) for c, p in zip(meta["iCode"], meta["Parent"], strict=True)}
+    parent = {
+        c: (None if _blank(p) else p) for c, p in zip(meta["iCode"], meta["Parent"], strict=True)
+    }
     for i, code in enumerate(meta["iCode"]):
         seen = [code]
         p = parent.get(code)
         while p is not None:
             if p in seen:
                 chain = " -> ".join([*seen[seen.index(p) :], p])
-                raise InputError(f"cycle in Parent links: {chain}", file=source, row=i + 2, column="Parent")
+                raise InputError(
+                    f"cycle in Parent links: {chain}", file=source, row=i + 2, column="Parent"
+                )
             seen.append(p)
             p = parent.get(p)
 
@@ -393,7 +426,9 @@ def _check_ratios(meta: pd.DataFrame, source: str, kinds: dict[str, str]) -> Non
             if _blank(v) or kinds.get(str(v)) != "Aggregate":
                 raise InputError(
                     f"ratio {meta.at[i, 'iCode']!r} needs {col} naming an Aggregate, got {v!r}",
-                    file=source, row=i + 2, column=col,
+                    file=source,
+                    row=i + 2,
+                    column=col,
                 )
 
 
@@ -402,12 +437,16 @@ def _check_scales(meta: pd.DataFrame, source: str) -> None:
         return
     for col in ("ScaleMin", "ScaleMax"):
         if col not in meta.columns:
-            raise InputError("ScaleMin and ScaleMax must be given together", file=source, column=col)
+            raise InputError(
+                "ScaleMin and ScaleMax must be given together", file=source, column=col
+            )
         meta[col] = _numeric_column(meta, col, source, meta["Type"] == "Indicator")
     for i in meta.index:
         lo, hi = meta.at[i, "ScaleMin"], meta.at[i, "ScaleMax"]
         if math.isnan(lo) != math.isnan(hi) or (not math.isnan(lo) and not lo < hi):
             raise InputError(
                 f"fixed scale needs ScaleMin < ScaleMax, got ({lo}, {hi})",
-                file=source, row=i + 2, column="ScaleMin",
+                file=source,
+                row=i + 2,
+                column="ScaleMin",
             )

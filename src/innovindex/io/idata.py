@@ -24,7 +24,9 @@ def read_data(path: str | Path, framework: Framework) -> pd.DataFrame:
     return check_data(read_table(path), framework, source=str(path))
 
 
-def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iData>") -> pd.DataFrame:
+def check_data(
+    data: pd.DataFrame, framework: Framework, *, source: str = "<iData>"
+) -> pd.DataFrame:
     """Check an iData table against ``framework`` and return a clean copy.
 
     The copy has ``uCode`` as str, ``Time`` as int (when present) and indicator and
@@ -42,7 +44,8 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
     if "uCode" not in data.columns:
         raise InputError(
             f"missing column 'uCode' (the unit code); found columns {list(data.columns)[:8]}...",
-            file=source, column="uCode",
+            file=source,
+            column="uCode",
         )
     df = data.reset_index(drop=True).copy()
     codes = df["uCode"]
@@ -58,7 +61,12 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
             raise InputError("empty Time", file=source, row=i + 2, column="Time")
         if (df["Time"] != df["Time"].round()).any():
             i = int(np.flatnonzero((df["Time"] != df["Time"].round()).to_numpy())[0])
-            raise InputError(f"Time must be a whole year, got {df['Time'][i]!r}", file=source, row=i + 2, column="Time")
+            raise InputError(
+                f"Time must be a whole year, got {df['Time'][i]!r}",
+                file=source,
+                row=i + 2,
+                column="Time",
+            )
         df["Time"] = df["Time"].astype(int)
         key = ["uCode", "Time"]
     else:
@@ -67,7 +75,9 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         what = " and ".join(f"{k}={df[k][i]!r}" for k in key)
-        raise InputError(f"duplicate unit: {what} appears more than once", file=source, row=i + 2, column="uCode")
+        raise InputError(
+            f"duplicate unit: {what} appears more than once", file=source, row=i + 2, column="uCode"
+        )
 
     needed = list(framework.indicators)
     missing = [c for c in needed if c not in df.columns]
@@ -75,21 +85,37 @@ def check_data(data: pd.DataFrame, framework: Framework, *, source: str = "<iDat
         raise InputError(
             f"indicator(s) {missing[:5]}{'...' if len(missing) > 5 else ''} of the framework are "
             "not columns of the data",
-            file=source, column=missing[0],
+            file=source,
+            column=missing[0],
         )
     used_denoms = {d for d in framework.attribute("Denominator").values() if d is not None}
     numeric = [c for c in (*framework.denominators, *sorted(used_denoms)) if c in df.columns]
     cols = list(dict.fromkeys([*needed, *numeric]))
-    fast = [c for c in cols if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    fast = [
+        c
+        for c in cols
+        if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+    ]
     block = df[fast].to_numpy(dtype=float)
     if np.isinf(block).any():
         i, j = (int(v[0]) for v in np.nonzero(np.isinf(block)))
-        raise InputError("infinite value; expected a finite number", file=source, row=i + 2, column=fast[j])
+        raise InputError(
+            "infinite value; expected a finite number", file=source, row=i + 2, column=fast[j]
+        )
     converted = {c: _numeric(df, c, source) for c in cols if c not in set(fast)}
-    df = pd.concat([df.drop(columns=cols), pd.DataFrame(block, columns=fast, index=df.index), pd.DataFrame(converted)], axis=1)
+    df = pd.concat(
+        [
+            df.drop(columns=cols),
+            pd.DataFrame(block, columns=fast, index=df.index),
+            pd.DataFrame(converted),
+        ],
+        axis=1,
+    )
     for col in needed:
         if df[col].isna().all():
-            raise InputError(f"indicator {col!r} has no data: every value is missing", file=source, column=col)
+            raise InputError(
+                f"indicator {col!r} has no data: every value is missing", file=source, column=col
+            )
     if "uName" not in df.columns:
         df["uName"] = df["uCode"]
     return df
@@ -102,13 +128,22 @@ def _numeric(df: pd.DataFrame, col: str, source: str) -> pd.Series:
     else:
         out = pd.to_numeric(s, errors="coerce").astype(float)
         text = s.astype("string").str.strip()
-        bad = out.isna() & s.notna() & (text != "") & ~text.str.upper().isin(["NA", "NAN", "N/A", ".."])
+        bad = (
+            out.isna()
+            & s.notna()
+            & (text != "")
+            & ~text.str.upper().isin(["NA", "NAN", "N/A", ".."])
+        )
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(f"expected a number, found {s[i]!r}", file=source, row=i + 2, column=col)
+            raise InputError(
+                f"expected a number, found {s[i]!r}", file=source, row=i + 2, column=col
+            )
     if np.isinf(out.to_numpy()).any():
         i = int(np.flatnonzero(np.isinf(out.to_numpy()))[0])
-        raise InputError("infinite value; expected a finite number", file=source, row=i + 2, column=col)
+        raise InputError(
+            "infinite value; expected a finite number", file=source, row=i + 2, column=col
+        )
     return out
 
 

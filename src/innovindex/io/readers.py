@@ -33,7 +33,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError("the file is empty: expected a header row and data rows", file=p)
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"unknown file type {suffix!r}; expected one of {list(SUPPORTED_SUFFIXES)}", file=p)
+        raise InputError(
+            f"unknown file type {suffix!r}; expected one of {list(SUPPORTED_SUFFIXES)}", file=p
+        )
     try:
         if suffix in (".csv", ".txt"):
             return _read_csv(p)
@@ -43,7 +45,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     except InputError:
         raise
     except (ValueError, OSError, KeyError) as exc:
-        kind = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook"}.get(suffix, "a Parquet file")
+        kind = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook"}.get(
+            suffix, "a Parquet file"
+        )
         raise InputError(f"cannot be read as {kind}: {str(exc).splitlines()[0]}", file=p) from None
 
 

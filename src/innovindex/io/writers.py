@@ -83,6 +83,8 @@ def write_tables(
             written.append(path)
     if run_info is not None:
         path = directory / "run.json"
-        path.write_text(json.dumps(run_info, indent=2, default=str, sort_keys=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(run_info, indent=2, default=str, sort_keys=False) + "\n", encoding="utf-8"
+        )
         written.append(path)
     return written

@@ -13,4 +13,14 @@ STEPS: dict[str, type[Step]] = {
     cls.name: cls for cls in (Denominate, Impute, Screen, Treat, Normalise, Aggregate)
 }
 
-__all__ = ["STEPS", "Aggregate", "Denominate", "Impute", "Normalise", "Screen", "Stage", "Step", "Treat"]
+__all__ = [
+    "STEPS",
+    "Aggregate",
+    "Denominate",
+    "Impute",
+    "Normalise",
+    "Screen",
+    "Stage",
+    "Step",
+    "Treat",
+]

@@ -57,17 +57,23 @@ class Aggregate(Step):
         extra = (self.levels or {}).get(level) or (self.levels or {}).get(str(level)) or {}  # type: ignore[call-overload]
         unknown = set(extra) - set(base)
         if unknown:
-            raise SpecError(f"unknown aggregate setting(s) {sorted(unknown)} for level {level}; valid: {sorted(base)}")
+            raise SpecError(
+                f"unknown aggregate setting(s) {sorted(unknown)} for level {level}; valid: {sorted(base)}"
+            )
         out = {**base, **extra}
         if out["method"] not in METHODS:
-            raise SpecError(f"aggregate method {out['method']!r} at level {level}; valid: {list(METHODS)}")
+            raise SpecError(
+                f"aggregate method {out['method']!r} at level {level}; valid: {list(METHODS)}"
+            )
         if out["method"] == "generalised" and out["p"] is None:
             raise SpecError("aggregate method 'generalised' needs the exponent 'p'")
         return out
 
     def fit(self, stage: Stage) -> Aggregate:
         super().fit(stage)
-        self.level_params_ = {lev: self._level_params(lev) for lev in stage.framework.levels if lev > 1}
+        self.level_params_ = {
+            lev: self._level_params(lev) for lev in stage.framework.levels if lev > 1
+        }
         return self
 
     def transform(self, stage: Stage) -> Stage:
@@ -105,5 +111,3 @@ class Aggregate(Step):
 def aggregate_columns(framework: Any) -> list[str]:
     """Codes of every aggregate and ratio, bottom-up: the columns of ``scores``."""
     return [*framework.aggregates, *framework.ratios]
-
-

@@ -37,7 +37,10 @@ class Denominate(Step):
         values = stage.values.copy()
         for code, den in self.denominators_.items():
             if den not in stage.units.columns:
-                raise InputError(f"denominator {den!r} of indicator {code!r} is not a column of the data", column=den)
+                raise InputError(
+                    f"denominator {den!r} of indicator {code!r} is not a column of the data",
+                    column=den,
+                )
             d = stage.units[den].astype(float)
             values[code] = values[code] / d.where(d != 0)
         return stage.evolve(values=values)

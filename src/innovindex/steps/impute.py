@@ -52,7 +52,11 @@ class Impute(Step):
 
     def fit(self, stage: Stage) -> Impute:
         super().fit(stage)
-        if self.group and self.method.startswith("group_") and self.group not in stage.units.columns:
+        if (
+            self.group
+            and self.method.startswith("group_")
+            and self.group not in stage.units.columns
+        ):
             raise SpecError(
                 f"impute group {self.group!r} is not a group column of the data; "
                 f"available: {[c for c in stage.units.columns if c not in ('uName', 'Time')]}"
@@ -62,22 +66,30 @@ class Impute(Step):
 
     def transform(self, stage: Stage) -> Stage:
         self._check_fitted("n_imputed_")
-        if self.method in ("none", *OVER_TIME):  # over-time imputation runs on the whole panel first
+        if self.method in (
+            "none",
+            *OVER_TIME,
+        ):  # over-time imputation runs on the whole panel first
             return stage
         if self.method in BY_ROW:
             return stage.with_indicators(self._by_row(stage))
         func = registry.get("impute", self.method)
-        groups = stage.units[self.group].to_numpy(dtype=object) if self.method.startswith("group_") else None
+        groups = (
+            stage.units[self.group].to_numpy(dtype=object)
+            if self.method.startswith("group_")
+            else None
+        )
         X = stage.indicators.to_numpy(dtype=float, copy=True)
         for j in range(X.shape[1]):
             X[:, j] = func(X[:, j], groups) if groups is not None else func(X[:, j])
         return stage.with_indicators(X)
 
-
     def _by_row(self, stage: Stage) -> np.ndarray:
         fw = stage.framework
         if self.level not in fw.levels or self.level < 2:
-            raise SpecError(f"impute 'level' must be an aggregate level of the framework {fw.levels[1:]}; got {self.level!r}")
+            raise SpecError(
+                f"impute 'level' must be an aggregate level of the framework {fw.levels[1:]}; got {self.level!r}"
+            )
         stat = np.nanmean if self.method == "row_mean" else np.nanmedian
         X = stage.indicators.to_numpy(dtype=float, copy=True)
         col = {c: j for j, c in enumerate(fw.indicators)}

@@ -97,7 +97,9 @@ class Normalise(Step):
         super()._validate()
         r = self.range
         if not (isinstance(r, list | tuple) and len(r) == 2 and float(r[0]) < float(r[1])):
-            raise SpecError(f"the 'range' parameter of step 'normalise' must be [low, high] with low < high; got {r!r}")
+            raise SpecError(
+                f"the 'range' parameter of step 'normalise' must be [low, high] with low < high; got {r!r}"
+            )
         if self.method == "zscore" and not float(self.sd) > 0:
             raise SpecError(f"the 'sd' parameter of step 'normalise' must be > 0; got {self.sd!r}")
 
@@ -111,19 +113,29 @@ class Normalise(Step):
         for code in fw.indicators:
             p = {**base, **overrides.get(code, {})}
             if p["method"] not in _METHOD_PARAMS:
-                raise SpecError(f"normalise override method={p['method']!r} for {code!r}; valid: {sorted(_METHOD_PARAMS)}")
+                raise SpecError(
+                    f"normalise override method={p['method']!r} for {code!r}; valid: {sorted(_METHOD_PARAMS)}"
+                )
             if self.fixed_scale and lo[code] is not None and p["method"] == "minmax":
                 p.update(method="scaled", lower=float(lo[code]), upper=float(hi[code]))
             if p["method"] == "dist2targ" and p["target"] is None:
                 if targets[code] is None:
-                    raise SpecError(f"normalise method 'dist2targ' needs a Target for indicator {code!r}")
+                    raise SpecError(
+                        f"normalise method 'dist2targ' needs a Target for indicator {code!r}"
+                    )
                 p["target"] = float(targets[code])
             if p["method"] == "dist2ref":
                 if p["ref_unit"] not in stage.values.index:
-                    raise SpecError(f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data")
+                    raise SpecError(
+                        f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data"
+                    )
                 p["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))
-            if p["method"] in ("scaled", "goalposts") and (p["lower"] is None or p["upper"] is None):
-                raise SpecError(f"normalise method {p['method']!r} needs 'lower' and 'upper' for indicator {code!r}")
+            if p["method"] in ("scaled", "goalposts") and (
+                p["lower"] is None or p["upper"] is None
+            ):
+                raise SpecError(
+                    f"normalise method {p['method']!r} needs 'lower' and 'upper' for indicator {code!r}"
+                )
             if isinstance(p["range"], str):  # a per-indicator override cell such as "[5, 50]"
                 p["range"] = yaml.safe_load(p["range"])
             p["range"] = (float(p["range"][0]), float(p["range"][1]))
@@ -148,7 +160,9 @@ class Normalise(Step):
         self._check_fitted("params_")
         directions = stage.framework.directions
         X = stage.indicators.to_numpy(dtype=float, copy=True)
-        bounds = {c: tuple(b) for c, b in zip(self.bounds_.index, self.bounds_.to_numpy(), strict=True)}
+        bounds = {
+            c: tuple(b) for c, b in zip(self.bounds_.index, self.bounds_.to_numpy(), strict=True)
+        }
         for j, (code, p) in enumerate(self.params_.items()):
             x = X[:, j]
             d = directions[code]
@@ -159,4 +173,3 @@ class Normalise(Step):
                 method, kwargs = "scaled", {"lower": lower, "upper": upper, "range": p["range"]}
             X[:, j] = registry.get("normalise", method)(x, direction=d, **kwargs)
         return stage.with_indicators(X)
-

@@ -52,7 +52,9 @@ class Screen(Step):
         for name in ("min_availability", "min_nonzero"):
             v = getattr(self, name)
             if v is not None and not (isinstance(v, int | float) and 0 <= v <= 1):
-                raise SpecError(f"the {name!r} parameter of step 'screen' must be a share in [0, 1]; got {v!r}")
+                raise SpecError(
+                    f"the {name!r} parameter of step 'screen' must be a share in [0, 1]; got {v!r}"
+                )
 
     def fit(self, stage: Stage) -> Screen:
         super().fit(stage)
@@ -60,7 +62,9 @@ class Screen(Step):
         present = ~np.isnan(x)
         availability = present.mean(axis=1)
         n_present = present.sum(axis=1)
-        nonzero = np.where(n_present > 0, (present & (x != 0)).sum(axis=1) / np.maximum(n_present, 1), 0.0)
+        nonzero = np.where(
+            n_present > 0, (present & (x != 0)).sum(axis=1) / np.maximum(n_present, 1), 0.0
+        )
         keep = np.ones(len(x), dtype=bool)
         reason = np.array([""] * len(x), dtype=object)
         if self.min_availability is not None:
@@ -80,7 +84,12 @@ class Screen(Step):
             keep |= codes.isin(self.include)
             reason[codes.isin(self.include)] = ""
         self.table_ = pd.DataFrame(
-            {"availability": availability, "nonzero_share": nonzero, "kept": keep, "reason": reason},
+            {
+                "availability": availability,
+                "nonzero_share": nonzero,
+                "kept": keep,
+                "reason": reason,
+            },
             index=codes,
         )
         if self.coverage:
@@ -94,4 +103,6 @@ class Screen(Step):
         keep = self.table_["kept"].reindex(stage.values.index).fillna(True).astype(bool)
         notes = dict(stage.notes)
         notes["screen"] = self.table_
-        return stage.evolve(values=stage.values[keep.to_numpy()], units=stage.units[keep.to_numpy()], notes=notes)
+        return stage.evolve(
+            values=stage.values[keep.to_numpy()], units=stage.units[keep.to_numpy()], notes=notes
+        )

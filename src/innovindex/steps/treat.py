@@ -20,8 +20,17 @@ __all__ = ["Treat", "TREATMENT_COLUMNS"]
 MODES = ("auto", "force_win", "fallback", "none")
 FALLBACKS = ("log_ct", "gii_log", "log", "none")
 TREATMENT_COLUMNS = [
-    "iCode", "treated", "n_low", "n_high", "side", "fallback",
-    "skew_before", "kurt_before", "skew_after", "kurt_after", "passed",
+    "iCode",
+    "treated",
+    "n_low",
+    "n_high",
+    "side",
+    "fallback",
+    "skew_before",
+    "kurt_before",
+    "skew_after",
+    "kurt_after",
+    "passed",
 ]
 
 
@@ -67,7 +76,9 @@ class Treat(Step):
     def _validate(self) -> None:
         super()._validate()
         if not isinstance(self.winmax, int | np.integer) or self.winmax < 0:
-            raise SpecError(f"the 'winmax' parameter of step 'treat' must be a whole number >= 0; got {self.winmax!r}")
+            raise SpecError(
+                f"the 'winmax' parameter of step 'treat' must be a whole number >= 0; got {self.winmax!r}"
+            )
 
     def params_for(self, stage: Stage) -> dict[str, dict[str, Any]]:
         """The effective parameters of each indicator: pipeline values plus framework overrides."""
@@ -100,16 +111,26 @@ class Treat(Step):
             p = self.params_[code]
             res = kernels.treat_column(
                 X[:, j],
-                skew=p["skew"], kurtosis=p["kurtosis"], winmax=p["winmax"],
-                fallback=p["fallback"], mode=p["mode"],
+                skew=p["skew"],
+                kurtosis=p["kurtosis"],
+                winmax=p["winmax"],
+                fallback=p["fallback"],
+                mode=p["mode"],
             )
             X[:, j] = res.values
             rows.append(
                 {
-                    "iCode": code, "treated": res.treated, "n_low": res.n_low, "n_high": res.n_high,
-                    "side": res.side, "fallback": res.fallback,
-                    "skew_before": res.skew_before, "kurt_before": res.kurt_before,
-                    "skew_after": res.skew_after, "kurt_after": res.kurt_after, "passed": res.passed,
+                    "iCode": code,
+                    "treated": res.treated,
+                    "n_low": res.n_low,
+                    "n_high": res.n_high,
+                    "side": res.side,
+                    "fallback": res.fallback,
+                    "skew_before": res.skew_before,
+                    "kurt_before": res.kurt_before,
+                    "skew_after": res.skew_after,
+                    "kurt_after": res.kurt_after,
+                    "passed": res.passed,
                 }
             )
         self.treatment_ = pd.DataFrame(rows, columns=TREATMENT_COLUMNS)
