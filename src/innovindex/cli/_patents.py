@@ -1,9 +1,145 @@
-"""`innovindex patents` subcommands (placeholder until the patents module lands)."""
+"""`innovindex patents ...` and `innovindex data fetch`: a thin layer over innovindex.patents.
+
+Bad input raises :class:`innovindex.errors.InnovindexError`; the main app turns it into one
+stderr line and exit status 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from ..errors import SpecError
+
+DEFAULT_DB = Path("innovindex.duckdb")
+
+
+@contextlib.contextmanager
+def _progress(message: str) -> Iterator[None]:
+    """A spinner on stderr for long work (silent when stderr is not a terminal)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(message):
+        yield
+
+
+def _import(
+    files: Annotated[list[Path], typer.Argument(help="Export files (PATSTAT: the tls201/209/206/207 files).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="espacenet, lens, patentscope, patstat, patentsview, google")],
+    db: Annotated[Path, typer.Option("--db", help="Project store (DuckDB file).")] = DEFAULT_DB,
+    encoding: Annotated[str, typer.Option(help="Flat exports: 'auto' (UTF-8, else mac_roman) or a codec.")] = "auto",
+    on_error: Annotated[str, typer.Option("--on-error", help="skip: reject bad rows and report; raise: stop.")] = "skip",
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the store's patent tables.")] = False,
+    show: Annotated[int, typer.Option("--show", help="Issues to list.")] = 20,
+) -> None:
+    """Import patent records into the store's patent_* tables."""
+    from ..patents.importers import get_importer
+    from ..patents.store import write_import
+
+    importer = get_importer(fmt)
+    if on_error not in ("skip", "raise"):
+        raise SpecError(f"--on-error must be 'skip' or 'raise'; got {on_error!r}")
+    options: dict[str, object] = {"on_error": on_error}
+    if fmt.lower() in ("espacenet", "lens", "patentscope"):
+        options["encoding"] = encoding
+    with _progress(f"importing {len(files)} {fmt} file(s)"):
+        result = importer(files, **options)
+        counts = write_import(db, result, replace=replace)
+    typer.echo(result.summary())
+    for issue in result.issues[:show]:
+        typer.echo(f"  {issue}")
+    more = len(result.issues) - show + result.unlisted_issues
+    if more > 0:
+        typer.echo(f"  ... and {more} more issue(s)")
+    typer.echo("store " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+def _table(
+    name: Annotated[str, typer.Argument(help="by_office, by_origin, resident, inventor_fractional, by_field, rta, concentration, self_reliance")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (.csv or .parquet).")],
+    by: Annotated[str, typer.Option(help="Extra breakdown, comma-separated: office, origin, sector.")] = "",
+    years: Annotated[str | None, typer.Option(help="Year range A-B (inclusive).")] = None,
+    year_basis: Annotated[str, typer.Option("--year-basis", help="filing (WIPO default) or priority.")] = "filing",
+    engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    db: Annotated[Path, typer.Option("--db", help="Project store (DuckDB file).")] = DEFAULT_DB,
+    parquet: Annotated[Path | None, typer.Option(help="Read canonical Parquet files from this directory instead.")] = None,
+    spark: Annotated[str | None, typer.Option(help="Spark Connect URL (sc://host:port); default local mode.")] = None,
+    concordance: Annotated[Path | None, typer.Option(help="WIPO IPC-technology concordance (CSV/XLSX).")] = None,
+    growth: Annotated[bool, typer.Option("--growth", help="Add year-on-year, fold, increase and CAGR columns.")] = False,
+    shares: Annotated[bool, typer.Option("--shares", help="Add each row's share of its year.")] = False,
+    key_fields: Annotated[str | None, typer.Option(help="self_reliance: WIPO field numbers, e.g. 4,6,8.")] = None,
+) -> None:
+    """Compute one indicator table and write it to --out."""
+    from ..patents.backends import session
+    from ..patents.concordance import load_concordance
+    from ..patents.tables import build_table, parse_years, write_table
+
+    if year_basis not in ("filing", "priority"):
+        raise SpecError(f"--year-basis must be 'filing' or 'priority'; got {year_basis!r}")
+    kf = None
+    if key_fields:
+        try:
+            kf = [int(x) for x in key_fields.split(",") if x.strip()]
+        except ValueError:
+            raise SpecError(f"--key-fields must be field numbers like 4,6,8; got {key_fields!r}") from None
+    conc = load_concordance(concordance)
+    span = parse_years(years)
+    with _progress(f"computing {name} on {engine}"):
+        with session(engine, concordance=conc.table, db=None if parquet else db, parquet_dir=parquet,
+                     spark=spark) as t:
+            expr = build_table(name, t, by=by.split(","), year=year_basis,  # type: ignore[arg-type]
+                               years=span, growth=growth, shares=shares, key_fields=kf)
+            table = expr.to_pyarrow()
+    write_table(table, out)
+    typer.echo(f"wrote {out} ({table.num_rows} rows)")
+
+
+def _generate(
+    n: Annotated[int, typer.Option("--n", help="Number of applications.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory for the Parquet files.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2024,
+) -> None:
+    """Generate synthetic PATSTAT-shaped Parquet files (tls201/209/206/207)."""
+    from ..patents.synthetic import generate_patstat
+
+    if n < 1:
+        raise SpecError(f"--n must be a positive number of applications; got {n}")
+    with _progress(f"generating {n} synthetic applications"):
+        paths = generate_patstat(n, out, seed=seed)
+    for p in paths.values():
+        typer.echo(f"wrote {p}")
+
+
+def _fetch(
+    dest: Annotated[Path | None, typer.Option(help="Where to cache the concordance (default: user cache).")] = None,
+) -> None:
+    """Download WIPO's IPC-technology concordance into the user cache."""
+    from ..patents.concordance import fetch_concordance
+
+    with _progress("downloading the WIPO concordance"):
+        path = fetch_concordance(dest)
+    typer.echo(f"cached {path}")
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the patents subcommands to the main app."""
+    """Attach the ``patents`` and ``data`` sub-apps to the main app."""
+    patents = typer.Typer(help="Patent statistics: import records, compute WIPO-style indicators.",
+                          no_args_is_help=True)
+    patents.command("import")(_import)
+    patents.command("table")(_table)
+    patents.command("generate")(_generate)
+    data = typer.Typer(help="Reference data that innovindex downloads on request.", no_args_is_help=True)
+    data.command("fetch")(_fetch)
+    app.add_typer(patents, name="patents")
+    app.add_typer(data, name="data")
+
+
+__all__ = ["register"]

@@ -12,6 +12,9 @@ themselves are engine-neutral Ibis expressions.
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,7 +28,7 @@ from .schema import SCHEMAS, TABLE_NAMES
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
-__all__ = ["Engine", "ENGINES", "connect", "open_tables", "local_spark_session"]
+__all__ = ["Engine", "ENGINES", "connect", "open_tables", "local_spark_session", "session"]
 
 Engine = Literal["duckdb", "spark"]
 ENGINES = ("duckdb", "spark")
@@ -104,3 +107,49 @@ def open_tables(con: BaseBackend, concordance: pa.Table, *, parquet_dir: str | P
         parties=tables["parties"],
         concordance=concordance_table(concordance),
     )
+
+
+@contextlib.contextmanager
+def session(
+    engine: str = "duckdb",
+    *,
+    concordance: pa.Table,
+    db: str | Path | None = None,
+    parquet_dir: str | Path | None = None,
+    spark: Any = None,
+) -> Iterator[PatentTables]:
+    """Open the patent tables on ``engine`` for the duration of a ``with`` block.
+
+    DuckDB reads the store ``db`` (read-only) or ``parquet_dir``. Spark reads
+    ``parquet_dir``; given only a store, the store is exported to a temporary Parquet
+    directory first, removed afterwards.
+    """
+    if engine not in ENGINES:
+        raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")
+    if db is None and parquet_dir is None:
+        raise SpecError("give a DuckDB store (--db) or a Parquet directory")
+    if db is not None and parquet_dir is None and not Path(db).exists():
+        raise InputError("store not found; import data first with `innovindex patents import`", file=db)
+    if engine == "duckdb":
+        con = ibis.duckdb.connect(":memory:") if parquet_dir is not None else _duckdb_store(db)
+        try:
+            yield open_tables(con, concordance, parquet_dir=parquet_dir)
+        finally:
+            con.disconnect()
+        return
+    con = connect("spark", spark=spark)
+    if parquet_dir is not None:
+        yield open_tables(con, concordance, parquet_dir=parquet_dir)
+        return
+    from .store import export_parquet
+
+    with tempfile.TemporaryDirectory(prefix="innovindex-spark-") as tmp:
+        export_parquet(db, tmp)  # type: ignore[arg-type]
+        yield open_tables(con, concordance, parquet_dir=tmp)
+
+
+def _duckdb_store(db: str | Path | None) -> BaseBackend:
+    try:
+        return ibis.duckdb.connect(str(db), read_only=True)
+    except Exception as exc:  # duckdb raises its own IOException for a bad/locked file
+        raise InputError(f"cannot open the store: {str(exc).splitlines()[0]}", file=db) from None
