@@ -1,9 +1,91 @@
-"""`innovindex audit` subcommands (placeholder until the audit module lands)."""
+"""`innovindex audit`: coherence statistics, uncertainty or Sobol sensitivity, and charts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from ..errors import InputError, SpecError
+
+
+def audit_cmd(
+    data: Annotated[Path, typer.Option("--data", help="iData: CSV, XLSX or Parquet")],
+    uncertainty: Annotated[Path, typer.Option("--uncertainty", help="uncertainty spec (YAML)")],
+    n: Annotated[int, typer.Option("--n", help="replications (UA) or base sample size N (Sobol)")],
+    out: Annotated[Path, typer.Option("--out", help="output directory (replaced atomically)")],
+    meta: Annotated[Path | None, typer.Option("--meta", help="iMeta file (the framework)")] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="built-in framework, e.g. gii2019")
+    ] = None,
+    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline YAML")] = None,
+    sobol: Annotated[
+        bool, typer.Option("--sobol", help="Sobol sensitivity: N*(d+2) replications")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx (one workbook)")] = "csv",
+    seed: Annotated[int | None, typer.Option("--seed", help="overrides the spec's seed")] = None,
+    time: Annotated[
+        int | None, typer.Option("--time", help="the Time to audit when the data has several")
+    ] = None,
+    no_png: Annotated[bool, typer.Option("--no-png", help="write charts as HTML only")] = False,
+) -> None:
+    """Audit an index: statistics, correlations, Cronbach's alpha, PCA, effective weights, rank
+    intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML and PNG."""
+    from ..audit.charts import write_chart
+    from ..audit.report import run_audit
+    from ..audit.spec import load_spec
+    from ..build import build, resolve_framework
+    from ..framework import Framework
+    from ..io.writers import atomic_dir, file_sha256, write_tables
+    from ..results import run_info
+    from ._progress import status
+
+    if (meta is None) == (framework is None):
+        raise SpecError("give exactly one of --meta FILE or --framework NAME")
+    if fmt not in ("csv", "xlsx"):
+        raise SpecError(f"--format must be 'csv' or 'xlsx'; got {fmt!r}")
+    if n < 1:
+        raise SpecError(f"--n must be >= 1; got {n}")
+    for p in (data, meta, pipeline, uncertainty):
+        if p is not None and not p.is_file():
+            raise InputError("file not found", file=p)
+    spec = load_spec(uncertainty)
+    fw = Framework.read(meta) if meta is not None else resolve_framework(str(framework))
+    with status("Building the nominal index"):
+        index = build(data, fw, pipeline, time=time)
+    report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
+    inputs = {
+        "data": {"path": str(data), "sha256": file_sha256(data)},
+        "uncertainty": {"path": str(uncertainty), "sha256": file_sha256(uncertainty)},
+    }
+    if meta is not None:
+        inputs["meta"] = {"path": str(meta), "sha256": file_sha256(meta)}
+    if pipeline is not None:
+        inputs["pipeline"] = {"path": str(pipeline), "sha256": file_sha256(pipeline)}
+    notes: list[str] = []
+    with atomic_dir(out) as tmp:
+        charts = {}
+        for name, fig in report.charts().items():
+            files = write_chart(fig, tmp, name, png=not no_png)
+            charts[name] = {"html": files.html.name, "png": files.png.name if files.png else None}
+            if files.png_note and files.png_note not in notes:
+                notes.append(files.png_note)
+        info = run_info(
+            {index.time: index},
+            inputs=inputs,
+            extra={**report.info, "charts": charts, "format": fmt},
+        )
+        write_tables(tmp, report.tables, fmt, info)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    kind = "Sobol sensitivity" if sobol else "uncertainty"
+    typer.echo(
+        f"wrote the audit ({kind}, {report.info['audit']['replications']} replications) to {out}",
+        err=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the audit subcommands to the main app."""
+    """Attach the ``audit`` command to the main app."""
+    app.command("audit")(audit_cmd)
