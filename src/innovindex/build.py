@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from .framework.builtin import available, load_builtin_pipeline
 from .index import Index
 from .io.idata import check_data, read_data, split_by_time
 from .pipeline import Pipeline
+from .steps import Stage
 from .steps.impute import OVER_TIME, impute_panel
 
 __all__ = ["build", "build_panel", "resolve_framework", "resolve_pipeline", "load_data"]
@@ -80,7 +82,7 @@ def build(
     panel = build_panel(data, framework, pipeline, times=None if time is None else [time])
     if len(panel) > 1:
         raise SpecError(
-            f"the data has {len(panel)} Time values {sorted(panel)}; pass time= or use build_panel()"
+            f"the data has {len(panel)} Time values {sorted(t for t in panel if t is not None)}; pass time= or use build_panel()"
         )
     return next(iter(panel.values()))
 
@@ -116,7 +118,7 @@ def build_panel(
         stages = {t: stages[t] for t in times}
     spec = pipe.to_spec()
     out: dict[int | None, Index] = {}
-    items = stages.items()
+    items: Iterable[tuple[int | None, Stage]] = stages.items()
     if progress:
         from rich.console import Console
         from rich.progress import track

@@ -14,7 +14,7 @@ from .steps import Stage, Step
 __all__ = ["Index", "compare", "rank_desc"]
 
 
-def rank_desc(values: pd.DataFrame | pd.Series) -> Any:
+def rank_desc(values: Any) -> Any:
     """Ranks with 1 = highest and ties sharing the minimum rank; missing stays missing."""
     return values.rank(ascending=False, method="min", na_option="keep").astype("Int64")
 

@@ -71,7 +71,7 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
     )
 
 
-def _show_top(console: Console, scores, units, year: int, n: int = 10) -> None:  # type: ignore[no-untyped-def]
+def _show_top(console: Console, scores, units, year: int, n: int = 10) -> None:
     table = Table(title=f"SYNTHETIC demo world: top {n} of {year} (not real data)")
     for col in ("Rank", "Economy", "GII", "IN", "OUT", "EFF"):
         table.add_column(col, justify="right" if col != "Economy" else "left")

@@ -300,7 +300,7 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
     for col in ("Level", "Weight", "Direction"):
         meta[col] = _numeric_column(meta, col, source, tree)
     for i in meta.index[tree]:
-        lev = meta.at[i, "Level"]
+        lev = float(meta.at[i, "Level"])  # type: ignore[arg-type]
         if math.isnan(lev) or lev != int(lev) or lev < 1:
             raise InputError(
                 f"Level must be a whole number >= 1, got {lev!r}",
@@ -323,7 +323,7 @@ def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
                 row=row(i),
                 column="Level",
             )
-        w = meta.at[i, "Weight"]
+        w = float(meta.at[i, "Weight"])  # type: ignore[arg-type]
         if math.isnan(w) or w < 0:
             raise InputError(
                 f"Weight must be a number >= 0, got {w!r}", file=source, row=row(i), column="Weight"
@@ -442,7 +442,7 @@ def _check_scales(meta: pd.DataFrame, source: str) -> None:
             )
         meta[col] = _numeric_column(meta, col, source, meta["Type"] == "Indicator")
     for i in meta.index:
-        lo, hi = meta.at[i, "ScaleMin"], meta.at[i, "ScaleMax"]
+        lo, hi = float(meta.at[i, "ScaleMin"]), float(meta.at[i, "ScaleMax"])  # type: ignore[arg-type]
         if math.isnan(lo) != math.isnan(hi) or (not math.isnan(lo) and not lo < hi):
             raise InputError(
                 f"fixed scale needs ScaleMin < ScaleMax, got ({lo}, {hi})",

@@ -88,6 +88,7 @@ class Aggregate(Step):
         M[:, : stage.values.shape[1]] = stage.values.to_numpy(dtype=float)
         for level, lp in self.level_params_.items():
             func = registry.get("aggregate", lp["method"])
+            assert func is not None
             kwargs: dict[str, Any] = {}
             if lp["method"] == "arithmetic" and lp["min_share"] is not None:
                 kwargs["min_share"] = lp["min_share"]

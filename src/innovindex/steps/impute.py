@@ -74,6 +74,7 @@ class Impute(Step):
         if self.method in BY_ROW:
             return stage.with_indicators(self._by_row(stage))
         func = registry.get("impute", self.method)
+        assert func is not None
         groups = (
             stage.units[self.group].to_numpy(dtype=object)
             if self.method.startswith("group_")

@@ -129,7 +129,7 @@ class Normalise(Step):
                     raise SpecError(
                         f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data"
                     )
-                p["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))
+                p["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))  # type: ignore[arg-type]
             if p["method"] in ("scaled", "goalposts") and (
                 p["lower"] is None or p["upper"] is None
             ):
@@ -171,5 +171,7 @@ class Normalise(Step):
             if code in bounds and not np.isclose(*bounds[code]):
                 lower, upper = bounds[code]
                 method, kwargs = "scaled", {"lower": lower, "upper": upper, "range": p["range"]}
-            X[:, j] = registry.get("normalise", method)(x, direction=d, **kwargs)
+            func = registry.get("normalise", method)
+            assert func is not None
+            X[:, j] = func(x, direction=d, **kwargs)
         return stage.with_indicators(X)
