@@ -6,9 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench lock clean java
+.PHONY: setup demo test lint bench lock clean system-deps
 
-setup: $(STAMP) java
+setup: $(STAMP) system-deps
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,17 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# Spark (the cluster engine for patent indicators) needs a Java 17+ runtime.
-java:
-	@if ! command -v java >/dev/null 2>&1; then \
-		echo "Installing a Java 17 runtime for Spark"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+# System packages from Debian: a Java 17 runtime for Spark (patent indicators on a cluster
+# engine) and Chromium, which Plotly's kaleido drives to export charts as PNG.
+SYSTEM_PACKAGES := $(if $(shell command -v java),,openjdk-17-jre-headless) $(if $(shell command -v chromium),,chromium)
+system-deps:
+	@if [ -n "$(strip $(SYSTEM_PACKAGES))" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages: $(SYSTEM_PACKAGES)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+		else \
+			echo "Please install (as root): apt-get install $(SYSTEM_PACKAGES)"; \
+		fi; \
 	fi
 
 demo: setup
