@@ -344,3 +344,18 @@ def test_build_gii2019_framework_from_the_command_line(reference_data, tmp_path,
     assert cov.shape[0] == 129 and "1.1" in cov.columns
     info = json.loads((out / "run.json").read_text())
     assert info["framework"] == "builtin:gii2019" and info["pipeline"]["treat"]["skew"] == 2.25
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_data_and_meta_from_xlsx_and_parquet(suffix, tiny, capsys):
+    """The same build from CSV, XLSX and Parquet inputs gives the same scores."""
+    base, _ = run(["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys)
+    expected = pd.read_csv(tiny["out"] / "scores.csv")
+    data, meta = tiny["dir"] / f"data{suffix}", tiny["dir"] / f"meta{suffix}"
+    for src, dst in ((tiny["data"], data), (tiny["meta"], meta)):
+        frame = pd.read_csv(src)
+        frame.to_excel(dst, index=False) if suffix == ".xlsx" else frame.to_parquet(dst, index=False)
+    out = tiny["dir"] / "out2"
+    code, err = run(["build", "--data", data, "--meta", meta, "--out", out], capsys)
+    assert base == 0 and code == 0, err
+    pd.testing.assert_frame_equal(pd.read_csv(out / "scores.csv"), expected)
