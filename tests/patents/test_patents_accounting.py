@@ -25,7 +25,7 @@ def test_every_row_accounted_for(patents_dir: Path, fmt: str, rel: str, rows: in
     assert r.read == independent
     assert r.imported + r.rejected == r.read
     assert r.applications.num_rows == r.imported
-    assert r.applications["appln_id"].unique().length() == r.imported
+    assert len(r.applications["appln_id"].unique()) == r.imported
     rejected_lines = [i.line for i in r.issues if i.action == "row rejected"]
     assert len(rejected_lines) == r.rejected
     assert all(isinstance(x, int) and x > 1 for x in rejected_lines)
