@@ -98,18 +98,6 @@ def _values(index: Index, dset: str) -> pd.DataFrame:
     return pd.concat([ind, agg[[c for c in agg.columns if c not in ind.columns]]], axis=1)
 
 
-def _corr(a: pd.Series, b: pd.Series, method: str) -> float:
-    ok = a.notna() & b.notna()
-    if ok.sum() < 3:
-        return float("nan")
-    x, y = a[ok].to_numpy(float), b[ok].to_numpy(float)
-    if method == "spearman":
-        x, y = pd.Series(x).rank().to_numpy(), pd.Series(y).rank().to_numpy()
-    if np.std(x) == 0 or np.std(y) == 0:
-        return float("nan")
-    return float(np.corrcoef(x, y)[0, 1])
-
-
 def correlations(
     index: Index,
     dset: str = "normalised",
@@ -134,17 +122,18 @@ def correlations(
         raise SpecError(f"correlation method must be 'pearson' or 'spearman'; got {method!r}")
     fw = index.framework
     vals = _values(index, dset)
+    R = vals.corr(method=method, min_periods=3)  # pairwise-complete observations
     rows = []
     for parent in fw.aggregates:
         kids = fw.children(parent)
         for i, a in enumerate(kids):
             for b in kids[i + 1 :]:
-                r = _corr(vals[a], vals[b], method)
+                r = float(R.at[a, b])
                 flag = "negative" if r < 0 else "collinear" if r > collinear else "ok"
                 rows.append(("within", a, fw.level(a), b, fw.level(b), method, r, flag))
     for code in fw.iter_tree():
         for anc in fw.lineage(code)[1:]:
-            r = _corr(vals[code], vals[anc], method)
+            r = float(R.at[code, anc])
             flag = "negative" if r < 0 else "weak" if r < weak else "ok"
             rows.append(("between", code, fw.level(code), anc, fw.level(anc), method, r, flag))
     cols = ["kind", "x", "level_x", "y", "level_y", "method", "r", "flag"]
