@@ -362,7 +362,7 @@ def _level_means(
     present = ~np.isnan(C)
     B = max(V.shape[0], Wk.shape[0])
     bad = np.zeros(B, dtype=bool)
-    p = lp.get("p")
+    p = float(lp["p"]) if lp.get("p") is not None else 1.0
     if method in _POSITIVE or (method == "generalised" and p < 0):
         bad = np.broadcast_to((np.where(present, C, 1.0) <= 0).any(axis=(1, 2)), (B,)).copy()
     elif method == "generalised" and float(p) != int(p):  # the kernel refuses negatives only

@@ -193,7 +193,7 @@ class ParameterSets:
             for k, codes in enumerate(p.alternatives["exclude"]):
                 if codes:
                     hit = np.flatnonzero(xcol == k)
-                    W[np.ix_(hit, [pos[c] for c in codes])] = 0.0
+                    W[np.ix_(hit, np.array([pos[c] for c in codes], dtype=np.intp))] = 0.0
         return W
 
     def edits(self, r: int) -> tuple[dict[str, Any], dict[str, float]]:

@@ -190,7 +190,9 @@ def output_values(
     if output == "mean_abs_rank_shift":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmean(np.abs(ranks - nominal_ranks[None, :]), axis=1)
+            return np.asarray(
+                np.nanmean(np.abs(ranks - nominal_ranks[None, :]), axis=1), dtype=np.float64
+            )
     kind, _, unit = output.partition(":")
     if kind in ("rank", "score") and unit:
         if unit not in units:

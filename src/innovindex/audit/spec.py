@@ -125,9 +125,8 @@ class UncertaintySpec(_Model):
         for name, body in value.items():
             if name not in ASSUMPTION_KINDS:
                 raise ValueError(f"unknown assumption {name!r}; valid: {list(ASSUMPTION_KINDS)}")
-            model: type[_Model] = {"winmax": WinmaxSpec, "weights": WeightsNoise}.get(
-                name, Discrete
-            )
+            models: dict[str, type[_Model]] = {"winmax": WinmaxSpec, "weights": WeightsNoise}
+            model = models.get(name, Discrete)
             try:
                 parsed[name] = body if isinstance(body, _Model) else model.model_validate(body)
             except ValidationError as exc:

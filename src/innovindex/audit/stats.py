@@ -122,18 +122,20 @@ def correlations(
         raise SpecError(f"correlation method must be 'pearson' or 'spearman'; got {method!r}")
     fw = index.framework
     vals = _values(index, dset)
-    R = vals.corr(method=method, min_periods=3)  # pairwise-complete observations
+    corr = vals.corr(method="pearson" if method == "pearson" else "spearman", min_periods=3)
+    pos = {c: i for i, c in enumerate(corr.columns)}
+    R = corr.to_numpy(dtype=np.float64)  # pairwise-complete observations
     rows = []
     for parent in fw.aggregates:
         kids = fw.children(parent)
         for i, a in enumerate(kids):
             for b in kids[i + 1 :]:
-                r = float(R.at[a, b])
+                r = float(R[pos[a], pos[b]])
                 flag = "negative" if r < 0 else "collinear" if r > collinear else "ok"
                 rows.append(("within", a, fw.level(a), b, fw.level(b), method, r, flag))
     for code in fw.iter_tree():
         for anc in fw.lineage(code)[1:]:
-            r = float(R.at[code, anc])
+            r = float(R[pos[code], pos[anc]])
             flag = "negative" if r < 0 else "weak" if r < weak else "ok"
             rows.append(("between", code, fw.level(code), anc, fw.level(anc), method, r, flag))
     cols = ["kind", "x", "level_x", "y", "level_y", "method", "r", "flag"]
