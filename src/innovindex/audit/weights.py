@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from ..errors import SpecError
 from ..index import Index
@@ -125,6 +124,8 @@ def optimise_weights(
         turn negative when the targets cannot be met otherwise (e.g. ``itarg = (1, 2)`` on
         the example coin's Conn and Sust, whose correlation is 0.6).
     """
+    from scipy.optimize import minimize  # imported here: it is slow to import
+
     fw = index.framework
     codes = list(fw.codes_at(level))
     if level >= max(fw.levels) or level < 1 or not codes:
