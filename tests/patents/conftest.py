@@ -87,7 +87,10 @@ def spark_session():  # type: ignore[no-untyped-def]
 
 # Ibis 12's DuckDB backend still calls DuckDB 2.0's deprecated fetch_arrow_table() (in
 # get_schema); a third-party deprecation we cannot fix here, ignored for these tests only.
+# Likewise Ibis's pandas conversion (used by its PySpark backend) reads pandas 3's deprecated
+# 'future.infer_string' option.
 _IBIS_DUCKDB_DEPRECATION = "ignore:fetch_arrow_table\\(\\) is deprecated:DeprecationWarning"
+_IBIS_PANDAS_DEPRECATION = "ignore:The 'future.infer_string' option is deprecated:pandas.errors.Pandas4Warning"
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
@@ -95,3 +98,4 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.filterwarnings(_IBIS_DUCKDB_DEPRECATION))
+            item.add_marker(pytest.mark.filterwarnings(_IBIS_PANDAS_DEPRECATION))
