@@ -5,18 +5,25 @@ Notebook users work with the Python API; the ``innovindex`` command is a thin la
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
 from .build import build, build_panel
 from .errors import InnovindexError, InputError, NotBuiltError, SpecError
 from .framework import Framework
 from .index import Index, compare
 from .pipeline import Pipeline
 
-try:
-    __version__ = version("innovindex")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+_SUBPACKAGES = ("audit", "patents", "demo")
+
+
+def __getattr__(name: str) -> object:
+    """``innovindex.audit`` / ``.patents`` / ``.demo`` load on first use (they import heavier
+    dependencies than building an index needs)."""
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Framework",
