@@ -19,7 +19,6 @@ Extra columns innovindex understands:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,20 +28,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ._validate import ELEMENT_TYPES, REQUIRED_COLUMNS, TREE_TYPES, blank, validate
 
 __all__ = ["Framework", "REQUIRED_COLUMNS", "ELEMENT_TYPES"]
-
-REQUIRED_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type")
-ELEMENT_TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other", "Ratio")
-_TREE_TYPES = ("Indicator", "Aggregate")
-
-
-def _blank(v: Any) -> bool:
-    return (
-        v is None
-        or (isinstance(v, float) and math.isnan(v))
-        or (isinstance(v, str) and not v.strip())
-    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,9 +54,9 @@ class Framework:
     _children: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
+        tree = self.meta[self.meta["Type"].isin(TREE_TYPES)]
         parent = {
-            str(c): (None if _blank(p) else str(p))
+            str(c): (None if blank(p) else str(p))
             for c, p in zip(tree["iCode"], tree["Parent"], strict=True)
         }
         children: dict[str, list[str]] = {str(c): [] for c in tree["iCode"]}
@@ -88,7 +76,7 @@ class Framework:
         InputError
             Naming the source, row and column of the first problem found.
         """
-        return cls(_validate(meta, source), source)
+        return cls(validate(meta, source), source)
 
     @classmethod
     def read(cls, path: str | Path) -> Framework:
@@ -143,7 +131,7 @@ class Framework:
     @cached_property
     def levels(self) -> tuple[int, ...]:
         """Levels present in the tree, bottom (1 = indicators) to top."""
-        tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
+        tree = self.meta[self.meta["Type"].isin(TREE_TYPES)]
         return tuple(sorted(int(v) for v in tree["Level"].unique()))
 
     @cached_property
@@ -161,7 +149,7 @@ class Framework:
 
     @cached_property
     def _codes_by_level(self) -> dict[int, tuple[str, ...]]:
-        tree = self.meta[self.meta["Type"].isin(_TREE_TYPES)]
+        tree = self.meta[self.meta["Type"].isin(TREE_TYPES)]
         out: dict[int, list[str]] = {}
         for code, lev in zip(tree["iCode"].astype(str), tree["Level"], strict=True):
             out.setdefault(int(lev), []).append(code)
@@ -228,7 +216,7 @@ class Framework:
         if column not in self.meta.columns:
             return {c: None for c in self.indicators}
         vals = self._column(column)
-        return {c: (None if _blank(vals[c]) else vals[c]) for c in self.indicators}
+        return {c: (None if blank(vals[c]) else vals[c]) for c in self.indicators}
 
     def overrides(self, step: str) -> dict[str, dict[str, Any]]:
         """Per-indicator parameter overrides for ``step`` from ``<step>.<param>`` columns."""
@@ -250,203 +238,3 @@ class Framework:
 def _plain(v: Any) -> Any:
     """numpy scalars -> Python scalars; whole floats stay floats (parameters decide)."""
     return v.item() if hasattr(v, "item") else v
-
-
-# ---------------------------------------------------------------------- validation
-def _validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
-    if meta.empty:
-        raise InputError("the framework table is empty: expected iMeta rows", file=source)
-    missing = [c for c in REQUIRED_COLUMNS if c not in meta.columns]
-    if missing:
-        raise InputError(
-            f"missing iMeta column(s) {missing}; expected columns {list(REQUIRED_COLUMNS)}",
-            file=source,
-        )
-    meta = meta.reset_index(drop=True).copy()
-
-    def row(i: int) -> int:  # 1-based file line (header is line 1)
-        return i + 2
-
-    for i, t in enumerate(meta["Type"]):
-        if t not in ELEMENT_TYPES:
-            raise InputError(
-                f"Type {t!r} is not one of {list(ELEMENT_TYPES)}",
-                file=source,
-                row=row(i),
-                column="Type",
-            )
-    codes = meta["iCode"]
-    for i, c in enumerate(codes):
-        if _blank(c):
-            raise InputError("empty iCode", file=source, row=row(i), column="iCode")
-    meta["iCode"] = codes.astype(str).str.strip()
-    dup = meta["iCode"].duplicated(keep="first")
-    if dup.any():
-        i = int(dup.to_numpy().nonzero()[0][0])
-        first = int((meta["iCode"] == meta["iCode"][i]).to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"duplicate iCode {meta['iCode'][i]!r} (first defined at row {row(first)}); codes must be unique",
-            file=source,
-            row=row(i),
-            column="iCode",
-        )
-    meta["Parent"] = pd.Series(
-        [None if _blank(p) else str(p).strip() for p in meta["Parent"]],
-        index=meta.index,
-        dtype=object,
-    )
-
-    tree = meta["Type"].isin(_TREE_TYPES)
-    for col in ("Level", "Weight", "Direction"):
-        meta[col] = _numeric_column(meta, col, source, tree)
-    for i in meta.index[tree]:
-        lev = float(meta.at[i, "Level"])  # type: ignore[arg-type]
-        if math.isnan(lev) or lev != int(lev) or lev < 1:
-            raise InputError(
-                f"Level must be a whole number >= 1, got {lev!r}",
-                file=source,
-                row=row(i),
-                column="Level",
-            )
-        t = meta.at[i, "Type"]
-        if t == "Indicator" and lev != 1:
-            raise InputError(
-                f"indicator {meta.at[i, 'iCode']!r} must be at Level 1, got {int(lev)}",
-                file=source,
-                row=row(i),
-                column="Level",
-            )
-        if t == "Aggregate" and lev < 2:
-            raise InputError(
-                f"aggregate {meta.at[i, 'iCode']!r} must be at Level >= 2, got {int(lev)}",
-                file=source,
-                row=row(i),
-                column="Level",
-            )
-        w = float(meta.at[i, "Weight"])  # type: ignore[arg-type]
-        if math.isnan(w) or w < 0:
-            raise InputError(
-                f"Weight must be a number >= 0, got {w!r}", file=source, row=row(i), column="Weight"
-            )
-        if t == "Indicator" and meta.at[i, "Direction"] not in (1.0, -1.0):
-            raise InputError(
-                f"Direction must be 1 or -1, got {meta.at[i, 'Direction']!r}",
-                file=source,
-                row=row(i),
-                column="Direction",
-            )
-    meta.loc[~tree & meta["Level"].isna(), "Level"] = float("nan")
-    meta.loc[tree & meta["Direction"].isna(), "Direction"] = 1.0
-
-    kinds = dict(zip(meta["iCode"], meta["Type"], strict=True))
-    levels = dict(zip(meta["iCode"], meta["Level"], strict=True))
-    for i in meta.index[tree]:
-        code, p = meta.at[i, "iCode"], meta.at[i, "Parent"]
-        if _blank(p):
-            if meta.at[i, "Type"] == "Indicator":
-                raise InputError(
-                    f"indicator {code!r} has no Parent", file=source, row=row(i), column="Parent"
-                )
-            continue
-        if p not in kinds:
-            raise InputError(
-                f"Parent {p!r} of {code!r} is not an iCode in the framework",
-                file=source,
-                row=row(i),
-                column="Parent",
-            )
-        if kinds[p] != "Aggregate":
-            raise InputError(
-                f"Parent {p!r} of {code!r} is a {kinds[p]}, expected an Aggregate",
-                file=source,
-                row=row(i),
-                column="Parent",
-            )
-    _check_cycles(meta, source)
-    for i in meta.index[tree]:
-        code, p = meta.at[i, "iCode"], meta.at[i, "Parent"]
-        if not _blank(p) and levels[p] <= levels[code]:
-            raise InputError(
-                f"Parent {p!r} (Level {int(levels[p])}) of {code!r} (Level {int(levels[code])}) "
-                "must be at a higher level",
-                file=source,
-                row=row(i),
-                column="Parent",
-            )
-    has_child = set(meta.loc[tree, "Parent"].dropna())
-    for i in meta.index[meta["Type"] == "Aggregate"]:
-        if meta.at[i, "iCode"] not in has_child:
-            raise InputError(
-                f"aggregate {meta.at[i, 'iCode']!r} has no children",
-                file=source,
-                row=row(i),
-                column="iCode",
-            )
-    if not (meta["Type"] == "Indicator").any():
-        raise InputError(
-            "the framework has no rows of Type 'Indicator'", file=source, column="Type"
-        )
-    _check_ratios(meta, source, kinds)
-    _check_scales(meta, source)
-    return meta
-
-
-def _numeric_column(meta: pd.DataFrame, col: str, source: str, rows: pd.Series) -> pd.Series:
-    out = pd.to_numeric(meta[col], errors="coerce").astype(float)
-    bad = rows & out.isna() & meta[col].notna() & (meta[col].astype(str).str.strip() != "")
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"expected a number, found {meta[col][i]!r}", file=source, row=i + 2, column=col
-        )
-    return out
-
-
-def _check_cycles(meta: pd.DataFrame, source: str) -> None:
-    parent = {
-        c: (None if _blank(p) else p) for c, p in zip(meta["iCode"], meta["Parent"], strict=True)
-    }
-    for i, code in enumerate(meta["iCode"]):
-        seen = [code]
-        p = parent.get(code)
-        while p is not None:
-            if p in seen:
-                chain = " -> ".join([*seen[seen.index(p) :], p])
-                raise InputError(
-                    f"cycle in Parent links: {chain}", file=source, row=i + 2, column="Parent"
-                )
-            seen.append(p)
-            p = parent.get(p)
-
-
-def _check_ratios(meta: pd.DataFrame, source: str, kinds: dict[str, str]) -> None:
-    for i in meta.index[meta["Type"] == "Ratio"]:
-        for col in ("Numerator", "Denominator"):
-            v = meta.at[i, col] if col in meta.columns else None
-            if _blank(v) or kinds.get(str(v)) != "Aggregate":
-                raise InputError(
-                    f"ratio {meta.at[i, 'iCode']!r} needs {col} naming an Aggregate, got {v!r}",
-                    file=source,
-                    row=i + 2,
-                    column=col,
-                )
-
-
-def _check_scales(meta: pd.DataFrame, source: str) -> None:
-    if "ScaleMin" not in meta.columns and "ScaleMax" not in meta.columns:
-        return
-    for col in ("ScaleMin", "ScaleMax"):
-        if col not in meta.columns:
-            raise InputError(
-                "ScaleMin and ScaleMax must be given together", file=source, column=col
-            )
-        meta[col] = _numeric_column(meta, col, source, meta["Type"] == "Indicator")
-    for i in meta.index:
-        lo, hi = float(meta.at[i, "ScaleMin"]), float(meta.at[i, "ScaleMax"])  # type: ignore[arg-type]
-        if math.isnan(lo) != math.isnan(hi) or (not math.isnan(lo) and not lo < hi):
-            raise InputError(
-                f"fixed scale needs ScaleMin < ScaleMax, got ({lo}, {hi})",
-                file=source,
-                row=i + 2,
-                column="ScaleMin",
-            )
