@@ -7,19 +7,18 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError, SpecError
+from ..errors import SpecError
+from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
 
 
 def audit_cmd(
-    data: Annotated[Path, typer.Option("--data", help="iData: CSV, XLSX or Parquet")],
+    data: DataOpt,
     uncertainty: Annotated[Path, typer.Option("--uncertainty", help="uncertainty spec (YAML)")],
     n: Annotated[int, typer.Option("--n", help="replications (UA) or base sample size N (Sobol)")],
-    out: Annotated[Path, typer.Option("--out", help="output directory (replaced atomically)")],
-    meta: Annotated[Path | None, typer.Option("--meta", help="iMeta file (the framework)")] = None,
-    framework: Annotated[
-        str | None, typer.Option("--framework", help="built-in framework, e.g. gii2019")
-    ] = None,
-    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline YAML")] = None,
+    out: OutOpt,
+    meta: MetaOpt = None,
+    framework: FrameworkOpt = None,
+    pipeline: PipelineOpt = None,
     sobol: Annotated[
         bool, typer.Option("--sobol", help="Sobol sensitivity: N*(d+2) replications")
     ] = False,
@@ -35,34 +34,19 @@ def audit_cmd(
     from ..audit.charts import write_chart
     from ..audit.report import run_audit
     from ..audit.spec import load_spec
-    from ..build import build, resolve_framework
-    from ..framework import Framework
-    from ..io.writers import atomic_dir, file_sha256, write_tables
+    from ..build import build
+    from ..io.writers import atomic_dir, write_tables
     from ..results import run_info
-    from ._progress import status
 
-    if (meta is None) == (framework is None):
-        raise SpecError("give exactly one of --meta FILE or --framework NAME")
     if fmt not in ("csv", "xlsx"):
         raise SpecError(f"--format must be 'csv' or 'xlsx'; got {fmt!r}")
     if n < 1:
         raise SpecError(f"--n must be >= 1; got {n}")
-    for p in (data, meta, pipeline, uncertainty):
-        if p is not None and not p.is_file():
-            raise InputError("file not found", file=p)
+    fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline, uncertainty=uncertainty)
     spec = load_spec(uncertainty)
-    fw = Framework.read(meta) if meta is not None else resolve_framework(str(framework))
     with status("Building the nominal index"):
         index = build(data, fw, pipeline, time=time)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
-    inputs = {
-        "data": {"path": str(data), "sha256": file_sha256(data)},
-        "uncertainty": {"path": str(uncertainty), "sha256": file_sha256(uncertainty)},
-    }
-    if meta is not None:
-        inputs["meta"] = {"path": str(meta), "sha256": file_sha256(meta)}
-    if pipeline is not None:
-        inputs["pipeline"] = {"path": str(pipeline), "sha256": file_sha256(pipeline)}
     notes: list[str] = []
     with atomic_dir(out) as tmp:
         charts = {}

@@ -7,44 +7,31 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError, SpecError
+from ..errors import SpecError
+from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv, parquet or xlsx (one workbook)")]
 
 
 def build_cmd(
-    data: Annotated[Path, typer.Option("--data", help="iData: CSV, XLSX or Parquet")],
-    out: Annotated[Path, typer.Option("--out", help="output directory (replaced atomically)")],
-    meta: Annotated[Path | None, typer.Option("--meta", help="iMeta file (the framework)")] = None,
-    framework: Annotated[
-        str | None, typer.Option("--framework", help="built-in framework, e.g. gii2019")
-    ] = None,
-    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline YAML")] = None,
+    data: DataOpt,
+    out: OutOpt,
+    meta: MetaOpt = None,
+    framework: FrameworkOpt = None,
+    pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
 ) -> None:
     """Build a composite index and write scores, ranks, stages, treatment and run.json."""
-    from ..build import build_panel, resolve_framework
-    from ..framework import Framework
-    from ..io.writers import FORMATS, atomic_dir, file_sha256, write_tables
+    from ..build import build_panel
+    from ..io.writers import FORMATS, atomic_dir, write_tables
     from ..results import result_tables, run_info
-    from ._progress import status
 
-    if (meta is None) == (framework is None):
-        raise SpecError("give exactly one of --meta FILE or --framework NAME")
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
-    for p in (data, meta, pipeline):
-        if p is not None and not p.is_file():
-            raise InputError("file not found", file=p)
-    fw = Framework.read(meta) if meta is not None else resolve_framework(str(framework))
+    fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
     with status("Building index"):
         panel = build_panel(data, fw, pipeline)
         tables = result_tables(panel)
-    inputs = {"data": {"path": str(data), "sha256": file_sha256(data)}}
-    if meta is not None:
-        inputs["meta"] = {"path": str(meta), "sha256": file_sha256(meta)}
-    if pipeline is not None:
-        inputs["pipeline"] = {"path": str(pipeline), "sha256": file_sha256(pipeline)}
     info = run_info(panel, inputs=inputs, extra={"format": fmt})
     with atomic_dir(out) as tmp:
         write_tables(tmp, tables, fmt, info)

@@ -1,4 +1,4 @@
-"""Rich progress helpers shared by the subcommands (all output goes to stderr)."""
+"""Rich progress display shared by the subcommands (all output goes to stderr)."""
 
 from __future__ import annotations
 
