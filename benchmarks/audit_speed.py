@@ -30,28 +30,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-PIPELINE_B = {
-    "denominate": True,
-    "impute": {"method": "group_mean", "group": "EurAsia_group"},
-    "screen": {"min_availability": 0.9},
-    "treat": {"winmax": 5},
-    "normalise": {"method": "minmax", "range": [0, 100]},
-    "aggregate": {"method": "arithmetic"},
-}
-COINR_SPEC = {
-    "seed": 1,
-    "assumptions": {
-        "winmax": {"values": [1, 2, 3, 4, 5]},
-        "normalise": {
-            "values": [
-                {"method": "minmax", "range": [1, 100]},
-                {"method": "zscore", "mean": 10, "sd": 2},
-            ]
-        },
-        "weights": {"noise": 0.25, "levels": [2, 3], "sets": 100},
-        "aggregate": {"values": [{"method": "arithmetic"}, {"method": "geometric"}]},
-    },
-}
 # z-scores centred at 100 (sd 15) keep every value positive for the geometric mean on GII data
 GII_SPEC = {
     "seed": 1,
@@ -77,20 +55,22 @@ def _case(name: str, data: Path) -> dict[str, object]:
 
     import innovindex as ii
     from innovindex.audit import sensitivity, uncertainty
+    from innovindex.audit.spec import COINR_EXAMPLE_UNCERTAINTY
+    from innovindex.pipeline import COINR_EXAMPLE_SPEC
 
     t0 = time.perf_counter()
     out: dict[str, object] = {"import_s": t0 - t_import}
     if name.startswith("asem"):
         asem = data / "coinr_asem"
         fw = ii.Framework.read(asem / "ASEM_iMeta.csv")
-        idx = ii.build(asem / "ASEM_iData.csv", fw, PIPELINE_B)
+        idx = ii.build(asem / "ASEM_iData.csv", fw, COINR_EXAMPLE_SPEC)
         kind, n = name.split("_")[1], int(name.split("_")[2])
         if kind == "ua":
-            res = uncertainty(idx, COINR_SPEC, n)
+            res = uncertainty(idx, COINR_EXAMPLE_UNCERTAINTY, n)
             out["replications"] = n
             out["failed"] = res.evaluation.n_failed
         else:
-            sa = sensitivity(idx, COINR_SPEC, n)
+            sa = sensitivity(idx, COINR_EXAMPLE_UNCERTAINTY, n)
             out["replications"] = len(sa.y)
             out["ST"] = dict(zip(sa.indices["assumption"], sa.indices["ST"].round(3), strict=True))
     else:  # gii
@@ -143,10 +123,13 @@ def _coinr(data: Path, name: str) -> float:
 def _cli(data: Path, sobol: bool, n: int) -> float:
     import yaml
 
+    from innovindex.audit.spec import COINR_EXAMPLE_UNCERTAINTY
+    from innovindex.pipeline import COINR_EXAMPLE_SPEC
+
     with tempfile.TemporaryDirectory() as tmp:
         spec, pipe = Path(tmp) / "spec.yaml", Path(tmp) / "pipe.yaml"
-        spec.write_text(yaml.safe_dump(COINR_SPEC, sort_keys=False))
-        pipe.write_text(yaml.safe_dump(PIPELINE_B, sort_keys=False))
+        spec.write_text(yaml.safe_dump(COINR_EXAMPLE_UNCERTAINTY, sort_keys=False))
+        pipe.write_text(yaml.safe_dump(COINR_EXAMPLE_SPEC, sort_keys=False))
         asem = data / "coinr_asem"
         args = [
             str(Path(sys.executable).with_name("innovindex")),

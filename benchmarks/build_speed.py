@@ -16,15 +16,7 @@ import pandas as pd
 from _refdata import gii2019_idata, reference_data
 
 import innovindex as ii
-
-PIPELINE_B = {
-    "denominate": True,
-    "impute": {"method": "group_mean", "group": "EurAsia_group"},
-    "screen": {"min_availability": 0.9},
-    "treat": {"winmax": 5},
-    "normalise": {"method": "minmax", "range": [0, 100]},
-    "aggregate": {"method": "arithmetic"},
-}
+from innovindex.pipeline import COINR_EXAMPLE_SPEC
 
 
 def timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -56,7 +48,7 @@ def main() -> None:
         lambda: ii.build(asem / "ASEM_iData.csv", ii.Framework.read(asem / "ASEM_iMeta.csv")),
         args.repeat,
     )
-    t_b = timed(lambda: ii.build(asem / "ASEM_iData.csv", fw, PIPELINE_B), args.repeat)
+    t_b = timed(lambda: ii.build(asem / "ASEM_iData.csv", fw, COINR_EXAMPLE_SPEC), args.repeat)
     gii = gii2019_idata(root)
     t_g = timed(lambda: ii.build(gii, "gii2019"), args.repeat)
 

@@ -24,11 +24,22 @@ import yaml
 from .errors import SpecError
 from .steps import STEPS, Stage, Step
 
-__all__ = ["Pipeline", "DEFAULT_SPEC"]
+__all__ = ["Pipeline", "DEFAULT_SPEC", "COINR_EXAMPLE_SPEC"]
 
 #: COINr's usual build when no pipeline is given: treat, normalise 0-100, arithmetic means.
 DEFAULT_SPEC: dict[str, Any] = {
     "treat": {},
+    "normalise": {"method": "minmax", "range": [0, 100]},
+    "aggregate": {"method": "arithmetic"},
+}
+
+#: COINr's ``build_example_coin()`` on its ASEM data: the reference pipeline for parity tests,
+#: benchmarks and analysts moving from COINr.
+COINR_EXAMPLE_SPEC: dict[str, Any] = {
+    "denominate": True,
+    "impute": {"method": "group_mean", "group": "EurAsia_group"},
+    "screen": {"min_availability": 0.9},
+    "treat": {"winmax": 5},
     "normalise": {"method": "minmax", "range": [0, 100]},
     "aggregate": {"method": "arithmetic"},
 }

@@ -10,30 +10,8 @@ from typing import Any
 import pytest
 
 import innovindex as ii
-
-PIPELINE_B: dict[str, Any] = {
-    "denominate": True,
-    "impute": {"method": "group_mean", "group": "EurAsia_group"},
-    "screen": {"min_availability": 0.9},
-    "treat": {"winmax": 5},
-    "normalise": {"method": "minmax", "range": [0, 100]},
-    "aggregate": {"method": "arithmetic"},
-}
-
-COINR_SPEC: dict[str, Any] = {
-    "seed": 1,
-    "assumptions": {
-        "winmax": {"values": [1, 2, 3, 4, 5]},
-        "normalise": {
-            "values": [
-                {"method": "minmax", "range": [1, 100]},
-                {"method": "zscore", "mean": 10, "sd": 2},
-            ]
-        },
-        "weights": {"noise": 0.25, "levels": [2, 3], "sets": 100},
-        "aggregate": {"values": [{"method": "arithmetic"}, {"method": "geometric"}]},
-    },
-}
+from innovindex.audit.spec import COINR_EXAMPLE_UNCERTAINTY as COINR_SPEC
+from innovindex.pipeline import COINR_EXAMPLE_SPEC as PIPELINE_B
 
 
 @pytest.fixture(scope="session")

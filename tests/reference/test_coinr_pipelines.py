@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import innovindex as ii
+from innovindex.pipeline import COINR_EXAMPLE_SPEC
 
 TOL = 1e-6
 
@@ -20,14 +21,6 @@ PIPELINE_A = {
     "aggregate": {"method": "arithmetic"},
 }
 PIPELINE_A2 = {"treat": {"winmax": 1}}
-PIPELINE_B = {
-    "denominate": True,
-    "impute": {"method": "group_mean", "group": "EurAsia_group"},
-    "screen": {"min_availability": 0.9},
-    "treat": {"winmax": 5},
-    "normalise": {"method": "minmax", "range": [0, 100]},
-    "aggregate": {"method": "arithmetic"},
-}
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +116,7 @@ def test_pipeline_a2_winmax1_uses_log_ct_on_nine(asem):
 
 def test_pipeline_b_example_coin_matches_coinr(asem):
     root, fw = asem
-    idx = ii.build(root / "ASEM_iData.csv", fw, PIPELINE_B)
+    idx = ii.build(root / "ASEM_iData.csv", fw, COINR_EXAMPLE_SPEC)
     aggs = _ref(root, "example_coin_results_aggs.csv")
     cols = [c for c in aggs.columns if c not in ("uName", "Rank")]
     _assert_frame_close(idx.scores(), aggs, cols)
@@ -142,7 +135,7 @@ def test_pipeline_b_example_coin_matches_coinr(asem):
 
 def test_pipeline_spec_round_trips_and_replays(asem):
     root, fw = asem
-    pipe = ii.Pipeline.from_spec(PIPELINE_B)
+    pipe = ii.Pipeline.from_spec(COINR_EXAMPLE_SPEC)
     again = ii.Pipeline.from_spec(pipe.to_spec())
     assert again.to_spec() == pipe.to_spec()
     a = ii.build(root / "ASEM_iData.csv", fw, pipe).scores()

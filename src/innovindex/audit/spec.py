@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import SpecError
 
 __all__ = [
+    "COINR_EXAMPLE_UNCERTAINTY",
     "ASSUMPTION_KINDS",
     "Discrete",
     "UncertaintySpec",
@@ -40,6 +41,24 @@ __all__ = [
 ]
 
 #: Assumption names the batched engine understands.
+#: The uncertainty set-up of COINr's sensitivity vignette (EXPECTED.md C/D): winmax 1-5,
+#: min-max [1, 100] or z-score (10, 2), 100 noisy weight sets at +/-25% on levels 2 and 3,
+#: arithmetic or geometric mean.
+COINR_EXAMPLE_UNCERTAINTY: dict[str, Any] = {
+    "seed": 1,
+    "assumptions": {
+        "winmax": {"values": [1, 2, 3, 4, 5]},
+        "normalise": {
+            "values": [
+                {"method": "minmax", "range": [1, 100]},
+                {"method": "zscore", "mean": 10, "sd": 2},
+            ]
+        },
+        "weights": {"noise": 0.25, "levels": [2, 3], "sets": 100},
+        "aggregate": {"values": [{"method": "arithmetic"}, {"method": "geometric"}]},
+    },
+}
+
 ASSUMPTION_KINDS = ("winmax", "normalise", "weights", "aggregate", "impute", "exclude")
 
 
