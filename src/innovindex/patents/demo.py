@@ -9,6 +9,7 @@ from ..errors import InputError
 from .backends import session
 from .concordance import load_concordance
 from .importers import run_import
+from .queries import with_cache
 from .store import write_import
 from .synthetic import generate_patstat
 from .tables import TABLES, build_table, write_table
@@ -45,7 +46,8 @@ def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
         result = run_import("patstat", list(files.values()))
         write_import(db, result, replace=True)
     written: dict[str, Path] = {}
-    with session("duckdb", concordance=conc.table, db=db) as t:
+    with session("duckdb", concordance=conc.table, db=db) as t0:
+        t = with_cache(t0)
         tables = {name: build_table(name, t).to_pyarrow() for name in TABLES}
         tables["by_office_growth"] = build_table("by_office", t, growth=True, shares=True).to_pyarrow()
     for name, table in tables.items():

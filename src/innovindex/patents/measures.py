@@ -119,21 +119,22 @@ def rta(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] |
 def concentration(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
     """Applicant concentration (Herfindahl-Hirschman index, 0-1) by office and year.
 
-    Each application is shared equally among its named applicants (names upper-cased and
-    trimmed); ``hhi`` = sum of squared applicant shares. Columns: ``office, office_type,
+    Each application is shared equally among its named applicants (names compared
+    upper-cased, as imported: importers trim them); ``hhi`` = sum of squared applicant shares. Columns: ``office, office_type,
     <year>, applications`` (with at least one named applicant), ``applicants``, ``hhi``.
     """
     ycol = year_column(year)
     a = _y(applications(t, year=year, years=years), ycol)
     p = t.parties.filter((t.parties.role == "applicant") & t.parties.name.notnull())
-    p = p.select("appln_id", _name=p.name.strip().upper())
+    p = p.select("appln_id", _name=p.name.upper())
     n = p.group_by("appln_id").aggregate(_n=p.count())
     j = p.join(n, "appln_id").join(a, "appln_id")
     s = j.group_by(["office", ycol, "_name"]).aggregate(_s=(ibis.literal(1.0) / j._n.cast("float64")).sum())
     share = s._s / s._s.sum().over(group_by=[s.office, s[ycol]])
     s = s.mutate(_sq=share * share)
     h = s.group_by(["office", ycol]).aggregate(applicants=s.count(), hhi=s._sq.sum())
-    apps = j.group_by(["office", ycol]).aggregate(applications=j.appln_id.nunique())
+    na = n.join(a, "appln_id")  # one row per application with a named applicant
+    apps = na.group_by(["office", ycol]).aggregate(applications=na.count())
     r = apps.join(h, ["office", ycol])
     r = r.select("office", office_type(r.office).name("office_type"), ycol, "applications", "applicants", "hhi")
     r = _unY(r, ycol)

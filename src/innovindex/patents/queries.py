@@ -39,6 +39,7 @@ __all__ = [
     "field_weights",
     "inventor_fractional",
     "origins",
+    "with_cache",
     "year_column",
 ]
 
@@ -54,6 +55,27 @@ class PatentTables:
     classifications: ir.Table
     parties: ir.Table
     concordance: ir.Table
+    # optional materialised intermediates (see :func:`with_cache`)
+    origin_table: ir.Table | None = None
+    weight_table: ir.Table | None = None
+
+
+def with_cache(t: PatentTables) -> PatentTables:
+    """Materialise the intermediates shared by many indicators (each application's origin,
+    each application's field weights) on the engine, for computing a whole indicator set.
+
+    Uses Ibis's ``Table.cache()`` (a temporary table on DuckDB, a persisted DataFrame on
+    Spark); results are identical to the uncached expressions.
+    """
+    a = t.applications
+    fa = _first(t.parties, "applicant", "_ac")
+    fi = _first(t.parties, "inventor", "_ic")
+    j = a.select("appln_id", "office", "filing_year", "priority_year").left_join(fa, "appln_id")
+    j = j.left_join(fi, "appln_id")
+    o = j.select("appln_id", "office", "filing_year", "priority_year",
+                 origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown"))).cache()
+    return PatentTables(t.applications, t.classifications, t.parties, t.concordance,
+                        origin_table=o, weight_table=field_weights(t).cache())
 
 
 def concordance_table(table: pa.Table) -> ir.Table:
@@ -95,14 +117,19 @@ def applications(
 
 
 def _first(parties: ir.Table, role: str, name: str) -> ir.Table:
-    p = parties.filter(parties.role == role)
-    first = p.group_by("appln_id").aggregate(_s=p.sequence.min())
-    j = p.join(first, [p.appln_id == first.appln_id, p.sequence == first._s])
-    return j.select("appln_id", **{name: j.country})
+    # canonical sequences start at 1 (= first-named); every importer numbers them so
+    p = parties.filter((parties.role == role) & (parties.sequence == 1))
+    return p.select("appln_id", **{name: p.country})
 
 
 def origins(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
     """``appln_id, office, origin, <year>``: WIPO origin of each application in scope."""
+    if t.origin_table is not None:
+        o = t.origin_table
+        ycol = year_column(year)
+        if years is not None:
+            o = o.filter(o[ycol].between(*years))
+        return o.select("appln_id", "office", "origin", ycol)
     a = applications(t, year=year, years=years)
     fa = _first(t.parties, "applicant", "_ac")
     fi = _first(t.parties, "inventor", "_ic")
@@ -166,10 +193,11 @@ def inventor_fractional(
     none = a.anti_join(inv, "appln_id").select(
         "appln_id", country=ibis.literal("unknown"), _w=ibis.literal(1.0).cast("float64")
     )
-    j = w.union(none).join(a, "appln_id")
-    g = j.group_by(keys).aggregate(
-        applications=j.appln_id.nunique(), applications_fractional=j._w.sum()
-    )
+    u = w.union(none)
+    # one row per (application, country): whole count = rows, no COUNT(DISTINCT) needed
+    per = u.group_by(["appln_id", "country"]).aggregate(_w=u._w.sum())
+    j = per.join(a, "appln_id")
+    g = j.group_by(keys).aggregate(applications=j.count(), applications_fractional=j._w.sum())
     return _ordered(g, keys)
 
 
@@ -181,17 +209,21 @@ def field_weights(t: PatentTables) -> ir.Table:
     mapped symbols; unmapped symbols are ignored, so weights sum to 1 per classified
     application.
     """
-    c = t.classifications.select("appln_id", "ipc").distinct()
+    if t.weight_table is not None:
+        return t.weight_table
+    # map the (few) distinct symbols first, then join them back: one join on the big table
+    sym = t.classifications.select("ipc").distinct()
     conc = t.concordance
     levels = {}
     for n in (9, 4, 3):
         sub = conc.filter(conc.level == n)
         levels[n] = sub.select(**{f"_k{n}": sub.key, f"_f{n}": sub.field})
-    c = c.mutate(_k9=c.ipc.substr(0, 9), _k4=c.ipc.substr(0, 4), _k3=c.ipc.substr(0, 3))
+    sym = sym.mutate(_k9=sym.ipc.substr(0, 9), _k4=sym.ipc.substr(0, 4), _k3=sym.ipc.substr(0, 3))
     for n in (9, 4, 3):
-        c = c.left_join(levels[n], f"_k{n}")
-    m = c.select("appln_id", "ipc", field=ibis.coalesce(c._f9, c._f4, c._f3))
-    m = m.filter(m.field.notnull())
+        sym = sym.left_join(levels[n], f"_k{n}")
+    mapped = sym.select("ipc", field=ibis.coalesce(sym._f9, sym._f4, sym._f3))
+    mapped = mapped.filter(mapped.field.notnull())
+    m = t.classifications.select("appln_id", "ipc").join(mapped, "ipc")
     af = m.group_by(["appln_id", "field"]).aggregate(symbols=m.count())
     tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
     j = af.join(tot, "appln_id")
@@ -223,10 +255,12 @@ def by_field(
         raise SpecError(f"level must be 'field' or 'sector'; got {level!r}")
     base = origins(t, year=year, years=years) if "origin" in extra else applications(t, year=year, years=years)
     w = field_weights(t).join(_fields(t), "field")
-    j = w.join(base, "appln_id")
     if level == "field":
         keys = extra + ["field", "field_name", "sector", ycol]
     else:
         keys = extra + ["sector", ycol]
-    g = j.group_by(keys).aggregate(applications=j.appln_id.nunique(), applications_fractional=j.weight.sum())
+        w = w.group_by(["appln_id", "sector"]).aggregate(weight=w.weight.sum())
+    # w has one row per (application, field or sector): whole count = rows
+    j = w.join(base, "appln_id")
+    g = j.group_by(keys).aggregate(applications=j.count(), applications_fractional=j.weight.sum())
     return _ordered(g, [k for k in keys if k != "field_name"])
