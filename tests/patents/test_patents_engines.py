@@ -15,6 +15,7 @@ import pytest
 
 from innovindex.patents.backends import connect, open_tables
 from innovindex.patents.importers import run_import
+from innovindex.patents.queries import release_cache, with_cache
 from innovindex.patents.synthetic import generate_patstat
 from innovindex.patents.tables import TABLES, build_table
 
@@ -42,16 +43,33 @@ def _compare(duck: pa.Table, spark: pa.Table, label: str) -> None:
     pd.testing.assert_frame_equal(d[floats], s[floats], rtol=1e-12, atol=1e-9, obj=label)
 
 
-def _all_identical(pq_dir: Path, concordance, spark_session, variants=VARIANTS) -> int:  # type: ignore[no-untyped-def]
+def _all_identical(pq_dir: Path, concordance, spark_session, variants=VARIANTS, cached=False) -> int:  # type: ignore[no-untyped-def]
     duck = open_tables(connect("duckdb"), concordance.table, parquet_dir=pq_dir)
     spark = open_tables(connect("spark", spark=spark_session), concordance.table, parquet_dir=pq_dir)
+    if cached:  # the whole-indicator-set path (materialised origins and field weights)
+        duck, spark = with_cache(duck), with_cache(spark)
     rows = 0
-    for name, opts in variants:
-        a = build_table(name, duck, **opts).to_pyarrow()
-        b = build_table(name, spark, **opts).to_pyarrow()
-        _compare(a, b, f"{name} {opts}")
-        rows += a.num_rows
+    try:
+        for name, opts in variants:
+            a = build_table(name, duck, **opts).to_pyarrow()
+            b = build_table(name, spark, **opts).to_pyarrow()
+            _compare(a, b, f"{name} {opts}")
+            rows += a.num_rows
+    finally:
+        release_cache(duck)
+        release_cache(spark)
     return rows
+
+
+def test_cached_and_plain_expressions_agree(esp_tables) -> None:  # type: ignore[no-untyped-def]
+    cached = with_cache(esp_tables)
+    try:
+        for name, opts in VARIANTS:
+            a = build_table(name, esp_tables, **opts).to_pyarrow()
+            b = build_table(name, cached, **opts).to_pyarrow()
+            _compare(a, b, f"cached {name} {opts}")
+    finally:
+        release_cache(cached)
 
 
 @pytest.mark.spark
@@ -67,4 +85,4 @@ def test_engines_agree_on_100k_synthetic(concordance, spark_session, write_parqu
     result = run_import("patstat", list(files.values()))
     assert result.imported == 100_000
     pq_dir = write_parquet(result, tmp_path / "canon")
-    assert _all_identical(pq_dir, concordance, spark_session, BASIC) > 5000
+    assert _all_identical(pq_dir, concordance, spark_session, BASIC, cached=True) > 5000

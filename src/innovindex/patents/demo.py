@@ -9,7 +9,7 @@ from ..errors import InputError
 from .backends import session
 from .concordance import load_concordance
 from .importers import run_import
-from .queries import with_cache
+from .queries import release_cache, with_cache
 from .store import write_import
 from .synthetic import generate_patstat
 from .tables import TABLES, build_table, write_table
@@ -48,8 +48,11 @@ def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
     written: dict[str, Path] = {}
     with session("duckdb", concordance=conc.table, db=db) as t0:
         t = with_cache(t0)
-        tables = {name: build_table(name, t).to_pyarrow() for name in TABLES}
-        tables["by_office_growth"] = build_table("by_office", t, growth=True, shares=True).to_pyarrow()
+        try:
+            tables = {name: build_table(name, t).to_pyarrow() for name in TABLES}
+            tables["by_office_growth"] = build_table("by_office", t, growth=True, shares=True).to_pyarrow()
+        finally:
+            release_cache(t)
     for name, table in tables.items():
         written[name] = write_table(table, target / f"synthetic_{name}.csv")
     readme = target / "README_SYNTHETIC.txt"

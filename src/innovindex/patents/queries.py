@@ -39,6 +39,7 @@ __all__ = [
     "field_weights",
     "inventor_fractional",
     "origins",
+    "release_cache",
     "with_cache",
     "year_column",
 ]
@@ -76,6 +77,13 @@ def with_cache(t: PatentTables) -> PatentTables:
                  origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown"))).cache()
     return PatentTables(t.applications, t.classifications, t.parties, t.concordance,
                         origin_table=o, weight_table=field_weights(t).cache())
+
+
+def release_cache(t: PatentTables) -> None:
+    """Drop the intermediates of :func:`with_cache` (call before closing the connection)."""
+    for c in (t.origin_table, t.weight_table):
+        if c is not None and hasattr(c, "release"):
+            c.release()
 
 
 def concordance_table(table: pa.Table) -> ir.Table:
