@@ -22,7 +22,7 @@ import ibis
 import pyarrow as pa
 
 from ..errors import InputError, SpecError
-from .queries import PatentTables, concordance_table
+from .queries import PatentTables
 from .schema import SCHEMAS, TABLE_NAMES
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def connect(engine: str = "duckdb", *, db: str | Path | None = None, spark: Any 
         Spark: a SparkSession, a Spark Connect URL string, or None for local mode.
     """
     if engine == "duckdb":
-        return ibis.duckdb.connect(str(db) if db is not None else ":memory:")
+        return _quiet(ibis.duckdb.connect(str(db) if db is not None else ":memory:"))
     if engine == "spark":
         if isinstance(spark, str):
             from pyspark.sql import SparkSession
@@ -101,11 +101,19 @@ def open_tables(con: BaseBackend, concordance: pa.Table, *, parquet_dir: str | P
                     f"the store has no {TABLE_NAMES[name]} table: import data first with "
                     "`innovindex patents import --format FORMAT FILES --db STORE`"
                 ) from None
+    # a temporary table, not an ibis.memtable: Spark drops memtable views that cached
+    # (materialised) expressions still refer to
+    if con.name == "pyspark":  # Ibis's PySpark backend has no temporary tables: a temp view
+        session = con._session  # noqa: SLF001 - the backend's own SparkSession
+        session.createDataFrame(concordance.to_pandas()).createOrReplaceTempView("patent_concordance_tmp")
+        conc = con.table("patent_concordance_tmp").cast({"level": "int32", "field": "int32"})
+    else:
+        conc = con.create_table("patent_concordance_tmp", concordance, temp=True, overwrite=True)
     return PatentTables(
         applications=tables["applications"],
         classifications=tables["classifications"],
         parties=tables["parties"],
-        concordance=concordance_table(concordance),
+        concordance=conc,
     )
 
 
@@ -131,7 +139,7 @@ def session(
     if db is not None and parquet_dir is None and not Path(db).exists():
         raise InputError("store not found; import data first with `innovindex patents import`", file=db)
     if engine == "duckdb":
-        con = ibis.duckdb.connect(":memory:") if parquet_dir is not None else _duckdb_store(db)
+        con = connect("duckdb") if parquet_dir is not None else _duckdb_store(db)
         try:
             yield open_tables(con, concordance, parquet_dir=parquet_dir)
         finally:
@@ -150,6 +158,12 @@ def session(
 
 def _duckdb_store(db: str | Path | None) -> BaseBackend:
     try:
-        return ibis.duckdb.connect(str(db), read_only=True)
+        return _quiet(ibis.duckdb.connect(str(db), read_only=True))
     except Exception as exc:  # duckdb raises its own IOException for a bad/locked file
         raise InputError(f"cannot open the store: {str(exc).splitlines()[0]}", file=db) from None
+
+
+def _quiet(con: BaseBackend) -> BaseBackend:
+    """No DuckDB progress bar on stdout (the CLI owns its output)."""
+    con.con.execute("SET enable_progress_bar = false").fetchall()  # type: ignore[attr-defined]
+    return con
