@@ -6,29 +6,15 @@ stderr line and exit status 2.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import SpecError
+from ._progress import status
 
 DEFAULT_DB = Path("innovindex.duckdb")
-
-
-@contextlib.contextmanager
-def _progress(message: str) -> Iterator[None]:
-    """A spinner on stderr for long work (silent when stderr is not a terminal)."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield
-        return
-    with console.status(message):
-        yield
 
 
 def _import(
@@ -50,7 +36,7 @@ def _import(
     options: dict[str, object] = {"on_error": on_error}
     if fmt.lower() in ("espacenet", "lens", "patentscope"):
         options["encoding"] = encoding
-    with _progress(f"importing {len(files)} {fmt} file(s)"):
+    with status(f"importing {len(files)} {fmt} file(s)"):
         result = importer(files, **options)
         counts = write_import(db, result, replace=replace)
     typer.echo(result.summary())
@@ -92,7 +78,7 @@ def _table(
             raise SpecError(f"--key-fields must be field numbers like 4,6,8; got {key_fields!r}") from None
     conc = load_concordance(concordance)
     span = parse_years(years)
-    with _progress(f"computing {name} on {engine}"):
+    with status(f"computing {name} on {engine}"):
         with session(engine, concordance=conc.table, db=None if parquet else db, parquet_dir=parquet,
                      spark=spark) as t:
             expr = build_table(name, t, by=by.split(","), year=year_basis,  # type: ignore[arg-type]
@@ -112,7 +98,7 @@ def _generate(
 
     if n < 1:
         raise SpecError(f"--n must be a positive number of applications; got {n}")
-    with _progress(f"generating {n} synthetic applications"):
+    with status(f"generating {n} synthetic applications"):
         paths = generate_patstat(n, out, seed=seed)
     for p in paths.values():
         typer.echo(f"wrote {p}")
@@ -124,7 +110,7 @@ def _fetch(
     """Download WIPO's IPC-technology concordance into the user cache."""
     from ..patents.concordance import fetch_concordance
 
-    with _progress("downloading the WIPO concordance"):
+    with status("downloading the WIPO concordance"):
         path = fetch_concordance(dest)
     typer.echo(f"cached {path}")
 

@@ -165,5 +165,5 @@ def _duckdb_store(db: str | Path | None) -> BaseBackend:
 
 def _quiet(con: BaseBackend) -> BaseBackend:
     """No DuckDB progress bar on stdout (the CLI owns its output)."""
-    con.con.execute("SET enable_progress_bar = false").fetchall()  # type: ignore[attr-defined]
+    con.con.execute("SET enable_progress_bar = false").fetchall()
     return con

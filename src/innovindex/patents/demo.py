@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .backends import session
-from .concordance import load_concordance
+from .concordance import Concordance, load_concordance
 from .importers import run_import
 from .queries import release_cache, with_cache
 from .store import write_import
@@ -61,7 +61,7 @@ def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
     return written
 
 
-def _concordance(path: Path | None):  # type: ignore[no-untyped-def]
+def _concordance(path: Path | None) -> Concordance:
     try:
         return load_concordance(path)
     except InputError:

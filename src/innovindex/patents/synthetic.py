@@ -220,6 +220,6 @@ def generate_patstat(
     for w in writers.values():
         if w is not None:
             w.close()
-    for k in names:
-        os.replace(tmp[k], final[k])
+    for table_name in names:
+        os.replace(tmp[table_name], final[table_name])
     return final

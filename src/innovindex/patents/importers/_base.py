@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -225,7 +225,7 @@ class Collector:
         line: int,
         app: dict[str, object],
         ipcs: list[str],
-        parties: list[tuple[str, str, str | None]],
+        parties: Sequence[tuple[str, str, str | None]],
         ipc_column: str = "IPC",
     ) -> None:
         """Add one application with its IPC symbols and ``(role, name, country)`` parties."""

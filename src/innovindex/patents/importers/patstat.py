@@ -73,7 +73,7 @@ def import_patstat(files: Sequence[str | Path], *, on_error: OnError = "skip") -
     for name, paths in groups.items():
         b.read(name, paths, PATSTAT_COLUMNS[name])
     max_year = dt.date.today().year + 1
-    b.con.execute(f"""
+    b.con.execute("""
         CREATE TABLE a0 AS SELECT *,
           trim(CAST(appln_id AS VARCHAR)) AS id,
           upper(trim(CAST(appln_auth AS VARCHAR))) AS office,
