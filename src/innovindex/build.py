@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .errors import SpecError
+from .errors import InputError, SpecError
 from .framework import Framework
 from .framework.builtin import available, load_builtin_pipeline
 from .index import Index
@@ -30,6 +31,8 @@ def resolve_framework(framework: FrameworkLike) -> Framework:
         return framework
     if isinstance(framework, str) and framework in available():
         return Framework.builtin(framework)
+    if isinstance(framework, str) and not Path(framework).suffix and not Path(framework).exists():
+        raise InputError(f"unknown built-in framework {framework!r}; available: {available()}")
     return Framework.read(framework)
 
 
@@ -109,6 +112,15 @@ def build_panel(
             raise SpecError("imputation over years needs a 'Time' column in the data")
         df = impute_panel(df, list(fw.indicators), pipe["impute"].get_params()["method"])
     stages = split_by_time(df, fw)
+    for t, stage in stages.items():
+        empty = stage.indicators.columns[stage.indicators.isna().all().to_numpy()]
+        if len(empty):
+            when = f" in Time {t}" if t is not None else ""
+            raise InputError(
+                f"indicator(s) {list(empty)[:5]} have no data{when}: every value is missing; "
+                "drop them from the framework or impute over years (impute: {method: linear})",
+                column=str(empty[0]),
+            )
     if times is not None:
         missing = sorted(set(times) - set(stages))
         if missing:
@@ -128,5 +140,5 @@ def build_panel(
         )
     for t, stage in items:
         outputs, fitted = pipe.run_stage(stage)
-        out[t] = Index(framework=fw, spec=spec, stages=outputs, steps=fitted, time=t)
+        out[t] = Index(framework=fw, spec=copy.deepcopy(spec), stages=outputs, steps=fitted, time=t)
     return out

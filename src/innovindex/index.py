@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import NotBuiltError
+from .errors import NotBuiltError, SpecError
 from .framework import Framework
 from .steps import Stage, Step
 
@@ -84,7 +84,7 @@ class Index:
             return rank_desc(scores)
         units = self.units
         if by not in units.columns:
-            raise NotBuiltError(
+            raise SpecError(
                 f"no group column {by!r}; available: {[c for c in units.columns if c != 'uName']}"
             )
         return rank_desc(scores.groupby(units[by].reindex(scores.index), group_keys=False))

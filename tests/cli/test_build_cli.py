@@ -24,7 +24,7 @@ def test_build_writes_every_output(tiny, capsys):
         ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
     )
     assert code == 0, err
-    files = sorted(p.name for p in tiny["out"].iterdir())
+    files = sorted(p.name for p in tiny["out"].iterdir() if not p.name.startswith("."))
     assert files == [
         "normalised.csv",
         "ranks.csv",
@@ -73,12 +73,29 @@ def test_build_xlsx_is_one_workbook(tiny, capsys):
 
 
 def test_rebuild_replaces_previous_output(tiny, capsys):
-    tiny["out"].mkdir()
-    (tiny["out"] / "stale.txt").write_text("old")
-    code, _ = run(
-        ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
-    )
-    assert code == 0 and not (tiny["out"] / "stale.txt").exists()
+    argv = ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]]
+    assert run(argv, capsys)[0] == 0
+    (tiny["out"] / "stale.txt").write_text("from an older run")
+    assert run(argv, capsys)[0] == 0
+    assert not (tiny["out"] / "stale.txt").exists() and (tiny["out"] / "scores.csv").exists()
+
+
+@pytest.mark.parametrize("where", ["foreign-dir", "inputs-dir", "a-file"])
+def test_output_never_replaces_what_innovindex_did_not_write(where, tiny, capsys):
+    """--out must not wipe a user's folder, the inputs, or a file."""
+    if where == "foreign-dir":
+        out = tiny["dir"] / "thesis"
+        out.mkdir()
+        (out / "thesis.tex").write_text("months of work")
+    elif where == "inputs-dir":
+        out = tiny["dir"]
+    else:
+        out = tiny["dir"] / "notes.txt"
+        out.write_text("keep me")
+    before = sorted(p.name for p in tiny["dir"].rglob("*"))
+    code, err = run(["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", out], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tiny["dir"].rglob("*")) == before
 
 
 def _write(path: Path, text: str | bytes) -> Path:
@@ -267,6 +284,113 @@ CASES = [
     ),
     ("bad-format", lambda t: {"format": "docx"}, "--format"),
     ("unknown-framework", lambda t: {"meta": None, "framework": "gii1999"}, "gii1999"),
+    # found by review: each used to end in a traceback or pass silently
+    (
+        "corrupt-xlsx",
+        lambda t: {"data": _write(t["dir"] / "d.xlsx", b"PK\x03\x04garbage")},
+        "Excel",
+    ),
+    (
+        "duplicate-column",
+        lambda t: {"data": _write(t["dir"] / "dup.csv", "uCode,a1,a2,b1,b2,a1\nU1,1,2,3,4,5\n")},
+        "duplicate column 'a1'",
+    ),
+    (
+        "semicolon-csv",
+        lambda t: {"data": _write(t["dir"] / "sc.csv", "uCode;a1;a2;b1;b2\nU1;1;2;3;4\n")},
+        "';'",
+    ),
+    (
+        "out-under-a-file",
+        lambda t: {"out": _write(t["dir"] / "afile", "x") / "out"},
+        "output directory",
+    ),
+    (
+        "screen-removes-everyone",
+        lambda t: {
+            "pipeline": _write(
+                t["dir"] / "p.yaml",
+                "screen: {exclude: [U0, U1, U2, U3, U4, U5, U6, U7]}\nnormalise: {}\n",
+            )
+        },
+        "removed every unit",
+    ),
+    (
+        "screen-unknown-unit",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "screen: {exclude: [U99]}\n")},
+        "U99",
+    ),
+    (
+        "range-not-numbers",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "normalise: {range: [a, b]}\n")},
+        "'range'",
+    ),
+    (
+        "skew-not-a-number",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {skew: high}\n")},
+        "'skew'",
+    ),
+    (
+        "skew-negative",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "treat: {skew: -1}\n")},
+        "'skew'",
+    ),
+    (
+        "levels-not-a-mapping",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "aggregate: {levels: [1, 2]}\n")},
+        "'levels'",
+    ),
+    (
+        "yaml-is-a-string",
+        lambda t: {"pipeline": _write(t["dir"] / "p.yaml", "hello\n")},
+        "map step names",
+    ),
+    (
+        "yaml-duplicate-step",
+        lambda t: {
+            "pipeline": _write(t["dir"] / "p.yaml", "treat: {winmax: 1}\ntreat: {winmax: 2}\n")
+        },
+        "twice",
+    ),
+    (
+        "override-not-a-number",
+        lambda t: {
+            "meta": _meta_with(
+                t,
+                lambda m: m.assign(
+                    **{"treat.winmax": ["many", None, None, None, None, None, None]}
+                ),
+            )
+        },
+        "'a1'",
+    ),
+    (
+        "override-misspelt",
+        lambda t: {
+            "meta": _meta_with(
+                t, lambda m: m.assign(**{"treat.winmx": [3, None, None, None, None, None, None]})
+            )
+        },
+        "treat.winmx",
+    ),
+    (
+        "override-range-cell",
+        lambda t: {
+            "meta": _meta_with(
+                t,
+                lambda m: m.assign(
+                    **{"normalise.range": ["5-50", None, None, None, None, None, None]}
+                ),
+            ),
+            "pipeline": _write(t["dir"] / "p.yaml", "normalise: {}\n"),
+        },
+        "'range'",
+    ),
+    (
+        "all-children-weight-0",
+        lambda t: {"meta": _meta_with(t, lambda m: m.assign(Weight=[0, 0, 1, 1, 1, 1, 1]))},
+        "weight 0",
+    ),
 ]
 
 
@@ -274,6 +398,7 @@ CASES = [
 def test_bad_input_one_line_exit_2_nothing_written(case, tiny, capsys):
     name, make, fragment = case
     opts = {
+        "out": tiny["out"],
         "data": tiny["data"],
         "meta": tiny["meta"],
         "pipeline": None,
@@ -281,7 +406,7 @@ def test_bad_input_one_line_exit_2_nothing_written(case, tiny, capsys):
         "format": None,
     }
     opts.update(make(tiny))
-    argv = ["build", "--data", opts["data"], "--out", tiny["out"]]
+    argv = ["build", "--data", opts["data"], "--out", opts["out"]]
     if opts["meta"] is not None:
         argv += ["--meta", opts["meta"]]
     if opts["framework"] is not None:
@@ -349,12 +474,16 @@ def test_build_gii2019_framework_from_the_command_line(reference_data, tmp_path,
 @pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
 def test_data_and_meta_from_xlsx_and_parquet(suffix, tiny, capsys):
     """The same build from CSV, XLSX and Parquet inputs gives the same scores."""
-    base, _ = run(["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys)
+    base, _ = run(
+        ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
+    )
     expected = pd.read_csv(tiny["out"] / "scores.csv")
     data, meta = tiny["dir"] / f"data{suffix}", tiny["dir"] / f"meta{suffix}"
     for src, dst in ((tiny["data"], data), (tiny["meta"], meta)):
         frame = pd.read_csv(src)
-        frame.to_excel(dst, index=False) if suffix == ".xlsx" else frame.to_parquet(dst, index=False)
+        frame.to_excel(dst, index=False) if suffix == ".xlsx" else frame.to_parquet(
+            dst, index=False
+        )
     out = tiny["dir"] / "out2"
     code, err = run(["build", "--data", data, "--meta", meta, "--out", out], capsys)
     assert base == 0 and code == 0, err

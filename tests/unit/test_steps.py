@@ -278,3 +278,44 @@ def test_panel_screen_keeps_46_units_in_2018(reference_data):
     panel = ii.build_panel(root / "ASEM_iData_p.csv", fw, {"screen": {"min_availability": 0.9}})
     assert len(panel) == 5 and all(len(i.stage("raw")) == 51 for i in panel.values())
     assert len(panel[2018].stage("screened")) == 46
+
+
+def test_codes_are_read_as_text(tmp_path):
+    """'007' stays '007' and Namibia's 'NA' is a unit code, not a missing value."""
+    from innovindex.io.idata import read_data
+
+    fw = _screen_stage().framework
+    rows = ["uCode,grp," + ",".join(fw.indicators)]
+    for code, grp in (("007", "NA"), ("010", "NA"), ("NA", "x")):
+        rows.append(f"{code},{grp}," + ",".join(["1.5"] * 10))
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(rows) + "\n")
+    meta = fw.to_frame()
+    meta.loc[len(meta)] = {"iCode": "grp", "iName": "grp", "Type": "Group"}
+    df = read_data(path, ii.Framework.from_frame(meta))
+    assert df["uCode"].tolist() == ["007", "010", "NA"] and df["grp"].tolist() == ["NA", "NA", "x"]
+
+
+def test_transform_on_other_data_keeps_the_fitted_diagnostics(reference_data):
+    root = reference_data / "coinr_asem"
+    fw = ii.Framework.read(root / "ASEM_iMeta.csv")
+    panel = ii.build_panel(root / "ASEM_iData_p.csv", fw, {"treat": {"winmax": 1}})
+    treat = dict(panel[2018].steps)["treat"]
+    before = panel[2018].treatment.copy()
+    out = treat.transform(panel[2022].stages["raw"])
+    pd.testing.assert_frame_equal(panel[2018].treatment, before)
+    pd.testing.assert_frame_equal(out.notes["treat"], panel[2022].treatment)
+    panel[2018].spec["treat"]["winmax"] = 3  # each year owns its spec
+    assert panel[2022].spec["treat"]["winmax"] == 1
+
+
+def test_dist2ref_follows_the_reference_unit_not_its_row(asem):
+    root, fw = asem
+    idx = ii.build(
+        root / "ASEM_iData.csv", fw, {"normalise": {"method": "dist2ref", "ref_unit": "DEU"}}
+    )
+    step = dict(idx.steps)["normalise"]
+    raw = idx.stages["raw"]
+    reversed_stage = raw.evolve(values=raw.values.iloc[::-1], units=raw.units.iloc[::-1])
+    again = step.transform(reversed_stage).values
+    pd.testing.assert_frame_equal(again.loc[idx.stage("normalised").index], idx.stage("normalised"))

@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     except InnovindexError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2
+    except OSError as exc:  # e.g. an unwritable output folder: still one line, exit 2
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        return 2
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:

@@ -48,7 +48,7 @@ def audit_cmd(
         index = build(data, fw, pipeline, time=time)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         charts = {}
         for name, fig in report.charts().items():
             files = write_chart(fig, tmp, name, png=not no_png)

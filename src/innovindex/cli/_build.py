@@ -33,7 +33,7 @@ def build_cmd(
         panel = build_panel(data, fw, pipeline)
         tables = result_tables(panel)
     info = run_info(panel, inputs=inputs, extra={"format": fmt})
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
     typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)
 

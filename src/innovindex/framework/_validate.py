@@ -152,6 +152,17 @@ def validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
                 row=row(i),
                 column="iCode",
             )
+    child_weight = meta.loc[tree].groupby("Parent")["Weight"].sum()
+    for i in meta.index[meta["Type"] == "Aggregate"]:
+        code = meta.at[i, "iCode"]
+        if child_weight.get(code, 0.0) <= 0:
+            raise InputError(
+                f"every child of aggregate {code!r} has weight 0, so it cannot be computed; "
+                "give at least one child a positive Weight",
+                file=source,
+                row=row(i),
+                column="Weight",
+            )
     if not (meta["Type"] == "Indicator").any():
         raise InputError(
             "the framework has no rows of Type 'Indicator'", file=source, column="Type"

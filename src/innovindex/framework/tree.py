@@ -83,7 +83,8 @@ class Framework:
         """Read iMeta from a CSV, XLSX or Parquet file."""
         from ..io.readers import read_table
 
-        return cls.from_frame(read_table(path), source=str(path))
+        text = ("iCode", "iName", "Parent", "Type", "Unit", "Numerator", "Denominator")
+        return cls.from_frame(read_table(path, text_columns=text), source=str(path))
 
     @classmethod
     def builtin(cls, name: str) -> Framework:

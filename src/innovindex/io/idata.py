@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..framework import Framework
-from ..steps._base import Stage
+from ..stage import Stage
 from .readers import read_table
 
 __all__ = ["check_data", "read_data", "split_by_time"]
@@ -21,7 +21,8 @@ __all__ = ["check_data", "read_data", "split_by_time"]
 
 def read_data(path: str | Path, framework: Framework) -> pd.DataFrame:
     """Read an iData file (CSV, XLSX or Parquet) and check it; see :func:`check_data`."""
-    return check_data(read_table(path), framework, source=str(path))
+    text = ["uCode", "uName", *framework.groups]
+    return check_data(read_table(path, text_columns=text), framework, source=str(path))
 
 
 def check_data(

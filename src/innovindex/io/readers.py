@@ -1,28 +1,46 @@
 """Read CSV, XLSX or Parquet tables into checked pandas frames.
 
 Errors name the file and, where there is one, the row (1-based, header = row 1) and column.
+Code columns (unit codes, iCodes, group labels) are read as text, so ``007`` stays ``007`` and
+Namibia's ``NA`` is a code, not a missing value.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["read_table", "SUPPORTED_SUFFIXES"]
+__all__ = ["read_table", "SUPPORTED_SUFFIXES", "MISSING_MARKERS"]
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+#: Cell texts read as missing in numeric columns (code columns only treat empty cells so).
+MISSING_MARKERS = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "..", "-")
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, *, text_columns: Iterable[str] = ()) -> pd.DataFrame:
     """Read one table. CSV must be UTF-8 (a BOM is accepted).
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+    text_columns
+        Columns kept as text (codes and labels), where present.
 
     Raises
     ------
     InputError
-        If the file is missing, empty, of an unknown type, not valid UTF-8 or not a table.
+        If the file is missing, empty, of an unknown type, not valid UTF-8, not a table, or
+        has the same column name twice.
     """
     p = Path(path)
     if not p.exists():
@@ -36,25 +54,55 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError(
             f"unknown file type {suffix!r}; expected one of {list(SUPPORTED_SUFFIXES)}", file=p
         )
+    text = set(text_columns)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(p, text)
+    kind = "an Excel workbook" if suffix in (".xlsx", ".xlsm") else "a Parquet file"
     try:
-        if suffix in (".csv", ".txt"):
-            return _read_csv(p)
         if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(p, engine="openpyxl")
-        return pd.read_parquet(p)
+            header = pd.read_excel(p, engine="openpyxl", header=None, nrows=1)
+            _check_header([str(v) for v in header.iloc[0].tolist()] if len(header) else [], p)
+            df = pd.read_excel(p, engine="openpyxl", **_na_options(list(header.iloc[0]), text))
+        else:
+            df = pd.read_parquet(p)
     except InputError:
         raise
-    except (ValueError, OSError, KeyError) as exc:
-        kind = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook"}.get(
-            suffix, "a Parquet file"
+    except (ValueError, OSError, KeyError, IndexError, zipfile.BadZipFile, TypeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot be read as {kind}: {first}", file=p) from None
+    return _text(df, text)
+
+
+def _na_options(columns: list[object], text: set[str]) -> dict[str, Any]:
+    return {
+        "dtype": {c: str for c in columns if c in text},
+        "keep_default_na": False,
+        "na_values": {c: ([""] if c in text else list(MISSING_MARKERS)) for c in columns},
+    }
+
+
+def _text(df: pd.DataFrame, text: set[str]) -> pd.DataFrame:
+    for c in text & set(df.columns):
+        col = df[c]
+        df[c] = col.where(col.isna(), col.astype(str).str.strip())
+    return df
+
+
+def _check_header(names: list[str], p: Path) -> None:
+    dup = [n for n, k in Counter(names).items() if k > 1 and n.strip()]
+    if dup:
+        cols = [i + 1 for i, n in enumerate(names) if n == dup[0]]
+        raise InputError(
+            f"duplicate column {dup[0]!r} (columns {cols}); every column name must be unique",
+            file=p,
+            row=1,
         )
-        raise InputError(f"cannot be read as {kind}: {str(exc).splitlines()[0]}", file=p) from None
 
 
-def _read_csv(p: Path) -> pd.DataFrame:
+def _read_csv(p: Path, text: set[str]) -> pd.DataFrame:
     raw = p.read_bytes()
     try:
-        raw.decode("utf-8")
+        decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
@@ -63,16 +111,21 @@ def _read_csv(p: Path) -> pd.DataFrame:
             file=p,
             row=line,
         ) from None
+    header = next(csv.reader(io.StringIO(decoded)), [])
+    if not any(h.strip() for h in header):
+        raise InputError("the header row is empty", file=p, row=1)
+    _check_header(header, p)
     try:
-        df = pd.read_csv(p, encoding="utf-8-sig", skipinitialspace=False)
+        df = pd.read_csv(io.StringIO(decoded), **_na_options(list(header), text))
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty: expected a header row and data rows", file=p) from None
     except pd.errors.ParserError as exc:
         msg = str(exc).strip().splitlines()[0]
         raise InputError(f"malformed CSV: {msg}", file=p) from None
-    if df.shape[1] == 0:
-        raise InputError("no columns found: expected a header row", file=p)
-    unnamed = [c for c in df.columns if str(c).startswith("Unnamed: ")]
-    if unnamed and len(unnamed) == df.shape[1]:
-        raise InputError("the header row is empty", file=p, row=1)
-    return df
+    if df.shape[1] == 1 and any(sep in header[0] for sep in (";", "\t")):
+        raise InputError(
+            "only one column found: the file seems to use ';' or tabs; expected comma-separated values",
+            file=p,
+            row=1,
+        )
+    return _text(df, text)

@@ -8,16 +8,16 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import SpecError
+from ..errors import InputError, SpecError
 
-__all__ = ["FORMATS", "atomic_dir", "file_sha256", "write_tables"]
+__all__ = ["FORMATS", "MARKER", "atomic_dir", "file_sha256", "write_tables"]
 
 FORMATS = ("csv", "parquet", "xlsx")
 
@@ -31,16 +31,36 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+#: Written into every output directory, so a later run knows it may replace that directory.
+MARKER = ".innovindex-output"
+
+
 @contextmanager
-def atomic_dir(target: str | Path) -> Iterator[Path]:
+def atomic_dir(target: str | Path, *, keep: Iterable[str | Path] = ()) -> Iterator[Path]:
     """Yield a temporary directory beside ``target``; on success it replaces ``target``.
 
     On any exception the temporary directory is removed and ``target`` is left untouched.
+    An existing ``target`` is only replaced when innovindex wrote it (it holds the marker
+    file) or it is empty; it must not contain the current directory or any path in ``keep``
+    (the run's inputs).
+
+    Raises
+    ------
+    InputError
+        If ``target`` is a file, a directory of other files, contains an input, or cannot be
+        created.
     """
     target = Path(target).absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    _check_target(target, keep)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise InputError(
+            f"cannot create the output directory: {exc.strerror}", file=target
+        ) from None
+    try:
+        (tmp / MARKER).write_text("written by innovindex; safe to replace by a later run\n")
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -50,8 +70,29 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
         backup = target.with_name(f".{target.name}.old-{os.getpid()}")
         os.replace(target, backup)
     os.replace(tmp, target)
+    os.chmod(target, 0o755)
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _check_target(target: Path, keep: Iterable[str | Path]) -> None:
+    if target.exists() and not target.is_dir():
+        raise InputError("the output path is an existing file; expected a directory", file=target)
+    if not target.is_dir():
+        return
+    inside = [Path.cwd(), *(Path(k).absolute() for k in keep)]
+    for path in inside:
+        if path == target or target in path.parents:
+            raise InputError(
+                f"the output directory contains {path}; choose a separate output directory",
+                file=target,
+            )
+    if any(target.iterdir()) and not (target / MARKER).exists():
+        raise InputError(
+            "the output directory already holds files innovindex did not write; "
+            "choose a new directory or empty it first",
+            file=target,
+        )
 
 
 def write_tables(

@@ -12,57 +12,13 @@ from __future__ import annotations
 
 import copy
 import inspect
-from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Self
 
-import numpy as np
-import pandas as pd
-
+from .._validation import Constraint, check
 from ..errors import NotBuiltError, SpecError
-from ..framework import Framework
+from ..stage import Stage
 
 __all__ = ["Stage", "Step"]
-
-
-@dataclass(frozen=True)
-class Stage:
-    """What flows between steps: one cross-section of units.
-
-    Attributes
-    ----------
-    values
-        Index ``uCode``; one float column per indicator (and per aggregate after aggregation).
-    units
-        Index ``uCode``; ``uName``, ``Time`` and the group and denominator columns.
-    framework
-        The framework the values belong to.
-    notes
-        Per-step diagnostics keyed by step name (e.g. the treatment table).
-    """
-
-    values: pd.DataFrame
-    units: pd.DataFrame
-    framework: Framework
-    notes: dict[str, Any] = field(default_factory=dict)
-
-    def evolve(self, **changes: Any) -> Stage:
-        """A copy with some fields replaced (stages are never mutated in place)."""
-        return replace(self, **changes)
-
-    @property
-    def indicators(self) -> pd.DataFrame:
-        """The indicator columns only, in framework order."""
-        return self.values[list(self.framework.indicators)]
-
-    def with_indicators(self, matrix: np.ndarray, **changes: Any) -> Stage:
-        """A copy whose indicator columns are replaced by ``matrix`` (units x indicators)."""
-        inds = list(self.framework.indicators)
-        if list(self.values.columns) == inds:
-            values = pd.DataFrame(matrix, index=self.values.index, columns=inds)
-        else:
-            values = self.values.copy()
-            values[inds] = matrix
-        return self.evolve(values=values, **changes)
 
 
 class Step:
@@ -75,8 +31,8 @@ class Step:
 
     name: ClassVar[str] = "step"
     stage: ClassVar[str] = "stage"
-    #: Allowed values of string parameters, checked in :meth:`_validate`.
-    _options: ClassVar[dict[str, tuple[Any, ...]]] = {}
+    #: Constraint of each parameter, checked in :meth:`_validate` (and on per-indicator overrides).
+    _constraints: ClassVar[dict[str, Constraint]] = {}
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -108,13 +64,44 @@ class Step:
         return type(self)(**self.get_params())
 
     def _validate(self) -> None:
-        for param, allowed in self._options.items():
-            value = getattr(self, param)
-            if value not in allowed:
+        for param, constraint in self._constraints.items():
+            check(self.name, param, getattr(self, param), constraint)
+
+    def _indicator_params(self, stage: Stage) -> dict[str, dict[str, Any]]:
+        """Every indicator's effective parameters: the step's, updated by the framework's
+        ``<step>.<param>`` override columns, each checked against the same constraints."""
+        base = self.get_params()
+        valid = self._param_names()
+        out = {}
+        for code, over in stage.framework.overrides(self.name).items():
+            unknown = sorted(set(over) - set(valid))
+            if unknown:
                 raise SpecError(
-                    f"the {param!r} parameter of step {self.name!r} must be one of "
-                    f"{sorted(map(str, allowed))}; got {value!r}"
+                    f"{stage.framework.source}: unknown override column(s) "
+                    f"{[f'{self.name}.{u}' for u in unknown]}; valid: "
+                    f"{[f'{self.name}.{v}' for v in valid]}"
                 )
+            for param, value in over.items():
+                if param in self._constraints:
+                    where = f"(override for indicator {code!r} in {stage.framework.source})"
+                    check(
+                        self.name,
+                        param,
+                        _override_value(value, self._constraints[param]),
+                        self._constraints[param],
+                        where,
+                    )
+            out[code] = over
+        return {
+            code: {
+                **base,
+                **{
+                    k: _override_value(v, self._constraints.get(k))
+                    for k, v in out.get(code, {}).items()
+                },
+            }
+            for code in stage.framework.indicators
+        }
 
     def _check_fitted(self, attr: str) -> None:
         if not hasattr(self, attr):
@@ -136,3 +123,20 @@ class Step:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+
+def _override_value(value: Any, constraint: Constraint | None) -> Any:
+    """Override cells come from a table: whole floats become ints where an integer is wanted,
+    and "[5, 50]"-style cells are parsed for pairs."""
+    from .._validation import Integer, Pair
+
+    if isinstance(constraint, Integer) and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(constraint, Pair) and isinstance(value, str):
+        import yaml
+
+        try:
+            return yaml.safe_load(value)
+        except yaml.YAMLError:
+            return value
+    return value

@@ -7,13 +7,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import Map, Options, Real, check
 from ..errors import SpecError
 from ..methods import registry
 from ._base import Stage, Step
 
 __all__ = ["Aggregate"]
 
-METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
+METHODS = tuple(registry.names("aggregate"))
 
 
 class Aggregate(Step):
@@ -38,7 +39,12 @@ class Aggregate(Step):
 
     name = "aggregate"
     stage = "aggregated"
-    _options = {"method": METHODS}
+    _constraints = {
+        "method": Options(METHODS),
+        "min_share": Real(0, 1, none_ok=True),
+        "p": Real(none_ok=True),
+        "levels": Map(),
+    }
 
     def __init__(
         self,
@@ -54,17 +60,20 @@ class Aggregate(Step):
 
     def _level_params(self, level: int) -> dict[str, Any]:
         base = {"method": self.method, "min_share": self.min_share, "p": self.p}
-        extra = (self.levels or {}).get(level) or (self.levels or {}).get(str(level)) or {}  # type: ignore[call-overload]
+        levels = self.levels or {}
+        extra = levels.get(level, levels.get(str(level), {}))  # type: ignore[call-overload]
+        if not isinstance(extra, dict):
+            raise SpecError(
+                f"aggregate settings for level {level} must be a mapping; got {extra!r}"
+            )
         unknown = set(extra) - set(base)
         if unknown:
             raise SpecError(
                 f"unknown aggregate setting(s) {sorted(unknown)} for level {level}; valid: {sorted(base)}"
             )
+        for key, value in extra.items():
+            check(self.name, key, value, self._constraints[key], f"(level {level})")
         out = {**base, **extra}
-        if out["method"] not in METHODS:
-            raise SpecError(
-                f"aggregate method {out['method']!r} at level {level}; valid: {list(METHODS)}"
-            )
         if out["method"] == "generalised" and out["p"] is None:
             raise SpecError("aggregate method 'generalised' needs the exponent 'p'")
         return out
@@ -107,8 +116,3 @@ class Aggregate(Step):
             M[:, cols[code]] = M[:, cols[num]] / np.where(d != 0, d, np.nan)
         values = pd.DataFrame(M, index=stage.values.index, columns=list(cols))
         return stage.evolve(values=values)
-
-
-def aggregate_columns(framework: Any) -> list[str]:
-    """Codes of every aggregate and ratio, bottom-up: the columns of ``scores``."""
-    return [*framework.aggregates, *framework.ratios]

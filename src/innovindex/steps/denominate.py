@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._validation import Boolean
 from ..errors import InputError
 from ._base import Stage, Step
 
@@ -19,6 +20,7 @@ class Denominate(Step):
 
     name = "denominate"
     stage = "denominated"
+    _constraints = {"enabled": Boolean()}
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import Integer, Options, Text
 from ..errors import SpecError
 from ..methods import impute as kernels
 from ..methods import registry
@@ -38,7 +39,11 @@ class Impute(Step):
 
     name = "impute"
     stage = "imputed"
-    _options = {"method": CROSS_SECTION + BY_ROW + OVER_TIME}
+    _constraints = {
+        "method": Options(CROSS_SECTION + BY_ROW + OVER_TIME),
+        "group": Text(none_ok=True),
+        "level": Integer(2),
+    }
 
     def __init__(self, method: str = "mean", group: str | None = None, level: int = 2) -> None:
         self.method = method

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from .._validation import Boolean, Options, Pair, Real, Text
 from ..errors import SpecError
 from ..methods import registry
 from ._base import Stage, Step
@@ -63,7 +63,20 @@ class Normalise(Step):
 
     name = "normalise"
     stage = "normalised"
-    _options = {"method": tuple(_METHOD_PARAMS)}
+    _constraints = {
+        "method": Options(tuple(_METHOD_PARAMS)),
+        "range": Pair(),
+        "mean": Real(),
+        "sd": Real(0, low_open=True),
+        "fixed_scale": Boolean(),
+        "lower": Real(none_ok=True),
+        "upper": Real(none_ok=True),
+        "scale": Real(0, low_open=True),
+        "trunc": Boolean(),
+        "target": Real(none_ok=True),
+        "cap_max": Boolean(),
+        "ref_unit": Text(none_ok=True),
+    }
 
     def __init__(
         self,
@@ -93,29 +106,12 @@ class Normalise(Step):
         self.cap_max = cap_max
         self.ref_unit = ref_unit
 
-    def _validate(self) -> None:
-        super()._validate()
-        r = self.range
-        if not (isinstance(r, list | tuple) and len(r) == 2 and float(r[0]) < float(r[1])):
-            raise SpecError(
-                f"the 'range' parameter of step 'normalise' must be [low, high] with low < high; got {r!r}"
-            )
-        if self.method == "zscore" and not float(self.sd) > 0:
-            raise SpecError(f"the 'sd' parameter of step 'normalise' must be > 0; got {self.sd!r}")
-
     def _column_params(self, stage: Stage) -> dict[str, dict[str, Any]]:
         fw = stage.framework
-        base = self.get_params()
-        overrides = fw.overrides(self.name)
         targets = fw.attribute("Target")
         lo, hi = fw.attribute("ScaleMin"), fw.attribute("ScaleMax")
         out = {}
-        for code in fw.indicators:
-            p = {**base, **overrides.get(code, {})}
-            if p["method"] not in _METHOD_PARAMS:
-                raise SpecError(
-                    f"normalise override method={p['method']!r} for {code!r}; valid: {sorted(_METHOD_PARAMS)}"
-                )
+        for code, p in self._indicator_params(stage).items():
             if self.fixed_scale and lo[code] is not None and p["method"] == "minmax":
                 p.update(method="scaled", lower=float(lo[code]), upper=float(hi[code]))
             if p["method"] == "dist2targ" and p["target"] is None:
@@ -124,20 +120,14 @@ class Normalise(Step):
                         f"normalise method 'dist2targ' needs a Target for indicator {code!r}"
                     )
                 p["target"] = float(targets[code])
-            if p["method"] == "dist2ref":
-                if p["ref_unit"] not in stage.values.index:
-                    raise SpecError(
-                        f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data"
-                    )
-                p["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))  # type: ignore[arg-type]
+            if p["method"] == "dist2ref" and p["ref_unit"] not in stage.values.index:
+                raise SpecError(f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data")
             if p["method"] in ("scaled", "goalposts") and (
                 p["lower"] is None or p["upper"] is None
             ):
                 raise SpecError(
                     f"normalise method {p['method']!r} needs 'lower' and 'upper' for indicator {code!r}"
                 )
-            if isinstance(p["range"], str):  # a per-indicator override cell such as "[5, 50]"
-                p["range"] = yaml.safe_load(p["range"])
             p["range"] = (float(p["range"][0]), float(p["range"][1]))
             out[code] = p
         return out
@@ -164,14 +154,21 @@ class Normalise(Step):
             c: tuple(b) for c, b in zip(self.bounds_.index, self.bounds_.to_numpy(), strict=True)
         }
         for j, (code, p) in enumerate(self.params_.items()):
-            x = X[:, j]
-            d = directions[code]
             method = p["method"]
-            kwargs = {k: p[k] for k in _METHOD_PARAMS[method]}
-            if code in bounds and not np.isclose(*bounds[code]):
+            kwargs = {k: p[k] for k in _METHOD_PARAMS[method] if k != "ref_index"}
+            if method == "dist2ref":  # the reference unit's position in *this* data
+                if p["ref_unit"] not in stage.values.index:
+                    raise SpecError(
+                        f"normalise 'ref_unit' {p['ref_unit']!r} is not a unit of the data"
+                    )
+                kwargs["ref_index"] = int(stage.values.index.get_loc(p["ref_unit"]))  # type: ignore[arg-type]
+            if code in bounds and bounds[code][0] != bounds[code][1]:
                 lower, upper = bounds[code]
                 method, kwargs = "scaled", {"lower": lower, "upper": upper, "range": p["range"]}
             func = registry.get("normalise", method)
             assert func is not None
-            X[:, j] = func(x, direction=d, **kwargs)
+            try:
+                X[:, j] = func(X[:, j], direction=directions[code], **kwargs)
+            except SpecError as exc:
+                raise SpecError(f"normalising indicator {code!r} ({method}): {exc}") from None
         return stage.with_indicators(X)

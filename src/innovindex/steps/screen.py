@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import Map, Real, Strings
 from ..errors import SpecError
 from ._base import Stage, Step
 
@@ -48,16 +49,16 @@ class Screen(Step):
         self.include = include
         self.coverage = coverage
 
-    def _validate(self) -> None:
-        for name in ("min_availability", "min_nonzero"):
-            v = getattr(self, name)
-            if v is not None and not (isinstance(v, int | float) and 0 <= v <= 1):
-                raise SpecError(
-                    f"the {name!r} parameter of step 'screen' must be a share in [0, 1]; got {v!r}"
-                )
+    _constraints = {
+        "min_availability": Real(0, 1, none_ok=True),
+        "min_nonzero": Real(0, 1, none_ok=True),
+        "exclude": Strings(),
+        "include": Strings(),
+        "coverage": Map(),
+    }
 
-    def fit(self, stage: Stage) -> Screen:
-        super().fit(stage)
+    def _table(self, stage: Stage) -> pd.DataFrame:
+        """Availability, non-zero share, kept and reason for every unit of ``stage``."""
         x = stage.indicators.to_numpy(dtype=float)
         present = ~np.isnan(x)
         availability = present.mean(axis=1)
@@ -76,14 +77,14 @@ class Screen(Step):
             reason[low & keep] = "zeros"
             keep &= ~low
         codes = stage.values.index
-        if self.exclude:
-            forced = codes.isin(self.exclude)
-            reason[forced & keep] = "excluded"
-            keep &= ~forced
-        if self.include:
+        if self.include:  # kept whatever the rules say ...
             keep |= codes.isin(self.include)
             reason[codes.isin(self.include)] = ""
-        self.table_ = pd.DataFrame(
+        if self.exclude:  # ... unless also excluded (COINr: exclusion wins)
+            forced = codes.isin(self.exclude)
+            reason[forced] = "excluded"
+            keep &= ~forced
+        table = pd.DataFrame(
             {
                 "availability": availability,
                 "nonzero_share": nonzero,
@@ -92,17 +93,32 @@ class Screen(Step):
             },
             index=codes,
         )
+        if not keep.any():
+            raise SpecError(
+                f"screening removed every unit ({len(keep)}): relax min_availability="
+                f"{self.min_availability!r} / min_nonzero={self.min_nonzero!r} or the exclude list"
+            )
+        return table
+
+    def fit(self, stage: Stage) -> Screen:
+        super().fit(stage)
+        codes = set(stage.values.index)
+        for name in ("exclude", "include"):
+            unknown = sorted(set(getattr(self, name) or ()) - codes)
+            if unknown:
+                raise SpecError(f"screen {name!r} names unit(s) not in the data: {unknown}")
+        self.table_ = self._table(stage)
         if self.coverage:
             from ..methods.coverage import dmc_flags
 
+            present = stage.indicators.notna().to_numpy()
             self.coverage_ = dmc_flags(present, stage.framework, **self.coverage)
         return self
 
     def transform(self, stage: Stage) -> Stage:
+        """Apply the screening rules to ``stage`` (``table_`` describes the fitted data)."""
         self._check_fitted("table_")
-        keep = self.table_["kept"].reindex(stage.values.index).fillna(True).astype(bool)
-        notes = dict(stage.notes)
-        notes["screen"] = self.table_
-        return stage.evolve(
-            values=stage.values[keep.to_numpy()], units=stage.units[keep.to_numpy()], notes=notes
-        )
+        table = self._table(stage)
+        keep = table["kept"].to_numpy()
+        notes = {**stage.notes, "screen": table}
+        return stage.evolve(values=stage.values[keep], units=stage.units[keep], notes=notes)

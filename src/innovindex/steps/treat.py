@@ -11,27 +11,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import Integer, Options, Real
 from ..errors import SpecError
 from ..methods import treat as kernels
 from ._base import Stage, Step
 
 __all__ = ["Treat", "TREATMENT_COLUMNS"]
 
-MODES = ("auto", "force_win", "fallback", "none")
-FALLBACKS = ("log_ct", "gii_log", "log", "none")
 TREATMENT_COLUMNS = [
-    "iCode",
-    "treated",
-    "n_low",
-    "n_high",
-    "side",
-    "fallback",
-    "skew_before",
-    "kurt_before",
-    "skew_after",
-    "kurt_after",
-    "passed",
-]
+    "iCode", "treated", "n_low", "n_high", "side", "fallback",
+    "skew_before", "kurt_before", "skew_after", "kurt_after", "passed",
+]  # fmt: skip
 
 
 class Treat(Step):
@@ -53,11 +43,23 @@ class Treat(Step):
     mode
         ``auto`` (the rule above), ``force_win`` (always winsorise ``winmax`` points),
         ``fallback`` (apply the fallback directly) or ``none``.
+
+    Attributes
+    ----------
+    treatment_ : pandas.DataFrame
+        One row per indicator of the data the step was fitted on: treated, points winsorised
+        at each end, side, fallback, skew and kurtosis before and after.
     """
 
     name = "treat"
     stage = "treated"
-    _options = {"mode": MODES, "fallback": FALLBACKS}
+    _constraints = {
+        "skew": Real(0),
+        "kurtosis": Real(),
+        "winmax": Integer(0),
+        "fallback": Options(kernels.FALLBACK_NAMES),
+        "mode": Options(kernels.MODES),
+    }
 
     def __init__(
         self,
@@ -73,67 +75,44 @@ class Treat(Step):
         self.fallback = fallback
         self.mode = mode
 
-    def _validate(self) -> None:
-        super()._validate()
-        if not isinstance(self.winmax, int | np.integer) or self.winmax < 0:
-            raise SpecError(
-                f"the 'winmax' parameter of step 'treat' must be a whole number >= 0; got {self.winmax!r}"
-            )
-
-    def params_for(self, stage: Stage) -> dict[str, dict[str, Any]]:
-        """The effective parameters of each indicator: pipeline values plus framework overrides."""
-        base = self.get_params()
-        overrides = stage.framework.overrides(self.name)
-        out = {}
-        for code in stage.framework.indicators:
-            p = {**base, **overrides.get(code, {})}
-            p["winmax"] = int(p["winmax"])
-            for key, allowed in (("mode", MODES), ("fallback", FALLBACKS)):
-                if p[key] not in allowed:
-                    raise SpecError(
-                        f"treatment override {key}={p[key]!r} for indicator {code!r} in "
-                        f"{stage.framework.source}; expected one of {list(allowed)}"
-                    )
-            out[code] = p
-        return out
-
-    def fit(self, stage: Stage) -> Treat:
-        """Treatment is recomputed on whatever data it transforms; fit checks the parameters."""
-        super().fit(stage)
-        self.params_ = self.params_for(stage)
-        return self
-
-    def transform(self, stage: Stage) -> Stage:
-        self._check_fitted("params_")
+    def _treat(self, stage: Stage) -> tuple[np.ndarray, pd.DataFrame]:
         X = stage.indicators.to_numpy(dtype=float, copy=True)
         rows = []
         for j, code in enumerate(stage.framework.indicators):
             p = self.params_[code]
-            res = kernels.treat_column(
-                X[:, j],
-                skew=p["skew"],
-                kurtosis=p["kurtosis"],
-                winmax=p["winmax"],
-                fallback=p["fallback"],
-                mode=p["mode"],
-            )
+            try:
+                res = kernels.treat_column(
+                    X[:, j], skew=p["skew"], kurtosis=p["kurtosis"], winmax=int(p["winmax"]),
+                    fallback=p["fallback"], mode=p["mode"],
+                )  # fmt: skip
+            except SpecError as exc:
+                raise SpecError(f"treating indicator {code!r}: {exc}") from None
             X[:, j] = res.values
             rows.append(
                 {
-                    "iCode": code,
-                    "treated": res.treated,
-                    "n_low": res.n_low,
-                    "n_high": res.n_high,
-                    "side": res.side,
-                    "fallback": res.fallback,
-                    "skew_before": res.skew_before,
-                    "kurt_before": res.kurt_before,
-                    "skew_after": res.skew_after,
-                    "kurt_after": res.kurt_after,
+                    "iCode": code, "treated": res.treated, "n_low": res.n_low,
+                    "n_high": res.n_high, "side": res.side, "fallback": res.fallback,
+                    "skew_before": res.skew_before, "kurt_before": res.kurt_before,
+                    "skew_after": res.skew_after, "kurt_after": res.kurt_after,
                     "passed": res.passed,
                 }
-            )
-        self.treatment_ = pd.DataFrame(rows, columns=TREATMENT_COLUMNS)
-        notes = dict(stage.notes)
-        notes["treat"] = self.treatment_
-        return stage.with_indicators(X, notes=notes)
+            )  # fmt: skip
+        return X, pd.DataFrame(rows, columns=TREATMENT_COLUMNS)
+
+    def fit(self, stage: Stage) -> Treat:
+        """Check the parameters and record how the fitted data would be treated."""
+        self.fit_transform(stage)
+        return self
+
+    def fit_transform(self, stage: Stage) -> Stage:
+        super().fit(stage)
+        self.params_: dict[str, dict[str, Any]] = self._indicator_params(stage)
+        X, self.treatment_ = self._treat(stage)
+        return stage.with_indicators(X, notes={**stage.notes, "treat": self.treatment_})
+
+    def transform(self, stage: Stage) -> Stage:
+        """Treat ``stage`` with the fitted parameters; ``treatment_`` keeps describing the
+        fitted data (the new data's table is in the returned stage's ``notes``)."""
+        self._check_fitted("params_")
+        X, table = self._treat(stage)
+        return stage.with_indicators(X, notes={**stage.notes, "treat": table})
