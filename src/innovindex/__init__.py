@@ -6,7 +6,7 @@ Notebook users work with the Python API; the ``innovindex`` command is a thin la
 from __future__ import annotations
 
 from ._version import __version__
-from .build import build, build_panel
+from .building import build, build_panel
 from .errors import InnovindexError, InputError, NotBuiltError, SpecError
 from .framework import Framework
 from .index import Index, compare

@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOCTEST_MODULES = [
-    "innovindex.build",
+    "innovindex.building",
     "innovindex.demo.world",
     "innovindex.methods.treat",
     "innovindex.methods.normalise",

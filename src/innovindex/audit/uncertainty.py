@@ -120,7 +120,7 @@ def uncertainty(
     Parameters
     ----------
     index
-        The nominal build (:func:`innovindex.build`).
+        The nominal build (:func:`innovindex.building`).
     spec
         An uncertainty spec: model, mapping or YAML path (see :mod:`innovindex.audit.spec`).
     n

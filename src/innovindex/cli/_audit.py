@@ -34,7 +34,7 @@ def audit_cmd(
     from ..audit.charts import write_chart
     from ..audit.report import run_audit
     from ..audit.spec import load_spec
-    from ..build import build
+    from ..building import build
     from ..io.writers import atomic_dir, write_tables
     from ..results import run_info
 

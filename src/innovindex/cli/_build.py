@@ -22,7 +22,7 @@ def build_cmd(
     fmt: FormatOpt = "csv",
 ) -> None:
     """Build a composite index and write scores, ranks, stages, treatment and run.json."""
-    from ..build import build_panel
+    from ..building import build_panel
     from ..io.writers import FORMATS, atomic_dir, write_tables
     from ..results import result_tables, run_info
 

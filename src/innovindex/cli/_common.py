@@ -37,7 +37,7 @@ def load_inputs(
 ) -> tuple[Framework, dict[str, Any]]:
     """Check the framework choice and that every given file exists; return the framework and
     the ``inputs`` record for run.json (path and SHA-256 of each file)."""
-    from ..build import resolve_framework
+    from ..building import resolve_framework
     from ..framework import Framework
     from ..io.writers import file_sha256
 

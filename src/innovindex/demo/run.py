@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ..build import build_panel
+from ..building import build_panel
 from ..framework import Framework
 from ..io.writers import atomic_dir, write_tables
 from ..results import result_tables, run_info

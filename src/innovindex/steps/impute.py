@@ -30,7 +30,8 @@ class Impute(Step):
         within one year); ``row_mean``, ``row_median`` (the unit's own other indicators under
         the same aggregate at ``level``, compared after min-max scaling to [0, 1] and scaled
         back: COINr's ``impute_by = "row"`` with ``normalise_first``); or ``linear`` /
-        ``constant`` (over the years of a panel: see :func:`impute_panel`).
+        ``constant`` (over the years of a panel: see :func:`impute_panel`). Imputation over
+        years runs on the raw panel before every other step, wherever it is listed.
     group
         The iData group column for the group methods (e.g. ``EurAsia_group``).
     level
