@@ -48,6 +48,8 @@ def local_spark_session(app_name: str = "innovindex", *, partitions: int = 4) ->
         .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
+        # no spark-warehouse/ litter in the working directory
+        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "innovindex-spark-warehouse"))
         .getOrCreate()
     )
 
