@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..building import build_panel
+from ..errors import InputError
 from ..framework import Framework
 from ..io.writers import atomic_dir, write_tables
 from ..results import result_tables, run_info
@@ -56,10 +57,15 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
         if importlib.util.find_spec("innovindex.patents.demo") is not None:
             from ..patents.demo import run_demo as patents_demo
 
-            written = patents_demo(tmp, db, n=n_patents, seed=seed)
-            patent_note = (
-                f"patents: {n_patents:,} synthetic applications, {len(written)} indicator tables"
-            )
+            try:
+                written = patents_demo(tmp, db, n=n_patents, seed=seed)
+            except InputError as exc:  # e.g. WIPO's concordance not fetched on an offline machine
+                patent_note = f"patents: skipped ({exc})"
+            else:
+                patent_note = (
+                    f"patents: {n_patents:,} synthetic applications, "
+                    f"{len(written) - 1} indicator tables -> {out / 'patents'}"
+                )
     run_id = record_build(db, panel, label="demo", synthetic=True, seed=seed)
     latest = max(t for t in panel if t is not None)
     _show_top(console, panel[latest].scores(), panel[latest].units, latest)
