@@ -13,11 +13,9 @@ from .queries import (
     PatentTables,
     YearBasis,
     _fields,
-    applications,
     by_field,
-    field_weights,
     office_type,
-    origins,
+    scoped_fact,
     year_column,
 )
 from .schema import REGIONAL_OFFICES
@@ -64,14 +62,15 @@ def resident(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, i
     left null (residence in a member state is not treated as resident).
     """
     ycol = year_column(year)
-    o = _y(origins(t, year=year, years=years), ycol)
-    is_res = (o.origin == o.office).cast("int64")
-    unk = (o.origin == "unknown").cast("int64")
+    o = _y(scoped_fact(t, "origin", year=year, years=years), ycol)
+    n = o.applications
     at = o.group_by([o.office.name("country"), ycol]).aggregate(
-        applications=o.count(), _res=is_res.sum(), unknown_origin=unk.sum()
+        applications=n.sum(),
+        _res=ibis.ifelse(o.origin == o.office, n, 0).sum(),
+        unknown_origin=ibis.ifelse(o.origin == "unknown", n, 0).sum(),
     )
     ab = o.filter((o.origin != "unknown") & (o.origin != o.office))
-    ab = ab.group_by([ab.origin.name("country"), ycol]).aggregate(abroad=ab.count())
+    ab = ab.group_by([ab.origin.name("country"), ycol]).aggregate(abroad=ab.applications.sum())
     j = at.outer_join(ab, [at.country == ab.country, at[ycol] == ab[ycol]])
     country = ibis.coalesce(j.country, j.country_right)
     regional = country.isin(sorted(REGIONAL_OFFICES))
@@ -124,17 +123,13 @@ def concentration(t: PatentTables, *, year: YearBasis = "filing", years: tuple[i
     <year>, applications`` (with at least one named applicant), ``applicants``, ``hhi``.
     """
     ycol = year_column(year)
-    a = _y(applications(t, year=year, years=years), ycol)
-    p = t.parties.filter((t.parties.role == "applicant") & t.parties.name.notnull())
-    p = p.select("appln_id", _name=p.name.upper())
-    n = p.group_by("appln_id").aggregate(_n=p.count())
-    j = p.join(n, "appln_id").join(a, "appln_id")
-    s = j.group_by(["office", ycol, "_name"]).aggregate(_s=(ibis.literal(1.0) / j._n.cast("float64")).sum())
+    f = _y(scoped_fact(t, "applicant", year=year, years=years), ycol)
+    s = f.group_by(["office", ycol, "_name"]).aggregate(_s=f._s.sum())
     share = s._s / s._s.sum().over(group_by=[s.office, s[ycol]])
     s = s.mutate(_sq=share * share)
     h = s.group_by(["office", ycol]).aggregate(applicants=s.count(), hhi=s._sq.sum())
-    na = n.join(a, "appln_id")  # one row per application with a named applicant
-    apps = na.group_by(["office", ycol]).aggregate(applications=na.count())
+    o = _y(scoped_fact(t, "origin", year=year, years=years), ycol)
+    apps = o.group_by(["office", ycol]).aggregate(applications=o.named.sum())
     r = apps.join(h, ["office", ycol])
     r = r.select("office", office_type(r.office).name("office_type"), ycol, "applications", "applicants", "hhi")
     r = _unY(r, ycol)
@@ -162,27 +157,27 @@ def self_reliance(
     bad = [k for k in keys if not 1 <= k <= 35]
     if bad or not keys:
         raise SpecError(f"key fields must be WIPO field numbers 1-35; got {list(key_fields or [])}")
-    o = _y(origins(t, year=year, years=years), ycol)
+    o = _y(scoped_fact(t, "origin", year=year, years=years), ycol)
     o = o.filter(~o.office.isin(sorted(REGIONAL_OFFICES)))
     known = o.origin != "unknown"
-    dom = ((o.origin == o.office) & known).cast("float64")
+    n_known = ibis.ifelse(known, o.applications, 0)
     allf = o.group_by([o.office.name("country"), ycol]).aggregate(
         field=ibis.literal(0),
         field_name=ibis.literal("All fields"),
-        applications=known.cast("int64").sum(),
-        applications_fractional=known.cast("float64").sum(),
-        unknown_origin=(~known).cast("int64").sum(),
-        _dom=dom.sum(),
+        applications=n_known.sum(),
+        applications_fractional=n_known.cast("float64").sum(),
+        unknown_origin=ibis.ifelse(known, 0, o.applications).sum(),
+        _dom=ibis.ifelse(known & (o.origin == o.office), o.applications, 0).cast("float64").sum(),
     )
-    w = field_weights(t)
-    w = w.filter(w.field.isin(keys)).join(_fields(t), "field")
-    j = w.join(o, "appln_id")
+    j = _y(scoped_fact(t, "field", year=year, years=years), ycol)
+    j = j.filter(j.field.isin(keys) & ~j.office.isin(sorted(REGIONAL_OFFICES))).join(_fields(t), "field")
     kn = j.origin != "unknown"
+    frac = ibis.ifelse(kn, j.applications_fractional, 0.0)
     fld = j.group_by([j.office.name("country"), ycol, "field", "field_name"]).aggregate(
-        applications=kn.cast("int64").sum(),
-        applications_fractional=(j.weight * kn.cast("float64")).sum(),
-        unknown_origin=(~kn).cast("int64").sum(),
-        _dom=(j.weight * ((j.origin == j.office) & kn).cast("float64")).sum(),
+        applications=ibis.ifelse(kn, j.applications, 0).sum(),
+        applications_fractional=frac.sum(),
+        unknown_origin=ibis.ifelse(kn, 0, j.applications).sum(),
+        _dom=ibis.ifelse(j.origin == j.office, frac, 0.0).sum(),
     )
     cols = ["country", "field", "field_name", ycol, "applications", "applications_fractional",
             "unknown_origin", "_dom"]

@@ -19,7 +19,6 @@ Counting conventions (see docs/patents.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import ibis
@@ -27,6 +26,19 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from ..errors import SpecError
+from .facts import (
+    PatentTables,
+    YearBasis,
+    _in_years,
+    applications,
+    fact,
+    field_weights,
+    fields_table,
+    origins,
+    release_cache,
+    with_cache,
+    year_column,
+)
 from .schema import REGIONAL_OFFICES
 
 __all__ = [
@@ -44,58 +56,12 @@ __all__ = [
     "year_column",
 ]
 
-YearBasis = Literal["filing", "priority"]
 _KEY_ORDER = ("office", "origin", "country", "field", "sector")
-
-
-@dataclass(frozen=True)
-class PatentTables:
-    """The canonical tables on one engine, plus the concordance as an Ibis table."""
-
-    applications: ir.Table
-    classifications: ir.Table
-    parties: ir.Table
-    concordance: ir.Table
-    # optional materialised intermediates (see :func:`with_cache`)
-    origin_table: ir.Table | None = None
-    weight_table: ir.Table | None = None
-
-
-def with_cache(t: PatentTables) -> PatentTables:
-    """Materialise the intermediates shared by many indicators (each application's origin,
-    each application's field weights) on the engine, for computing a whole indicator set.
-
-    Uses Ibis's ``Table.cache()`` (a temporary table on DuckDB, a persisted DataFrame on
-    Spark); results are identical to the uncached expressions.
-    """
-    a = t.applications
-    fa = _first(t.parties, "applicant", "_ac")
-    fi = _first(t.parties, "inventor", "_ic")
-    j = a.select("appln_id", "office", "filing_year", "priority_year").left_join(fa, "appln_id")
-    j = j.left_join(fi, "appln_id")
-    o = j.select("appln_id", "office", "filing_year", "priority_year",
-                 origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown"))).cache()
-    return PatentTables(t.applications, t.classifications, t.parties, t.concordance,
-                        origin_table=o, weight_table=field_weights(t).cache())
-
-
-def release_cache(t: PatentTables) -> None:
-    """Drop the intermediates of :func:`with_cache` (call before closing the connection)."""
-    for c in (t.origin_table, t.weight_table):
-        if c is not None and hasattr(c, "release"):
-            c.release()
 
 
 def concordance_table(table: pa.Table) -> ir.Table:
     """An in-memory Ibis table of concordance keys (``key, level, field, field_name, sector``)."""
     return ibis.memtable(table)
-
-
-def year_column(year: YearBasis) -> str:
-    """Name of the year column for a basis (``filing_year`` or ``priority_year``)."""
-    if year not in ("filing", "priority"):
-        raise SpecError(f"year basis must be 'filing' or 'priority'; got {year!r}")
-    return f"{year}_year"
 
 
 def _check_by(by: Sequence[str], allowed: Sequence[str], table: str) -> list[str]:
@@ -110,51 +76,24 @@ def office_type(office: ir.StringValue) -> ir.StringValue:
     return ibis.cases((office.isin(sorted(REGIONAL_OFFICES)), "regional"), else_="national")
 
 
-def applications(
-    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
-) -> ir.Table:
-    """``appln_id, office, <year>`` for the applications in scope (``years`` inclusive)."""
-    ycol = year_column(year)
-    a = t.applications.select("appln_id", "office", t.applications[ycol])
-    if years is not None:
-        lo, hi = years
-        if lo > hi:
-            raise SpecError(f"years must be ascending; got {lo}-{hi}")
-        a = a.filter(a[ycol].between(lo, hi))
-    return a
-
-
-def _first(parties: ir.Table, role: str, name: str) -> ir.Table:
-    # canonical sequences start at 1 (= first-named); every importer numbers them so
-    p = parties.filter((parties.role == role) & (parties.sequence == 1))
-    return p.select("appln_id", **{name: p.country})
-
-
-def origins(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
-    """``appln_id, office, origin, <year>``: WIPO origin of each application in scope."""
-    if t.origin_table is not None:
-        o = t.origin_table
-        ycol = year_column(year)
-        if years is not None:
-            o = o.filter(o[ycol].between(*years))
-        return o.select("appln_id", "office", "origin", ycol)
-    a = applications(t, year=year, years=years)
-    fa = _first(t.parties, "applicant", "_ac")
-    fi = _first(t.parties, "inventor", "_ic")
-    j = a.left_join(fa, "appln_id").left_join(fi, "appln_id")
-    return j.select("appln_id", "office", origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown")),
-                    **{year_column(year): j[year_column(year)]})
-
-
 def _ordered(expr: ir.Table, keys: Sequence[str]) -> ir.Table:
     return expr.order_by([expr[k] for k in keys])
+
+
+def _fields(t: PatentTables) -> ir.Table:
+    return fields_table(t)
+
+
+def scoped_fact(t: PatentTables, name: str, *, year: YearBasis, years: tuple[int, int] | None) -> ir.Table:
+    """Fact table ``name`` (:mod:`.facts`) restricted to ``years`` on the given basis."""
+    return _in_years(fact(t, name), year_column(year), years)
 
 
 def by_office(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
     """Applications by filing office and year: ``office, office_type, <year>, applications``."""
     ycol = year_column(year)
-    a = applications(t, year=year, years=years)
-    g = a.group_by(["office", ycol]).aggregate(applications=a.count())
+    f = scoped_fact(t, "origin", year=year, years=years)
+    g = f.group_by(["office", ycol]).aggregate(applications=f.applications.sum())
     g = g.select("office", office_type(g.office).name("office_type"), ycol, "applications")
     return _ordered(g, ["office", ycol])
 
@@ -171,8 +110,8 @@ def by_origin(
     ``by=("office",)`` adds the filing office: ``office, origin, <year>, applications``.
     """
     keys = _check_by(by, ("office",), "by_origin") + ["origin", year_column(year)]
-    o = origins(t, year=year, years=years)
-    g = o.group_by(keys).aggregate(applications=o.count())
+    f = scoped_fact(t, "origin", year=year, years=years)
+    g = f.group_by(keys).aggregate(applications=f.applications.sum())
     return _ordered(g, keys)
 
 
@@ -190,57 +129,11 @@ def inventor_fractional(
     (whole counting) and ``applications_fractional`` sums each inventor's
     ``1 / number of inventors`` (so it adds up to the number of applications).
     """
-    ycol = year_column(year)
-    keys = _check_by(by, ("office",), "inventor_fractional") + ["country", ycol]
-    a = applications(t, year=year, years=years)
-    inv = t.parties.filter(t.parties.role == "inventor")
-    n = inv.group_by("appln_id").aggregate(_n=inv.count())
-    w = inv.join(n, "appln_id")
-    w = w.select("appln_id", country=ibis.coalesce(w.country, ibis.literal("unknown")),
-                 _w=ibis.literal(1.0) / w._n.cast("float64"))
-    none = a.anti_join(inv, "appln_id").select(
-        "appln_id", country=ibis.literal("unknown"), _w=ibis.literal(1.0).cast("float64")
-    )
-    u = w.union(none)
-    # one row per (application, country): whole count = rows, no COUNT(DISTINCT) needed
-    per = u.group_by(["appln_id", "country"]).aggregate(_w=u._w.sum())
-    j = per.join(a, "appln_id")
-    g = j.group_by(keys).aggregate(applications=j.count(), applications_fractional=j._w.sum())
+    keys = _check_by(by, ("office",), "inventor_fractional") + ["country", year_column(year)]
+    f = scoped_fact(t, "inventor", year=year, years=years)
+    g = f.group_by(keys).aggregate(applications=f.applications.sum(),
+                                   applications_fractional=f.applications_fractional.sum())
     return _ordered(g, keys)
-
-
-def field_weights(t: PatentTables) -> ir.Table:
-    """``appln_id, field, weight, symbols``: each application's share in each field.
-
-    A symbol is matched at main group (9 characters), else subclass (4), else class (3).
-    ``weight`` = the application's distinct mapped symbols in the field / all its distinct
-    mapped symbols; unmapped symbols are ignored, so weights sum to 1 per classified
-    application.
-    """
-    if t.weight_table is not None:
-        return t.weight_table
-    # map the (few) distinct symbols first, then join them back: one join on the big table
-    sym = t.classifications.select("ipc").distinct()
-    conc = t.concordance
-    levels = {}
-    for n in (9, 4, 3):
-        sub = conc.filter(conc.level == n)
-        levels[n] = sub.select(**{f"_k{n}": sub.key, f"_f{n}": sub.field})
-    sym = sym.mutate(_k9=sym.ipc.substr(0, 9), _k4=sym.ipc.substr(0, 4), _k3=sym.ipc.substr(0, 3))
-    for n in (9, 4, 3):
-        sym = sym.left_join(levels[n], f"_k{n}")
-    mapped = sym.select("ipc", field=ibis.coalesce(sym._f9, sym._f4, sym._f3))
-    mapped = mapped.filter(mapped.field.notnull())
-    m = t.classifications.select("appln_id", "ipc").join(mapped, "ipc")
-    af = m.group_by(["appln_id", "field"]).aggregate(symbols=m.count())
-    tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
-    j = af.join(tot, "appln_id")
-    return j.select("appln_id", "field", weight=j.symbols.cast("float64") / j._total, symbols=j.symbols)
-
-
-def _fields(t: PatentTables) -> ir.Table:
-    c = t.concordance
-    return c.group_by("field").aggregate(field_name=c.field_name.min(), sector=c.sector.min())
 
 
 def by_field(
@@ -256,19 +149,20 @@ def by_field(
     Columns: ``[office,] [origin,] field, field_name, sector, <year>, applications,
     applications_fractional`` (``level="sector"``: ``sector`` instead of the field
     columns). Unclassified applications (no mapped IPC symbol) are not in this table.
+    Whole counts: an application counts once per field (sector) it touches.
     """
     ycol = year_column(year)
     extra = _check_by(by, ("office", "origin"), "by_field")
     if level not in ("field", "sector"):
         raise SpecError(f"level must be 'field' or 'sector'; got {level!r}")
-    base = origins(t, year=year, years=years) if "origin" in extra else applications(t, year=year, years=years)
-    w = field_weights(t).join(_fields(t), "field")
+    f = scoped_fact(t, level, year=year, years=years)
+    g = f.group_by([*extra, level, ycol]).aggregate(
+        applications=f.applications.sum(), applications_fractional=f.applications_fractional.sum()
+    )
     if level == "field":
+        g = g.join(_fields(t), "field")
         keys = extra + ["field", "field_name", "sector", ycol]
     else:
         keys = extra + ["sector", ycol]
-        w = w.group_by(["appln_id", "sector"]).aggregate(weight=w.weight.sum())
-    # w has one row per (application, field or sector): whole count = rows
-    j = w.join(base, "appln_id")
-    g = j.group_by(keys).aggregate(applications=j.count(), applications_fractional=j.weight.sum())
+    g = g.select(*keys, "applications", "applications_fractional")
     return _ordered(g, [k for k in keys if k != "field_name"])

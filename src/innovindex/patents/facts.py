@@ -1,0 +1,258 @@
+"""The canonical tables on an engine, and the small pre-aggregated "facts" every indicator
+is computed from.
+
+Every indicator groups by a few low-cardinality keys (office, origin, country, field, year),
+so the expensive part, joining tens of millions of classification and party rows to their
+applications by ``appln_id``, is done once per fact table, keyed by everything an
+indicator may group on (both year bases included). The indicators then only re-group
+these small tables:
+
+* ``origin``: ``office, origin, filing_year, priority_year, applications, named``
+  (``named`` = applications with at least one named applicant);
+* ``field``: ``office, origin, field, filing_year, priority_year, applications,
+  applications_fractional`` (whole and fractional field counts);
+* ``inventor``: ``office, country, filing_year, priority_year, applications,
+  applications_fractional`` (OECD inventor-country counts);
+* ``applicant``: ``office, filing_year, priority_year, _name, _s`` (each applicant name's
+  share of applications).
+
+:func:`with_cache` materialises them on the engine for a whole indicator set; without it
+each indicator builds the facts it needs as a plain (lazy) expression. Both paths run the
+same expressions, so results agree (fractional sums up to float addition order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from ..errors import SpecError
+
+__all__ = [
+    "FACTS",
+    "PatentTables",
+    "YearBasis",
+    "applications",
+    "fact",
+    "field_weights",
+    "origins",
+    "per_application",
+    "release_cache",
+    "with_cache",
+    "year_column",
+]
+
+YearBasis = Literal["filing", "priority"]
+_YEARS = ("filing_year", "priority_year")
+FACTS = ("origin", "field", "sector", "inventor", "applicant")
+# facts worth materialising for a whole indicator set ("sector" only serves --by sector)
+_CACHED = ("origin", "field", "inventor", "applicant")
+
+
+@dataclass(frozen=True)
+class PatentTables:
+    """The canonical tables on one engine, plus the concordance as an Ibis table.
+
+    ``app_table`` and ``facts`` hold materialised intermediates (see :func:`with_cache`).
+    """
+
+    applications: ir.Table
+    classifications: ir.Table
+    parties: ir.Table
+    concordance: ir.Table
+    app_table: ir.Table | None = None
+    facts: dict[str, ir.Table] = field(default_factory=dict)
+
+
+def year_column(year: YearBasis) -> str:
+    """Name of the year column for a basis (``filing_year`` or ``priority_year``)."""
+    if year not in ("filing", "priority"):
+        raise SpecError(f"year basis must be 'filing' or 'priority'; got {year!r}")
+    return f"{year}_year"
+
+
+def applications(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
+    """``appln_id, office, <year>`` for the applications in scope (``years`` inclusive)."""
+    ycol = year_column(year)
+    a = t.applications.select("appln_id", "office", t.applications[ycol])
+    return _in_years(a, ycol, years)
+
+
+def _in_years(expr: ir.Table, ycol: str, years: tuple[int, int] | None) -> ir.Table:
+    if years is None:
+        return expr
+    lo, hi = years
+    if lo > hi:
+        raise SpecError(f"years must be ascending; got {lo}-{hi}")
+    return expr.filter(expr[ycol].between(lo, hi))
+
+
+def per_application(t: PatentTables) -> ir.Table:
+    """One row per application: ``appln_id, office, filing_year, priority_year, origin,
+    inventors, applicants``.
+
+    ``origin`` is the country of the first-named applicant, else of the first-named
+    inventor, else ``"unknown"``; ``inventors`` counts the named inventors and
+    ``applicants`` the applicants with a name. One pass over the parties, grouped by
+    application (canonical sequences start at 1 = first-named).
+    """
+    if t.app_table is not None:
+        return t.app_table
+    p = t.parties
+    is_app = p.role == "applicant"
+    is_inv = p.role == "inventor"
+    agg = p.group_by("appln_id").aggregate(
+        _ac=p.country.max(where=is_app & (p.sequence == 1)),
+        _ic=p.country.max(where=is_inv & (p.sequence == 1)),
+        _ni=is_inv.cast("int64").sum(),
+        _na=(is_app & p.name.notnull()).cast("int64").sum(),
+    )
+    a = t.applications.select("appln_id", "office", *_YEARS)
+    j = a.left_join(agg, "appln_id")
+    return j.select(
+        "appln_id", "office", *_YEARS,
+        origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown")),
+        inventors=ibis.coalesce(j._ni, 0),
+        applicants=ibis.coalesce(j._na, 0),
+    )
+
+
+def origins(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+    """``appln_id, office, origin, <year>``: WIPO origin of each application in scope."""
+    ycol = year_column(year)
+    o = _in_years(per_application(t), ycol, years)
+    return o.select("appln_id", "office", "origin", ycol)
+
+
+def _mapped_symbols(t: PatentTables) -> ir.Table:
+    """``ipc, field`` for the distinct symbols that map to a field (most specific level)."""
+    sym = t.classifications.select("ipc").distinct()
+    conc = t.concordance
+    sym = sym.mutate(_k9=sym.ipc.substr(0, 9), _k4=sym.ipc.substr(0, 4), _k3=sym.ipc.substr(0, 3))
+    for n in (9, 4, 3):
+        sub = conc.filter(conc.level == n)
+        sym = sym.left_join(sub.select(**{f"_k{n}": sub.key, f"_f{n}": sub.field}), f"_k{n}")
+    mapped = sym.select("ipc", field=ibis.coalesce(sym._f9, sym._f4, sym._f3))
+    return mapped.filter(mapped.field.notnull())
+
+
+def _app_fields(t: PatentTables) -> ir.Table:
+    """``appln_id, field, symbols``: distinct mapped symbols per application and field."""
+    m = t.classifications.select("appln_id", "ipc").join(_mapped_symbols(t), "ipc")
+    return m.group_by(["appln_id", "field"]).aggregate(symbols=m.count())
+
+
+def field_weights(t: PatentTables) -> ir.Table:
+    """``appln_id, field, weight, symbols``: each application's share in each field.
+
+    A symbol is matched at main group (9 characters), else subclass (4), else class (3).
+    ``weight`` = the application's distinct mapped symbols in the field / all its distinct
+    mapped symbols; unmapped symbols are ignored, so weights sum to 1 per classified
+    application.
+    """
+    af = _app_fields(t)
+    tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
+    j = af.join(tot, "appln_id")
+    return j.select("appln_id", "field", weight=j.symbols.cast("float64") / j._total, symbols=j.symbols)
+
+
+def fields_table(t: PatentTables) -> ir.Table:
+    """``field, field_name, sector`` (one row per WIPO field of the concordance)."""
+    c = t.concordance
+    return c.group_by("field").aggregate(field_name=c.field_name.min(), sector=c.sector.min())
+
+
+def _origin_fact(t: PatentTables) -> ir.Table:
+    o = per_application(t)
+    return o.group_by(["office", "origin", *_YEARS]).aggregate(
+        applications=o.count(), named=(o.applicants > 0).cast("int64").sum()
+    )
+
+
+def _field_fact(t: PatentTables, level: str) -> ir.Table:
+    af = _app_fields(t)
+    if level == "sector":
+        fs = af.join(fields_table(t).select("field", "sector"), "field")
+        af = fs.group_by(["appln_id", "sector"]).aggregate(symbols=fs.symbols.sum())
+    tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
+    # attach the application's keys to its (few) totals, then one join on the big side
+    o = per_application(t).select("appln_id", "office", "origin", *_YEARS)
+    to = tot.join(o, "appln_id")
+    j = af.join(to, "appln_id")
+    return j.group_by(["office", "origin", level, *_YEARS]).aggregate(
+        applications=j.count(), applications_fractional=(j.symbols.cast("float64") / j._total).sum()
+    )
+
+
+def _inventor_fact(t: PatentTables) -> ir.Table:
+    keys = ["office", "country", *_YEARS]
+    inv = t.parties.filter(t.parties.role == "inventor")
+    inv = inv.select("appln_id", country=ibis.coalesce(inv.country, ibis.literal("unknown")))
+    ic = inv.group_by(["appln_id", "country"]).aggregate(_c=inv.count())
+    o = per_application(t)
+    j = ic.join(o.select("appln_id", "office", *_YEARS, "inventors"), "appln_id")
+    named = j.group_by(keys).aggregate(
+        applications=j.count(), applications_fractional=(j._c.cast("float64") / j.inventors).sum()
+    )
+    none = o.filter(o.inventors == 0)  # no inventor: the whole application is 'unknown'
+    none = none.group_by(["office", *_YEARS]).aggregate(applications=none.count())
+    none = none.mutate(country=ibis.literal("unknown"),
+                       applications_fractional=none.applications.cast("float64"))
+    none = none.select(*keys, "applications", "applications_fractional")
+    u = named.union(none)
+    return u.group_by(keys).aggregate(applications=u.applications.sum(),
+                                      applications_fractional=u.applications_fractional.sum())
+
+
+def _applicant_fact(t: PatentTables) -> ir.Table:
+    p = t.parties.filter((t.parties.role == "applicant") & t.parties.name.notnull())
+    p = p.select("appln_id", _name=p.name.upper())
+    o = per_application(t)
+    j = p.join(o.select("appln_id", "office", *_YEARS, "applicants"), "appln_id")
+    return j.group_by(["office", *_YEARS, "_name"]).aggregate(
+        _s=(ibis.literal(1.0) / j.applicants.cast("float64")).sum()
+    )
+
+
+_BUILDERS = {
+    "origin": _origin_fact,
+    "inventor": _inventor_fact,
+    "applicant": _applicant_fact,
+}
+
+
+def fact(t: PatentTables, name: str) -> ir.Table:
+    """The fact table ``name`` (see the module docstring): materialised, else an expression."""
+    if name in t.facts:
+        return t.facts[name]
+    if name in ("field", "sector"):
+        return _field_fact(t, name)
+    if name not in _BUILDERS:
+        raise SpecError(f"unknown fact table {name!r}; expected one of {list(FACTS)}")
+    return _BUILDERS[name](t)
+
+
+def with_cache(t: PatentTables) -> PatentTables:
+    """Materialise the per-application table and the fact tables on the engine, for
+    computing a whole indicator set.
+
+    Uses Ibis's ``Table.cache()`` (a temporary table on DuckDB, a persisted DataFrame on
+    Spark); results are identical to the uncached expressions (fractional sums up to the
+    order of float additions). Call :func:`release_cache` when done.
+    """
+    base = replace(t, app_table=None, facts={})
+    base = replace(base, app_table=per_application(base).cache())
+    facts = {name: fact(base, name).cache() for name in _CACHED}
+    return replace(base, facts=facts)
+
+
+def release_cache(t: PatentTables) -> None:
+    """Drop the intermediates of :func:`with_cache` (call before closing the connection)."""
+    for c in (t.app_table, *t.facts.values()):
+        if c is not None and hasattr(c, "release"):
+            c.release()
