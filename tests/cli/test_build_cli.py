@@ -488,3 +488,33 @@ def test_data_and_meta_from_xlsx_and_parquet(suffix, tiny, capsys):
     code, err = run(["build", "--data", data, "--meta", meta, "--out", out], capsys)
     assert base == 0 and code == 0, err
     pd.testing.assert_frame_equal(pd.read_csv(out / "scores.csv"), expected)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build"],
+        ["build", "--nope", "1"],
+        ["audit", "--n", "x"],
+        ["audit"],
+        ["patents", "generate", "--n", "lots"],
+        ["no-such-command"],
+    ],
+    ids=[
+        "missing-options",
+        "unknown-option",
+        "bad-integer",
+        "audit-missing",
+        "patents-bad-n",
+        "unknown-command",
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(argv, capsys):
+    code, err = run(argv, capsys)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
+
+
+def test_help_exits_0(capsys):
+    assert main(["--help"]) == 0
+    assert "build" in capsys.readouterr().out

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from ..errors import InnovindexError
 from . import _audit, _build, _patents
@@ -38,13 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
         return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
-    except click.ClickException as exc:
-        typer.echo(f"error: {exc.format_message()}", err=True)
+    except TyperException as exc:  # usage errors: bad option value, missing option, unknown option
+        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
         return 2
     return int(result) if isinstance(result, int) else 0
 
