@@ -19,9 +19,8 @@ import copy
 from pathlib import Path
 from typing import Any, Self
 
-import yaml
-
 from .errors import SpecError
+from .io.yamlfiles import read_yaml
 from .steps import STEPS, Stage, Step
 
 __all__ = ["Pipeline", "DEFAULT_SPEC", "COINR_EXAMPLE_SPEC"]
@@ -104,18 +103,7 @@ class Pipeline:
     def from_yaml(cls, path: str | Path) -> Pipeline:
         """Read a YAML pipeline file."""
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError(f"{p}: pipeline file not found") from None
-        except UnicodeDecodeError:
-            raise SpecError(f"{p}: pipeline file is not valid UTF-8 text") from None
-        try:
-            spec = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise SpecError(f"{p}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        spec = read_yaml(p, "pipeline file")
         if spec is not None and not isinstance(spec, dict):
             raise SpecError(
                 f"{p}: a pipeline file must map step names to parameters "
@@ -171,21 +159,6 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({[n for n, _ in self.steps]})"
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that a key given twice is an error instead of a silent overwrite."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
 
 
 def _plain(obj: Any) -> Any:

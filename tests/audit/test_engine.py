@@ -154,3 +154,24 @@ def test_unknown_target_and_missing_step(
     del spec["treat"]
     with pytest.raises(SpecError, match="varies the 'treat' step"):
         resolve(sp, example_coin.framework, ii.Pipeline.from_spec(spec), rng)
+
+
+def test_min_share_with_geometric_means_equals_plain_rebuilds(example_coin: ii.Index) -> None:
+    """Found in review: the engine applied min_share to every mean, the step only to arithmetic."""
+    data = example_coin.stage("raw").copy()
+    data.iloc[:6, :20] = np.nan  # some units lose most of a pillar
+    raw = example_coin.stages["raw"]
+    frame = pd.concat([raw.units, data], axis=1).reset_index()
+    spec = dict(example_coin.spec)
+    spec["normalise"] = {"method": "minmax", "range": [1, 100]}
+    spec["aggregate"] = {"method": "arithmetic", "min_share": 0.8}
+    index = ii.build(frame, example_coin.framework, spec)
+    uspec = {
+        "assumptions": {
+            "aggregate": {
+                "values": [{"method": "geometric"}, {"method": "harmonic", "min_share": 0.5}]
+            }
+        }
+    }
+    engine, params = _draws(index, uspec, 4, seed=5)
+    assert _compare(index, engine, params) == 4

@@ -83,13 +83,13 @@ def run_audit(
         sa = sensitivity(index, sp, n, **kw)
         tables["rank_stats"] = sa.rank_stats
         tables["sobol"] = sa.indices
-        reps, target = len(sa.params), sa.target
+        reps, target, used_seed = len(sa.params), sa.target, sa.seed
         replications = sa.params.frame()
         replications["output"] = sa.y
     else:
         ua = uncertainty(index, sp, n, **kw)
         tables["rank_stats"] = ua.rank_stats
-        reps, target = len(ua.params), ua.target
+        reps, target, used_seed = len(ua.params), ua.target, ua.seed
         replications = ua.params.frame()
     tables["replications"] = replications.reset_index()
     info = {
@@ -97,7 +97,7 @@ def run_audit(
             "analysis": "sensitivity" if sobol else "uncertainty",
             "n": n,
             "replications": reps,
-            "seed": sp.seed if seed is None else seed,
+            "seed": used_seed,
             "target": target,
             "spec": sp.model_dump(mode="json"),
             "notes": sa.notes if sa is not None else [],

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from ..errors import SpecError
 from ..framework import Framework
 from ..pipeline import Pipeline
+from ..steps.impute import OVER_TIME
 from .spec import UncertaintySpec, WeightsNoise, WinmaxSpec
 
 __all__ = ["Problem", "ParameterSets", "resolve", "to_parameter_sets", "unit_to_index"]
@@ -112,6 +113,15 @@ def resolve(
                         f"{STEP_OF[name]!r}; valid: {sorted(valid)}"
                     )
             alts[name] = [dict(a) for a in body.values]
+            if name == "impute":
+                methods = [pipeline["impute"].get_params()["method"]]
+                methods += [a.get("method", methods[0]) for a in body.values]
+                if set(methods) & set(OVER_TIME):
+                    raise SpecError(
+                        "assumption 'impute' cannot vary or start from imputation over years "
+                        f"({'/'.join(OVER_TIME)}): it runs on the whole panel before the audited "
+                        "year is built; vary within-year methods (mean, median, group_mean, ...)"
+                    )
     return Problem(spec.names, alts, elements, nominal, weight_sets)
 
 
@@ -234,6 +244,24 @@ def _label(alt: Any) -> str:
     if isinstance(alt, list):
         return "+".join(alt) if alt else "(none)"
     return str(alt)
+
+
+def refuse_failures(params: ParameterSets, failed: NDArray[np.bool_]) -> None:
+    """Raise :class:`SpecError` when replications failed, naming the first failing
+    combination of alternatives (failed replications would silently bias the statistics)."""
+    n_failed = int(np.count_nonzero(failed))
+    if not n_failed:
+        return
+    r = int(np.flatnonzero(failed)[0])
+    choice = []
+    for j, name in enumerate(params.problem.names):
+        alt = params.problem.alternatives[name][params.choice[r, j]]
+        choice.append(f"{name}={'set ' + str(alt) if name == 'weights' else alt!r}")
+    raise SpecError(
+        f"{n_failed} of {len(params)} replications failed, e.g. {', '.join(choice)} "
+        "(a geometric or harmonic mean of values <= 0, or an aggregate left with zero weight); "
+        "use normalisations with positive ranges for geometric or harmonic means"
+    )
 
 
 def to_parameter_sets(problem: Problem, u: NDArray[np.float64]) -> ParameterSets:

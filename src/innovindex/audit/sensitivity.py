@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from ..errors import SpecError
 from ..index import Index
 from .engine import DEFAULT_MEMORY_CAP, Evaluation
-from .sampling import ParameterSets, to_parameter_sets
+from .sampling import ParameterSets, refuse_failures, to_parameter_sets
 from .spec import UncertaintySpec
 from .uncertainty import _nominal, prepare, progress_bar, rank_statistics
 
@@ -241,11 +241,7 @@ def sensitivity(
     params = to_parameter_sets(problem, u)
     with progress_bar(len(params), progress, "sensitivity") as advance:
         ev = engine.evaluate(params, progress=advance)
-    if ev.n_failed:
-        raise SpecError(
-            f"{ev.n_failed} of {len(params)} replications failed (e.g. a geometric mean of values <= 0); "
-            "use normalisations with positive ranges for geometric or harmonic means"
-        )
+    refuse_failures(params, ev.failed)
     nominal = _nominal(index, engine.target, ev.units)
     ranks = ev.ranks()
     nom_rank = rank_statistics(ev.units, nominal.to_numpy(), ev.scores[:1], ranks[:1])
@@ -258,5 +254,5 @@ def sensitivity(
     stats = rank_statistics(ev.units, nominal.to_numpy(), ev.scores[ab], ranks[ab])
     name = output if isinstance(output, str) else getattr(output, "__name__", "custom")
     return SensitivityResult(
-        indices, stats, y, params, ev, name, engine.target, sp.seed if seed is None else seed, notes
+        indices, stats, y, params, ev, name, engine.target, sp.seed, notes
     )

@@ -25,10 +25,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import SpecError
+from ..io.yamlfiles import read_yaml
 
 __all__ = [
     "COINR_EXAMPLE_UNCERTAINTY",
@@ -75,13 +83,17 @@ class Discrete(_Model):
 class WinmaxSpec(_Model):
     """Outlier-treatment ``winmax``: explicit whole numbers, or a whole-number range."""
 
-    values: list[int] | None = None
-    range: tuple[int, int] | None = None
+    values: list[StrictInt] | None = None
+    range: tuple[StrictInt, StrictInt] | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> WinmaxSpec:
         if (self.values is None) == (self.range is None):
             raise ValueError("give exactly one of 'values' (a list) or 'range' ([low, high])")
+        if self.range is not None and self.range[1] - self.range[0] > 1000:
+            raise ValueError(
+                f"range spans {self.range[1] - self.range[0] + 1} values; at most 1001"
+            )
         if self.range is not None and not 0 <= self.range[0] <= self.range[1]:
             raise ValueError(
                 f"range must be [low, high] with 0 <= low <= high; got {list(self.range)}"
@@ -130,7 +142,7 @@ class WeightsNoise(_Model):
 class UncertaintySpec(_Model):
     """A validated uncertainty specification (see the module docstring)."""
 
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, strict=True)
     target: str | None = None
     design: Literal["sobol", "random"] = "sobol"
     bootstrap: int = Field(default=100, ge=2)
@@ -199,21 +211,7 @@ def load_spec(spec: UncertaintySpec | dict[str, Any] | str | Path) -> Uncertaint
     source = "<uncertainty spec>"
     if isinstance(spec, str | Path):
         source = str(spec)
-        path = Path(spec)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError(f"{source}: uncertainty spec file not found") from None
-        except (UnicodeDecodeError, IsADirectoryError):
-            raise SpecError(f"{source}: not a UTF-8 text file") from None
-        try:
-            spec = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise SpecError(
-                f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}"
-            ) from None
+        spec = read_yaml(spec, "uncertainty spec file")
     if not isinstance(spec, dict):
         raise SpecError(
             f"{source}: expected a mapping with an 'assumptions' key; found {type(spec).__name__}"

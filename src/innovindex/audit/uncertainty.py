@@ -22,7 +22,7 @@ from ..errors import SpecError
 from ..index import Index
 from ..pipeline import Pipeline
 from .engine import DEFAULT_MEMORY_CAP, Engine, Evaluation, rank_rows
-from .sampling import ParameterSets, Problem, resolve, to_parameter_sets
+from .sampling import ParameterSets, Problem, refuse_failures, resolve, to_parameter_sets
 from .spec import UncertaintySpec, load_spec
 
 __all__ = ["UncertaintyResult", "rank_statistics", "uncertainty", "prepare", "progress_bar"]
@@ -73,9 +73,17 @@ def prepare(
     memory_cap: int = DEFAULT_MEMORY_CAP,
     n_jobs: int | None = None,
 ) -> tuple[UncertaintySpec, Problem, Engine, np.random.Generator]:
-    """Validate the spec, draw the weight sets and set up the engine (shared by UA and SA)."""
+    """Validate the spec, draw the weight sets and set up the engine (shared by UA and SA).
+
+    The seed actually used (``seed``, else the spec's, else a fresh one) is recorded on the
+    returned spec, so every run can be repeated.
+    """
     sp = load_spec(spec)
-    rng = np.random.default_rng(sp.seed if seed is None else seed)
+    chosen = seed if seed is not None else sp.seed
+    if chosen is None:
+        chosen = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
+    sp = sp.model_copy(update={"seed": chosen})
+    rng = np.random.default_rng(chosen)
     problem = resolve(sp, index.framework, Pipeline.from_spec(index.spec), rng)
     engine = Engine(
         index, problem, target=target or sp.target, memory_cap=memory_cap, n_jobs=n_jobs
@@ -153,11 +161,10 @@ def uncertainty(
     params = to_parameter_sets(problem, rng.random((n, len(problem.names))))
     with progress_bar(n, progress, "uncertainty") as advance:
         ev = engine.evaluate(params, progress=advance)
+    refuse_failures(params, ev.failed)
     nominal = _nominal(index, engine.target, ev.units)
     stats = rank_statistics(ev.units, nominal.to_numpy(), ev.scores, ev.ranks())
-    return UncertaintyResult(
-        stats, params, ev, nominal, engine.target, sp.seed if seed is None else seed
-    )
+    return UncertaintyResult(stats, params, ev, nominal, engine.target, sp.seed)
 
 
 def _nominal(index: Index, target: str, units: list[str]) -> pd.Series:

@@ -23,7 +23,9 @@ def audit_cmd(
         bool, typer.Option("--sobol", help="Sobol sensitivity: N*(d+2) replications")
     ] = False,
     fmt: Annotated[str, typer.Option("--format", help="csv or xlsx (one workbook)")] = "csv",
-    seed: Annotated[int | None, typer.Option("--seed", help="overrides the spec's seed")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="overrides the spec's seed")
+    ] = None,
     time: Annotated[
         int | None, typer.Option("--time", help="the Time to audit when the data has several")
     ] = None,

@@ -26,8 +26,8 @@ class Aggregate(Step):
         ``arithmetic`` (missing children dropped and weights renormalised), ``geometric``,
         ``harmonic``, ``generalised`` (power mean with exponent ``p``) or ``copeland``.
     min_share
-        With ``arithmetic``: an aggregate is missing when fewer than this share of its
-        children are available (COINr ``dat_thresh``).
+        With any of the means: an aggregate is missing when fewer than this share of its
+        children are available (COINr ``dat_thresh``). Not used by ``copeland``.
     p
         Exponent of the generalised mean.
     levels
@@ -74,12 +74,22 @@ class Aggregate(Step):
         for key, value in extra.items():
             check(self.name, key, value, self._constraints[key], f"(level {level})")
         out = {**base, **extra}
-        if out["method"] == "generalised" and out["p"] is None:
-            raise SpecError("aggregate method 'generalised' needs the exponent 'p'")
+        if out["method"] == "generalised" and (out["p"] is None or out["p"] == 0):
+            raise SpecError(
+                f"aggregate method 'generalised' needs a non-zero exponent 'p' (p = 0 is the "
+                f"geometric mean: use method geometric); got {out['p']!r}"
+            )
         return out
 
     def fit(self, stage: Stage) -> Aggregate:
         super().fit(stage)
+        valid = [lev for lev in stage.framework.levels if lev > 1]
+        unknown = sorted(str(k) for k in (self.levels or {}) if str(k) not in map(str, valid))
+        if unknown:
+            raise SpecError(
+                f"aggregate 'levels' names level(s) {unknown} that the framework does not have; "
+                f"its aggregate levels are {valid}"
+            )
         self.level_params_ = {
             lev: self._level_params(lev) for lev in stage.framework.levels if lev > 1
         }
@@ -99,7 +109,7 @@ class Aggregate(Step):
             func = registry.get("aggregate", lp["method"])
             assert func is not None
             kwargs: dict[str, Any] = {}
-            if lp["method"] == "arithmetic" and lp["min_share"] is not None:
+            if lp["method"] != "copeland" and lp["min_share"] is not None:
                 kwargs["min_share"] = lp["min_share"]
             if lp["method"] == "generalised":
                 kwargs["p"] = lp["p"]
