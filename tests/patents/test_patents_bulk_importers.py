@@ -81,3 +81,34 @@ def test_google_publications_json(tmp_path: Path) -> None:
     for expected in ("duplicate application_number", "outside 1782", "malformed IPC symbol 'BAD'",
                      "unknown country code 'QQ'"):
         assert expected in reasons
+
+
+def test_bulk_import_streams_into_the_store(tmp_path: Path) -> None:
+    """A bulk import keeps its canonical tables as Parquet files and write_import streams
+    them into the store without loading them; the store then holds exactly those rows."""
+    import duckdb
+
+    from innovindex.patents.schema import SCHEMAS, TABLE_NAMES
+    from innovindex.patents.store import write_import
+    from innovindex.patents.synthetic import generate_patstat
+
+    files = generate_patstat(3000, tmp_path / "raw", seed=5)
+    result = run_import("patstat", list(files.values()))
+    assert result.parquet_dir is not None and result.tables == {}
+    db = tmp_path / "store.duckdb"
+    counts = write_import(db, result)
+    assert result.tables == {}, "write_import loaded a table into memory"
+    assert counts["patent_applications"] == result.imported == 3000
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for name, schema in SCHEMAS.items():
+            stored = con.sql(f"SELECT * FROM {TABLE_NAMES[name]}").to_arrow_table()
+            keys = [(c, "ascending") for c in schema.names[:3]]
+            expected = result.table(name)  # loaded from the same files, through conform()
+            assert stored.schema.names == schema.names
+            assert stored.cast(schema).sort_by(keys).equals(expected.sort_by(keys)), name
+            assert counts[TABLE_NAMES[name]] == expected.num_rows
+    finally:
+        con.close()
+    with pytest.raises(InputError, match="already in the store"):
+        write_import(db, run_import("patstat", list(files.values())))

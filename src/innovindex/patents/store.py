@@ -16,6 +16,8 @@ from .schema import SCHEMAS, TABLE_NAMES, conform
 
 __all__ = ["write_import", "export_parquet", "store_counts"]
 
+_MEMORY_LIMIT = "2GB"
+
 _DDL = {
     "applications": "appln_id VARCHAR, office VARCHAR, filing_date DATE, filing_year INTEGER, "
     "priority_year INTEGER, kind VARCHAR, family_id VARCHAR, granted BOOLEAN",
@@ -48,15 +50,16 @@ def write_import(db: str | Path, result: ImportResult, *, replace: bool = False)
     """
     con = _connect(db)
     try:
+        con.execute(f"SET memory_limit = '{_MEMORY_LIMIT}'")  # spills beyond (bulk imports)
         con.execute("BEGIN TRANSACTION")
         for name, cols in _DDL.items():
             if replace:
                 con.execute(f"DROP TABLE IF EXISTS {TABLE_NAMES[name]}")
             con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE_NAMES[name]} ({cols})")
-        new = {name: conform(name, getattr(result, name)) for name in SCHEMAS}
-        con.register("new_apps", new["applications"])
+        for name in SCHEMAS:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW new_{name} AS {_source(con, result, name)}")
         clash = con.execute(
-            f"SELECT count(*), min(n.appln_id) FROM new_apps n JOIN {TABLE_NAMES['applications']} s "
+            f"SELECT count(*), min(n.appln_id) FROM new_applications n JOIN {TABLE_NAMES['applications']} s "
             "USING (appln_id)"
         ).fetchall()[0]
         if clash and clash[0]:
@@ -65,8 +68,7 @@ def write_import(db: str | Path, result: ImportResult, *, replace: bool = False)
                 "use --replace to start the patent tables afresh",
                 file=db,
             )
-        for name, table in new.items():
-            con.register(f"new_{name}", table)
+        for name in SCHEMAS:
             con.execute(f"INSERT INTO {TABLE_NAMES[name]} SELECT * FROM new_{name}")
         con.execute("COMMIT")
         return store_counts(con)
@@ -75,6 +77,17 @@ def write_import(db: str | Path, result: ImportResult, *, replace: bool = False)
         raise
     finally:
         con.close()
+
+
+def _source(con: duckdb.DuckDBPyConnection, result: ImportResult, name: str) -> str:
+    """SQL selecting the canonical columns of one imported table: streamed from the
+    result's Parquet files (bulk imports), else from the in-memory Arrow table."""
+    cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
+    if name not in result.tables and result.parquet_dir is not None:
+        path = str(result.parquet_dir / f"{name}.parquet").replace("'", "''")
+        return f"SELECT {cols} FROM read_parquet('{path}')"
+    con.register(f"_arrow_{name}", conform(name, result.table(name)))
+    return f"SELECT {cols} FROM _arrow_{name}"
 
 
 def store_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

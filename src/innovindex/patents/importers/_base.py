@@ -51,17 +51,47 @@ class ImportResult:
 
     ``read`` counts source records (data rows), ``imported`` the applications kept and
     ``rejected`` the records refused, so ``read == imported + rejected``.
+
+    The tables are held in memory (``tables``) or, for the bulk importers, as canonical
+    Parquet files in ``parquet_dir`` (a temporary directory that lives as long as this
+    result): :func:`~innovindex.patents.store.write_import` streams those into the store
+    without loading them; the ``applications`` / ``classifications`` / ``parties``
+    attributes load a table on first use.
     """
 
     format: str
-    applications: pa.Table
-    classifications: pa.Table
-    parties: pa.Table
     read: int
     imported: int
     rejected: int
     issues: list[Issue] = field(default_factory=list)
     unlisted_issues: int = 0  # issues counted but not listed (bulk imports list at most 1000)
+    tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
+    parquet_dir: Path | None = None
+    owner: object = field(default=None, repr=False, compare=False)  # keeps parquet_dir alive
+
+    def table(self, name: str) -> pa.Table:
+        """Canonical table ``name`` (``applications``, ``classifications``, ``parties``)."""
+        if name not in self.tables:
+            if self.parquet_dir is None:
+                raise KeyError(name)
+            import pyarrow.parquet as pq
+
+            from ..schema import conform
+
+            self.tables[name] = conform(name, pq.read_table(self.parquet_dir / f"{name}.parquet"))
+        return self.tables[name]
+
+    @property
+    def applications(self) -> pa.Table:
+        return self.table("applications")
+
+    @property
+    def classifications(self) -> pa.Table:
+        return self.table("classifications")
+
+    @property
+    def parties(self) -> pa.Table:
+        return self.table("parties")
 
     def summary(self) -> str:
         """One line: read / imported / rejected / values dropped."""
@@ -259,9 +289,11 @@ class Collector:
         assert self.read == imported + self.rejected, "row accounting broke"
         return ImportResult(
             format=self.fmt,
-            applications=pa.table(self.apps, schema=APPLICATIONS),
-            classifications=pa.table(self.cls, schema=CLASSIFICATIONS),
-            parties=pa.table(self.pts, schema=PARTIES),
+            tables={
+                "applications": pa.table(self.apps, schema=APPLICATIONS),
+                "classifications": pa.table(self.cls, schema=CLASSIFICATIONS),
+                "parties": pa.table(self.pts, schema=PARTIES),
+            },
             read=self.read,
             imported=imported,
             rejected=self.rejected,

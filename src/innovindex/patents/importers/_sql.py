@@ -8,19 +8,22 @@ and each rejection is reported with its data-row number (header = line 1 for CSV
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ...errors import InputError
-from ..schema import COUNTRY_CODES, conform
+from ..schema import COUNTRY_CODES, SCHEMAS
 from ._base import Collector, ImportResult, OnError
 
 __all__ = ["Bulk", "IPC_MACRO"]
 
 MAX_LISTED_ISSUES = 1000
+# DuckDB working memory of a bulk import; beyond it DuckDB spills to the import's temporary
+# directory, so a PATSTAT-sized import stays within a laptop's memory
+MEMORY_LIMIT = "2GB"
 
 # SQL twin of concordance.normalise_ipc (tests check that they agree).
 IPC_MACRO = r"""
@@ -57,7 +60,14 @@ class Bulk:
     def __init__(self, fmt: str, on_error: OnError) -> None:
         self.col = Collector(fmt, on_error)
         self.fmt = fmt
+        # one temporary directory per import: DuckDB's spill files, then the result's Parquet
+        self.tmp = tempfile.TemporaryDirectory(prefix=f"innovindex-{fmt}-")
         self.con = duckdb.connect(":memory:")
+        spill = str(Path(self.tmp.name) / "spill").replace("'", "''")
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.con.execute(f"SET temp_directory = '{spill}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
         self.con.execute(IPC_MACRO)
         self.con.execute("CREATE TABLE st3 (code VARCHAR)")
         self.con.executemany("INSERT INTO st3 VALUES (?)", [[c] for c in sorted(COUNTRY_CODES)])
@@ -123,22 +133,28 @@ class Bulk:
         return n
 
     def result(self, read: int) -> ImportResult:
-        """Fetch the canonical tables ``applications``, ``classifications``, ``parties``."""
-        tables: dict[str, pa.Table] = {}
-        for name in ("applications", "classifications", "parties"):
-            tables[name] = conform(name, self.con.sql(f"SELECT * FROM {name}").to_arrow_table())
-        imported = tables["applications"].num_rows
+        """The canonical tables ``applications``, ``classifications``, ``parties``, written
+        as Parquet into the import's temporary directory (streamed, never all in memory)."""
+        imported = self.scalar("SELECT count(*) FROM applications")
         if read != imported + self.col.rejected:
             raise AssertionError(f"row accounting broke: {read} != {imported} + {self.col.rejected}")
+        out = Path(self.tmp.name) / "canonical"
+        out.mkdir()
+        for name, schema in SCHEMAS.items():
+            cols = ", ".join(f'CAST("{f.name}" AS {_SQL_TYPES[str(f.type)]}) AS "{f.name}"' for f in schema)
+            target = str(out / f"{name}.parquet").replace("'", "''")
+            self.con.execute(f"COPY (SELECT {cols} FROM {name}) TO '{target}' (FORMAT parquet)")
         self.con.close()
         return ImportResult(
             format=self.fmt,
-            applications=tables["applications"],
-            classifications=tables["classifications"],
-            parties=tables["parties"],
             read=read,
             imported=imported,
             rejected=self.col.rejected,
             issues=self.col.issues,
             unlisted_issues=self.more,
+            parquet_dir=out,
+            owner=self.tmp,
         )
+
+
+_SQL_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "date32[day]": "DATE", "bool": "BOOLEAN"}
