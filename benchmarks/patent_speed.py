@@ -4,11 +4,14 @@ Usage::
 
     python benchmarks/patent_speed.py                 # 10 million applications
     python benchmarks/patent_speed.py --n 1000000 --skip-spark
+    # only the DuckDB indicator set, on data an earlier run left in --work:
+    python benchmarks/patent_speed.py --work DIR --reuse --skip-pandas --skip-spark
 
 Steps (each engine runs in its own process so peak memory is its own):
 
 1. generate N synthetic applications (PATSTAT-shaped Parquet: ~3 IPC rows, ~4 party rows each);
-2. import them into a DuckDB store and export the canonical tables to Parquet;
+2. import them into a DuckDB store (time and peak RSS, in its own process) and export the
+   canonical tables to Parquet;
 3. DuckDB: the full indicator set (all 8 tables) from the store; wall time and peak RSS;
 4. pandas: the core count tables (by_office, by_origin, resident, inventor_fractional,
    by_field) from the Parquet files, compared with DuckDB timed on the same 5 tables;
@@ -130,6 +133,16 @@ def run_pandas(pq_dir: str, conc_path: str | None) -> dict:
     return {"seconds": time.perf_counter() - t0, "peak_gib": _peak_gib(), "rows": rows}
 
 
+def run_import_store(raw: str, store: str) -> dict:
+    from innovindex.patents.importers import run_import
+    from innovindex.patents.store import write_import
+
+    t0 = time.perf_counter()
+    result = run_import("patstat", sorted(str(p) for p in Path(raw).glob("tls*.parquet")))
+    counts = write_import(store, result, replace=True)
+    return {"seconds": time.perf_counter() - t0, "peak_gib": _peak_gib(), "counts": counts}
+
+
 # ----------------------------------------------------------------------------- driver
 def _child(args: list[str]) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True)
@@ -154,6 +167,8 @@ def main() -> None:
         conc = a.concordance
         if kind == "duckdb":
             res = run_duckdb(rest[0], conc, rest[1].split(","), a.memory_limit)
+        elif kind == "import":
+            res = run_import_store(rest[0], rest[1])
         elif kind == "spark":
             res = run_spark(rest[0], conc, rest[1].split(","))
         else:
@@ -161,8 +176,7 @@ def main() -> None:
         print(json.dumps(res))
         return
 
-    from innovindex.patents.importers import run_import
-    from innovindex.patents.store import export_parquet, write_import
+    from innovindex.patents.store import export_parquet
     from innovindex.patents.synthetic import generate_patstat
     from innovindex.patents.tables import TABLES
 
@@ -174,11 +188,8 @@ def main() -> None:
         t0 = time.perf_counter()
         files = generate_patstat(a.n, raw, seed=2024)
         print(f"generate {a.n:,} applications: {time.perf_counter() - t0:.1f} s")
-        t0 = time.perf_counter()
-        result = run_import("patstat", list(files.values()))
-        counts = write_import(store, result, replace=True)
-        del result
-        print(f"import into the store: {time.perf_counter() - t0:.1f} s  {counts}")
+        _ = files
+        print(f"import into the store: {_child(['import', str(raw), str(store)])}")
         export_parquet(store, canon)
     extra = ["--concordance", a.concordance] if a.concordance else []
     full = ",".join(TABLES)

@@ -179,7 +179,10 @@ def _field_fact(t: PatentTables, level: str) -> ir.Table:
     if level == "sector":
         fs = af.join(fields_table(t).select("field", "sector"), "field")
         af = fs.group_by(["appln_id", "sector"]).aggregate(symbols=fs.symbols.sum())
-    tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
+    # each application's mapped symbols, counted from the rows rather than from ``af``, so
+    # that the (application, field) aggregate is used once and is never kept as a whole
+    m = t.classifications.select("appln_id", "ipc").join(_mapped_symbols(t).select("ipc"), "ipc")
+    tot = m.group_by("appln_id").aggregate(_total=m.count())
     # attach the application's keys to its (few) totals, then one join on the big side
     o = per_application(t).select("appln_id", "office", "origin", *_YEARS)
     to = tot.join(o, "appln_id")
