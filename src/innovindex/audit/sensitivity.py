@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._progress import progress_bar
 from ..errors import SpecError
 from ..index import Index
 from .engine import DEFAULT_MEMORY_CAP, Evaluation
 from .sampling import ParameterSets, refuse_failures, to_parameter_sets
 from .spec import UncertaintySpec
-from .uncertainty import _nominal, prepare, progress_bar, rank_statistics
+from .uncertainty import _nominal, prepare, rank_statistics
 
 __all__ = ["SensitivityResult", "saltelli_design", "sensitivity", "sobol_indices", "OutputLike"]
 

@@ -8,8 +8,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._progress import progress_bar
 from ..errors import SpecError
 from ..index import Index
 from ..pipeline import Pipeline
@@ -89,27 +88,6 @@ def prepare(
         index, problem, target=target or sp.target, memory_cap=memory_cap, n_jobs=n_jobs
     )
     return sp, problem, engine, rng
-
-
-@contextmanager
-def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A Rich progress bar on stderr; yields the ``advance(n)`` callback (None when disabled)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda k: bar.advance(task, k)
 
 
 def uncertainty(

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from .._progress import progress_bar
 from ..errors import SpecError
 from ._progress import status
 
@@ -98,8 +99,8 @@ def _generate(
 
     if n < 1:
         raise SpecError(f"--n must be a positive number of applications; got {n}")
-    with status(f"generating {n} synthetic applications"):
-        paths = generate_patstat(n, out, seed=seed)
+    with progress_bar(n, True, "generating synthetic applications") as advance:
+        paths = generate_patstat(n, out, seed=seed, progress=advance)
     for p in paths.values():
         typer.echo(f"wrote {p}")
 

@@ -18,6 +18,7 @@ Output is written in chunks, so memory stays flat for tens of millions of applic
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,7 @@ def generate_patstat(
     *,
     seed: int | np.random.Generator | None = 2024,
     chunk: int = 1_000_000,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Path]:
     """Write ``n`` synthetic applications as PATSTAT-shaped Parquet files.
 
@@ -89,6 +91,8 @@ def generate_patstat(
         Seed or Generator for numpy's ``default_rng``.
     chunk
         Applications generated per batch (memory bound).
+    progress
+        Called with the number of applications generated after each batch (progress bars).
 
     Returns
     -------
@@ -196,6 +200,8 @@ def generate_patstat(
             })
             writers["tls207"] = _write(t207, writers["tls207"], tmp["tls207"])
             used_persons.append(np.unique(np.concatenate([a_person, i_person])))
+            if progress is not None:
+                progress(m)
         persons = np.unique(np.concatenate(used_persons))
         used_persons.clear()
         ctry = countries[persons // 10**9]
