@@ -7,6 +7,7 @@ matching builtin so ordinary ``except ValueError`` code keeps working::
      +-- InputError(ValueError)      bad data or framework file: carries file/row/column
      +-- SpecError(ValueError)       bad pipeline or uncertainty spec: unknown key, bad value
      +-- NotBuiltError(RuntimeError) asking a result for something that was not computed
+    DataWarning(UserWarning)         a degenerate input that still runs (constant indicator, ...)
 
 The CLI turns any of these into a single line on stderr and exit status 2; the API into a 4xx.
 Messages say what is wrong, where, what was expected and what was found.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["InnovindexError", "InputError", "SpecError", "NotBuiltError"]
+__all__ = ["InnovindexError", "InputError", "SpecError", "NotBuiltError", "DataWarning"]
 
 
 class InnovindexError(Exception):
@@ -66,3 +67,11 @@ class SpecError(InnovindexError, ValueError):
 
 class NotBuiltError(InnovindexError, RuntimeError):
     """A result was asked for something the run did not produce."""
+
+
+class DataWarning(UserWarning):
+    """A degenerate input that still runs: a constant indicator, a shifted row, ...
+
+    Raised with :func:`warnings.warn`; builds collect them into run.json (``"warnings"``) and
+    the CLI prints each as one line on stderr without changing the exit status.
+    """
