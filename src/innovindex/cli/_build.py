@@ -25,6 +25,7 @@ def build_cmd(
     from ..building import build_panel
     from ..io.writers import FORMATS, atomic_dir, write_tables
     from ..results import result_tables, run_info
+    from ..sources.provenance import build_record
 
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
@@ -32,7 +33,7 @@ def build_cmd(
     with status("Building index"):
         panel = build_panel(data, fw, pipeline)
         tables = result_tables(panel)
-    info = run_info(panel, inputs=inputs, extra={"format": fmt})
+    info = run_info(panel, inputs=inputs, extra={"format": fmt, **build_record(data)})
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
     typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)

@@ -1,4 +1,4 @@
-"""`innovindex patents ...` and `innovindex data fetch`: a thin layer over innovindex.patents.
+"""`innovindex patents ...`: a thin layer over innovindex.patents.
 
 Bad input raises :class:`innovindex.errors.InnovindexError`; the main app turns it into one
 stderr line and exit status 2.
@@ -105,28 +105,14 @@ def _generate(
         typer.echo(f"wrote {p}")
 
 
-def _fetch(
-    dest: Annotated[Path | None, typer.Option(help="Where to cache the concordance (default: user cache).")] = None,
-) -> None:
-    """Download WIPO's IPC-technology concordance into the user cache."""
-    from ..patents.concordance import fetch_concordance
-
-    with status("downloading the WIPO concordance"):
-        path = fetch_concordance(dest)
-    typer.echo(f"cached {path}")
-
-
 def register(app: typer.Typer) -> None:
-    """Attach the ``patents`` and ``data`` sub-apps to the main app."""
+    """Attach the ``patents`` sub-app to the main app (``data fetch`` lives in cli/_data.py)."""
     patents = typer.Typer(help="Patent statistics: import records, compute WIPO-style indicators.",
                           no_args_is_help=True)
     patents.command("import")(_import)
     patents.command("table")(_table)
     patents.command("generate")(_generate)
-    data = typer.Typer(help="Reference data that innovindex downloads on request.", no_args_is_help=True)
-    data.command("fetch")(_fetch)
     app.add_typer(patents, name="patents")
-    app.add_typer(data, name="data")
 
 
 __all__ = ["register"]

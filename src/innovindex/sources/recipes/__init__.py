@@ -1,0 +1,1 @@
+"""Recipes shipped with innovindex (``NAME.yaml``); see :mod:`innovindex.sources.recipe`."""
