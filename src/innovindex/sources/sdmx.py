@@ -41,6 +41,7 @@ __all__ = ["SdmxSpec", "DEFAULT_SPECS", "fetch_sdmx", "read_sdmx_body"]
 GENERIC = "application/vnd.sdmx.genericdata+xml;version=2.1"
 _FLOW = re.compile(r"[A-Za-z0-9_.@\-]+(,[A-Za-z0-9_.@\-]+){0,2}")
 _KEY = re.compile(r"[A-Za-z0-9_.+\-]*|all")
+_CSV_META = ("DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "ACTION", "LAST UPDATE")
 _EUROSTAT_ISO2 = {"EL": "GRC", "UK": "GBR", "XK": "XKX"}
 
 
@@ -160,10 +161,21 @@ def read_sdmx_body(content: bytes, what: str) -> tuple[pd.DataFrame, str | None]
         raise InputError(
             f"{what}: the body is neither SDMX-ML nor SDMX-CSV (no OBS_VALUE column; found {list(frame.columns)[:6]})"
         )
-    frame = frame.rename(columns={"OBS_VALUE": "value"})
-    frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="coerce")
-    drop = [c for c in ("DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "ACTION") if c in frame.columns]
-    return frame.drop(columns=drop), None
+    # SDMX-CSV: DATAFLOW (and Eurostat's LAST UPDATE), the dimensions, TIME_PERIOD, OBS_VALUE,
+    # then the attributes (OBS_FLAG, ...), which must not name series: keep up to OBS_VALUE.
+    cols = list(frame.columns)
+    updated = frame["LAST UPDATE"].iloc[0] if "LAST UPDATE" in cols and len(frame) else None
+    keep = [c for c in cols[: cols.index("OBS_VALUE") + 1] if c not in _CSV_META]
+    frame = frame[keep].rename(columns={"OBS_VALUE": "value"})
+    text = frame["value"].str.strip()
+    blank = text.isin(["", ":", "NaN"])
+    number = pd.to_numeric(text.where(~blank), errors="coerce")
+    bad = number.isna() & ~blank
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(f"{what}: OBS_VALUE {text.iloc[i]!r} on line {i + 2} is not a number")
+    frame["value"] = number
+    return frame, updated
 
 
 def _read_xml(content: bytes, what: str) -> tuple[pd.DataFrame, str | None]:
@@ -192,8 +204,9 @@ def _read_xml(content: bytes, what: str) -> tuple[pd.DataFrame, str | None]:
         if not ds.obs:
             continue
         s = sdmx.to_pandas(ds)
-        s.name = "value"
-        parts.append(s.reset_index())
+        frame = s.reset_index()
+        frame.columns = [*frame.columns[:-1], "value"]
+        parts.append(frame)
     prepared = getattr(getattr(msg, "header", None), "prepared", None)
     flat = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["value"])
     return flat, prepared.isoformat() if prepared is not None else None
