@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 
@@ -39,6 +40,8 @@ BASE_URLS: dict[str, tuple[str, str]] = {
 
 #: Query parameters: a mapping, or pairs when a key repeats (``indicator=A&indicator=B``).
 Params = dict[str, str] | list[tuple[str, str]]
+
+T = TypeVar("T")
 
 # Module-level so tests can replace it and not wait for the backoff.
 _sleep = time.sleep
@@ -193,6 +196,30 @@ class Fetcher:
             f"{self.source} {what}: {last} from {_full_url(url, params)} "
             f"after {attempts} attempt(s)"
         )
+
+    def get_parsed(
+        self,
+        url: str,
+        params: Params | None,
+        parse: Callable[[Any], T],
+        *,
+        what: str,
+        headers: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> T:
+        """:meth:`get`, then ``parse(response)``; a body that ``parse`` refuses (InputError)
+        is dropped from the cache, so a broken answer is never replayed."""
+        resp = self.get(url, params, what=what, headers=headers, ok=ok)
+        try:
+            return parse(resp)
+        except InputError:
+            self._forget(resp)
+            raise
+
+    def _forget(self, resp: Any) -> None:
+        key = getattr(resp, "cache_key", None)
+        if key and self._session is not None:
+            self._session.cache.delete(key)
 
     def _record(
         self, resp: Any, url: str, params: Params | None, what: str, ok: tuple[int, ...]

@@ -79,6 +79,7 @@ def to_idata(long: pd.DataFrame, series: Sequence[str]) -> pd.DataFrame:
         index=["uCode", "Time"], columns="series", values="value", aggfunc="first", dropna=False
     )
     wide = wide.reindex(columns=list(series))
+    wide = wide[wide.notna().any(axis=1)]  # the pivot's grid adds unit-years nobody reported
     names = long.drop_duplicates("uCode").set_index("uCode")["uName"]
     wide = wide.reset_index()
     wide.columns.name = None

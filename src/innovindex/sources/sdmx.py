@@ -25,6 +25,7 @@ aggregates (``EU27_2020``, ``EA20``, ...) are kept apart like the World Bank's.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -117,15 +118,20 @@ def fetch_sdmx(
         params = {"startPeriod": str(years[0]), "endPeriod": str(years[1])}
     fetcher = Fetcher(source, options or FetchOptions())
     what = f"data {flow}/{key or 'all'}"
+    single = flow.split(",")[1] if "," in flow else flow
+
+    def parse(resp: Any) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+        if resp.status_code == 404:
+            raise InputError(f"{source} {what}: no results (HTTP 404){_error_text(resp.content)}")
+        obs, prepared = read_sdmx_body(resp.content, f"{source} {what}")
+        return (*_to_long(obs, spec, f"{source} {what}", single), prepared)
+
     try:
-        resp = fetcher.get(url, params, what=what, headers={"Accept": GENERIC}, ok=(200, 404))
+        long, aggregates, prepared = fetcher.get_parsed(
+            url, params, parse, what=what, headers={"Accept": GENERIC}, ok=(200, 404)
+        )
     finally:
         fetcher.close()
-    if resp.status_code == 404:
-        raise InputError(f"{source} {what}: no results (HTTP 404){_error_text(resp.content)}")
-    obs, prepared = read_sdmx_body(resp.content, f"{source} {what}")
-    single = flow.split(",")[1] if "," in flow else flow
-    long, aggregates = _to_long(obs, spec, f"{source} {what}", single)
     series = list(dict.fromkeys(long["series"].tolist() + aggregates["series"].tolist()))
     provenance = {
         "source": source,
@@ -297,12 +303,14 @@ def _iso3(code: str) -> Any:
         return code
     if code in _EUROSTAT_ISO2:
         return _EUROSTAT_ISO2[code]
-    if len(code) != 2:
-        return None
-    import logging
+    return _iso2_table().get(code)
 
-    import country_converter as coco
 
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    out = coco.convert(code, src="ISO2", to="ISO3", not_found=None)
-    return out if isinstance(out, str) and len(out) == 3 else None
+@functools.cache
+def _iso2_table() -> dict[str, str]:
+    """ISO2 -> ISO3 from country_converter's country table (read as text: "NA" is Namibia)."""
+    from importlib import resources
+
+    with resources.files("country_converter").joinpath("country_data.tsv").open("rb") as fh:
+        data = pd.read_csv(fh, sep="\t", usecols=["ISO2", "ISO3"], dtype=str, keep_default_na=False)
+    return {a: b for a, b in zip(data["ISO2"], data["ISO3"], strict=True) if a and b}

@@ -112,10 +112,19 @@ def fetch_uis(
 
 
 def _json(fetcher: Fetcher, url: str, params: Params | None, what: str) -> Any:
-    resp = fetcher.get(url, params, what=what)
-    try:
-        return json.loads(resp.content)
-    except ValueError:
-        raise InputError(
-            f"uis {what}: the response is not JSON (starts {resp.content[:60]!r})"
-        ) from None
+    def parse(resp: Any) -> Any:
+        try:
+            body = json.loads(resp.content)
+        except ValueError:
+            raise InputError(
+                f"uis {what}: the response is not JSON (starts {resp.content[:60]!r})"
+            ) from None
+        if what == "data" and not (
+            isinstance(body, dict) and isinstance(body.get("records"), list)
+        ):
+            raise InputError(
+                "uis data: unexpected response; expected an object with a 'records' list"
+            )
+        return body
+
+    return fetcher.get_parsed(url, params, parse, what=what)

@@ -17,7 +17,9 @@ endpoint ``{base}/country?format=json&per_page=1000``, where an aggregate's ``re
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -102,29 +104,43 @@ def fetch_worldbank(
     return Fetched(data=econ, provenance=provenance, series=codes, aggregates=agg)
 
 
-def _get_json(fetcher: Fetcher, url: str, params: dict[str, str], what: str) -> Any:
-    # The API answers a bad query with a JSON message, sometimes under a 400/404 status.
-    resp = fetcher.get(url, params, what=what, ok=(200, 400, 404))
-    try:
-        body = json.loads(resp.content)
-    except ValueError:
+def _get_json(
+    fetcher: Fetcher,
+    url: str,
+    params: dict[str, str],
+    what: str,
+    rows: Callable[[list[Any]], Any] = lambda items: items,
+) -> tuple[dict[str, Any], Any]:
+    """One page: its header and ``rows(observations)``; any failure to read it is an
+    InputError, and such a page is not kept in the cache."""
+
+    def parse(resp: Any) -> tuple[dict[str, Any], Any]:
+        try:
+            body = json.loads(resp.content)
+        except ValueError:
+            if resp.status_code != 200:
+                raise InputError(
+                    f"worldbank {what}: HTTP {resp.status_code} from {resp.url}"
+                ) from None
+            raise InputError(
+                f"worldbank {what}: the response is not JSON (starts {resp.content[:60]!r})"
+            ) from None
+        if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
+            raise InputError(f"worldbank {what}: {_message(body[0]['message'])}")
         if resp.status_code != 200:
-            raise InputError(f"worldbank {what}: HTTP {resp.status_code} from {resp.url}") from None
-        raise InputError(
-            f"worldbank {what}: the response is not JSON (starts {resp.content[:60]!r})"
-        ) from None
-    if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
-        raise InputError(f"worldbank {what}: {_message(body[0]['message'])}")
-    if resp.status_code != 200:
-        raise InputError(f"worldbank {what}: HTTP {resp.status_code} from {resp.url}")
-    if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
-        raise InputError(
-            f"worldbank {what}: unexpected response; expected [header, observations], "
-            f"got {type(body).__name__} of length {len(body) if isinstance(body, list) else '-'}"
-        )
-    if body[1] is not None and not isinstance(body[1], list):
-        raise InputError(f"worldbank {what}: observations are not a list")
-    return body
+            raise InputError(f"worldbank {what}: HTTP {resp.status_code} from {resp.url}")
+        if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
+            raise InputError(
+                f"worldbank {what}: unexpected response; expected [header, observations], "
+                f"got {type(body).__name__} of length {len(body) if isinstance(body, list) else '-'}"
+            )
+        if body[1] is not None and not isinstance(body[1], list):
+            raise InputError(f"worldbank {what}: observations are not a list")
+        _pages(body[0], what)
+        return body[0], rows(body[1] or [])
+
+    # The API answers a bad query with a JSON message, sometimes under a 400/404 status.
+    return fetcher.get_parsed(url, params, parse, what=what, ok=(200, 400, 404))
 
 
 def _message(msg: Any) -> str:
@@ -183,16 +199,25 @@ def _series(
         if years:
             params["date"] = f"{years[0]}:{years[1]}"
         what = f"indicator {code}" + (f" page {page}" if page > 1 else "")
-        header, items = _get_json(fetcher, url, params, what)
+        header, got = _get_json(
+            fetcher, url, params, what, functools.partial(_observations, code=code, what=what)
+        )
         pages = _pages(header, what)
         last = header.get("lastupdated") or last
-        for i, obs in enumerate(items or []):
-            row = _observation(obs, code, what, i)
-            if row is not None:
-                name = row.pop("name") or name
-                rows.append(row)
+        for row in got:
+            name = row.pop("name") or name
+            rows.append(row)
         page += 1
     return rows, last, name
+
+
+def _observations(items: list[Any], *, code: str, what: str) -> list[dict[str, Any]]:
+    out = []
+    for i, obs in enumerate(items):
+        row = _observation(obs, code, what, i)
+        if row is not None:
+            out.append(row)
+    return out
 
 
 def _observation(obs: Any, code: str, what: str, i: int) -> dict[str, Any] | None:
