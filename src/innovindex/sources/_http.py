@@ -71,7 +71,8 @@ class FetchOptions:
     cache_dir
         Folder of the response cache; None = :func:`default_cache_dir`.
     ttl
-        Seconds a cached response stays fresh (default one day). 0 disables reuse online.
+        Seconds a cached response stays fresh (default one day). 0 refetches every time
+        online; the answer is still kept for offline use.
     offline
         Answer from the cache only; a request that is not cached is an error naming it.
     timeout
@@ -121,7 +122,9 @@ class Fetcher:
             self._session = requests_cache.CachedSession(
                 str(folder / "http.sqlite"),
                 backend="sqlite",
-                expire_after=self.options.ttl if self.options.ttl > 0 else 0,
+                # ttl 0: refetch every time online (force_refresh below), but keep the
+                # answer for --offline; requests-cache would not store it with 0.
+                expire_after=self.options.ttl if self.options.ttl > 0 else -1,
                 allowable_codes=(200,),
                 allowable_methods=("GET",),
                 stale_if_error=self.options.offline,
@@ -174,7 +177,11 @@ class Fetcher:
         for i in range(attempts):
             try:
                 resp = session.get(
-                    url, params=params, headers=headers, timeout=self.options.timeout
+                    url,
+                    params=params,
+                    headers=headers,
+                    timeout=self.options.timeout,
+                    force_refresh=self.options.ttl <= 0,
                 )
             except requests.Timeout:
                 last = f"timed out after {self.options.timeout:g} s"
