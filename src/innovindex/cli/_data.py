@@ -80,12 +80,8 @@ def _echo_warnings() -> Iterator[None]:
 def _write(got: Fetched, out: Path, aggregates_out: Path | None) -> None:
     from ..errors import InputError
     from ..sources import to_idata, write_fetched
-    from ..sources.provenance import check_out
 
-    if aggregates_out is not None:
-        check_out(aggregates_out)
-        if Path(aggregates_out).absolute() == Path(out).absolute():
-            raise SpecError("--aggregates-out must differ from --out")
+    _check_targets(out, aggregates_out)
     frame = to_idata(got.data, got.series)
     if frame.empty:
         raise InputError(
@@ -114,10 +110,18 @@ def _write(got: Fetched, out: Path, aggregates_out: Path | None) -> None:
         )
 
 
-def _run(fetch: Callable[[], Fetched], out: Path, aggregates_out: Path | None, what: str) -> None:
+def _check_targets(out: Path, aggregates_out: Path | None) -> None:
     from ..sources.provenance import check_out
 
     check_out(out)
+    if aggregates_out is not None:
+        check_out(aggregates_out)
+        if Path(aggregates_out).absolute() == Path(out).absolute():
+            raise SpecError("--aggregates-out must differ from --out")
+
+
+def _run(fetch: Callable[[], Fetched], out: Path, aggregates_out: Path | None, what: str) -> None:
+    _check_targets(out, aggregates_out)
     with _echo_warnings():
         with status(f"fetching {what}"):
             got = fetch()
@@ -304,18 +308,16 @@ def wipo_cmd(
     """Read WIPO IP Statistics Data Center downloads into iData (--out) and/or the store (--db)."""
     from ..sources import read_wipo, store_wipo, wipo_to_fetched
     from ..sources._query import check_codes
-    from ..sources.provenance import check_out
 
     if out is None and db is None:
         raise SpecError("give --out FILE (iData) and/or --db STORE (table source_wipo_ipstats)")
     if out is not None:
-        check_out(out)
+        _check_targets(out, aggregates_out)
     name = check_codes([series], r"[A-Za-z][A-Za-z0-9_.\-]*", "series name", "wipo_applications")[0]
-    tables = [read_wipo(f) for f in files]
-    got = wipo_to_fetched(tables, name, by) if out is not None else None
     with _echo_warnings():
-        if got is not None and out is not None:
-            _write(got, out, aggregates_out)
+        tables = [read_wipo(f) for f in files]
+        if out is not None:
+            _write(wipo_to_fetched(tables, name, by), out, aggregates_out)
     if db is not None:
         n = store_wipo(tables, db)
         typer.echo(f"loaded {n} rows into {db} table source_wipo_ipstats")

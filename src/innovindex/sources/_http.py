@@ -237,6 +237,12 @@ class Fetcher:
                 + _body_hint(resp)
             )
         created = getattr(resp, "created_at", None)
+        key = getattr(resp, "cache_key", None)
+        if not getattr(resp, "from_cache", True) and key and self._session is not None:
+            # A fresh answer: record the time stored with it, so a later replay from the
+            # cache writes the same provenance.
+            stored = self._session.cache.get_response(key)
+            created = getattr(stored, "created_at", created)
         when = created if isinstance(created, datetime) else datetime.now(UTC)
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)

@@ -25,7 +25,6 @@ aggregates (``EU27_2020``, ``EA20``, ...) are kept apart like the World Bank's.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, SpecError
+from ._countries import iso2_to_iso3
 from ._http import Fetcher, FetchOptions, base_url
 from .provenance import LONG_COLUMNS, Fetched
 
@@ -303,14 +303,4 @@ def _iso3(code: str) -> Any:
         return code
     if code in _EUROSTAT_ISO2:
         return _EUROSTAT_ISO2[code]
-    return _iso2_table().get(code)
-
-
-@functools.cache
-def _iso2_table() -> dict[str, str]:
-    """ISO2 -> ISO3 from country_converter's country table (read as text: "NA" is Namibia)."""
-    from importlib import resources
-
-    with resources.files("country_converter").joinpath("country_data.tsv").open("rb") as fh:
-        data = pd.read_csv(fh, sep="\t", usecols=["ISO2", "ISO3"], dtype=str, keep_default_na=False)
-    return {a: b for a, b in zip(data["ISO2"], data["ISO3"], strict=True) if a and b}
+    return iso2_to_iso3(code)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,8 @@ from typing import Any
 import pandas as pd
 
 from .._identity import canonical
-from ..errors import InputError
+from ..errors import DataWarning, InputError
+from ._countries import iso2_to_iso3
 from .provenance import LONG_COLUMNS, Fetched
 
 __all__ = ["WipoTable", "read_wipo", "wipo_to_fetched", "store_wipo", "STORE_TABLE"]
@@ -116,6 +118,15 @@ def read_wipo(path: str | Path) -> WipoTable:
         base = {role: "" for role in _TEXT}
         for j, role in roles.items():
             base[role] = canonical(str(r[j])) if j < len(r) and r[j] is not None else ""
+        if not any(
+            base[k] for k in ("office", "office_code", "office_iso3", "origin", "origin_code")
+        ):
+            warnings.warn(
+                f"{p.name} row {i + 1}: values without an office or origin (a totals or formula row?); skipped",
+                DataWarning,
+                stacklevel=2,
+            )
+            continue
         for j, year in years.items():
             value = _number(r[j] if j < len(r) else None, p, i + 1, header[j])
             if value is not None:
@@ -148,7 +159,12 @@ def wipo_to_fetched(tables: list[WipoTable], series: str, by: str = "office") ->
         raise InputError(
             f"the download(s) have no {by!r} column; use --by {'origin' if by == 'office' else 'office'}"
         )
-    ucode = iso.where(iso != "", code.where(code.str.fullmatch(r"[A-Z]{3}"), ""))
+    # ISO3 from the download's ISO3 column, else from a two-letter country code; regional
+    # offices (EP, OA), regions and World have neither and are kept apart.
+    from_code = code.map(
+        lambda c: iso2_to_iso3(c) if len(c) == 2 else (c if re.fullmatch(r"[A-Z]{3}", c) else None)
+    )
+    ucode = iso.where(iso != "", from_code.fillna(""))
     other = "origin" if by == "office" else "office"
     parts = [data[c] for c in (other, "type", "field") if data[c].nunique() > 1]
     suffix = pd.Series("", index=data.index)
