@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench lock clean system-deps
+.PHONY: setup demo test test-live lint bench lock clean system-deps
 
 setup: $(STAMP) system-deps
 
@@ -35,6 +35,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The data connectors against the real World Bank, OECD, Eurostat and UIS services (needs the
+# network; not in CI). `make test` skips these tests, naming this target as the reason.
+test-live: setup
+	INNOVINDEX_LIVE=1 $(BIN)/python -m pytest -q -m live tests/sources
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
