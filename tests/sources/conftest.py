@@ -60,15 +60,36 @@ def run(args: list[Any], capsys) -> tuple[int, str, str]:
     return code, cap.out, cap.err
 
 
-def wb_page(code: str, name: str, obs: list[tuple[str, str, int, float | None]], *,
-            page: int = 1, pages: int = 1, lastupdated: str = "2025-07-01") -> bytes:
+def wb_page(
+    code: str,
+    name: str,
+    obs: list[tuple[str, str, int, float | None]],
+    *,
+    page: int = 1,
+    pages: int = 1,
+    lastupdated: str = "2025-07-01",
+) -> bytes:
     """A World Bank API v2 indicator page: [header, observations] (iso3, name, year, value)."""
-    header = {"page": page, "pages": pages, "per_page": 1000, "total": len(obs), "sourceid": "2",
-              "sourceName": "World Development Indicators", "lastupdated": lastupdated}
+    header = {
+        "page": page,
+        "pages": pages,
+        "per_page": 1000,
+        "total": len(obs),
+        "sourceid": "2",
+        "sourceName": "World Development Indicators",
+        "lastupdated": lastupdated,
+    }
     rows = [
-        {"indicator": {"id": code, "value": name}, "country": {"id": iso[:2], "value": cname},
-         "countryiso3code": iso, "date": str(year), "value": value, "unit": "", "obs_status": "",
-         "decimal": 0}
+        {
+            "indicator": {"id": code, "value": name},
+            "country": {"id": iso[:2], "value": cname},
+            "countryiso3code": iso,
+            "date": str(year),
+            "value": value,
+            "unit": "",
+            "obs_status": "",
+            "decimal": 0,
+        }
         for iso, cname, year, value in obs
     ]
     return json.dumps([header, rows]).encode()

@@ -39,35 +39,165 @@ def _files(d):
     (d / "garbage.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     (d / "report.pdf").write_bytes(b"%PDF-1.4")
     (d / "dup_years.csv").write_text("Office,2020,y2020\nGermany,1,2\n")
+    (d / "good.csv").write_text(
+        "Office,Office (ISO3),Origin,2020\nGermany,DEU,Resident,1\nGermany,DEU,Non-resident,2\n"
+    )
+    (d / "wipo_recipe.yaml").write_text(
+        "sources: {w: {source: wipo, file: good.csv, series: pat}}\n"
+        "indicators: [{code: S, derive: {share: [pat.resident, pat.foreign]}}]\n"
+    )
 
 
 CASES = [
-    ("unknown-source", ["data", "fetch", "imf", "NGDP", "--out", "{w}/o.csv"], "No such command 'imf'"),
-    ("bad-indicator-code", ["data", "fetch", "worldbank", "GB XPD;RSDV", "--out", "{w}/o.csv"], "is not a valid World Bank indicator code"),
-    ("years-reversed", ["data", "fetch", "worldbank", "IP.PAT.RESD", "--years", "2021-2010", "--out", "{w}/o.csv"], "is reversed"),
-    ("years-malformed", ["data", "fetch", "worldbank", "IP.PAT.RESD", "--years", "21-30", "--out", "{w}/o.csv"], "--years must be A-B"),
-    ("countries-not-iso3", ["data", "fetch", "worldbank", "IP.PAT.RESD", "--countries", "DE,FRA", "--out", "{w}/o.csv"], "ISO3 codes"),
-    ("out-suffix", ["data", "fetch", "worldbank", "IP.PAT.RESD", "--out", "{w}/o.txt"], "must end in .csv or .parquet"),
-    ("out-folder-missing", ["data", "fetch", "uis", "CR.1", "--out", "{w}/nowhere/o.csv"], "output folder does not exist"),
-    ("aggregates-same-as-out", ["data", "fetch", "worldbank", "IP.PAT.RESD", "--out", "{w}/o.csv", "--aggregates-out", "{w}/o.csv"], "must differ from --out"),
-    ("negative-ttl", ["data", "fetch", "worldbank", "IP.PAT.RESD", "--ttl", "-1", "--out", "{w}/o.csv"], "--ttl must be >= 0"),
-    ("sdmx-bad-flow", ["data", "fetch", "oecd", "MSTI flow!", "--out", "{w}/o.csv"], "is not an SDMX dataflow id"),
-    ("sdmx-bad-key", ["data", "fetch", "eurostat", "rd_e_gerdtot", "A/B", "--out", "{w}/o.csv"], "is not an SDMX key"),
-    ("recipe-cycle", ["data", "assemble", "{w}/cycle.yaml", "--out", "{w}/o.csv"], "form a cycle: A -> B -> C -> A"),
-    ("recipe-series-not-fetched", ["data", "assemble", "{w}/notfetched.yaml", "--out", "{w}/o.csv"], "uses series 'IP.PAT.NRES', which no source of the recipe fetches"),
-    ("recipe-unknown-source", ["data", "assemble", "{w}/unknown_source.yaml", "--out", "{w}/o.csv"], "unknown source 'imf'"),
-    ("recipe-not-found", ["data", "assemble", "{w}/nope.yaml", "--out", "{w}/o.csv"], "recipe not found"),
-    ("recipe-bad-yaml", ["data", "assemble", "{w}/broken.yaml", "--out", "{w}/o.csv"], "not valid YAML at line"),
-    ("meta-out-not-csv", ["data", "assemble", "self_reliance_wdi", "--out", "{w}/o.csv", "--meta-out", "{w}/m.xlsx"], "--meta-out must be a .csv"),
-    ("wipo-no-header", ["data", "wipo", "{w}/noheader.csv", "--out", "{w}/o.csv"], "no header row with 'Office' or 'Origin'"),
-    ("wipo-text-value", ["data", "wipo", "{w}/text_value.csv", "--out", "{w}/o.csv"], "row 2, column '2021': 'lots' is not a number"),
-    ("wipo-no-values", ["data", "wipo", "{w}/empty_years.csv", "--out", "{w}/o.csv"], "no values under its year columns"),
-    ("wipo-duplicate-year", ["data", "wipo", "{w}/dup_years.csv", "--out", "{w}/o.csv"], "year 2020 appears twice"),
-    ("wipo-broken-workbook", ["data", "wipo", "{w}/garbage.xlsx", "--out", "{w}/o.csv"], "cannot read the workbook"),
-    ("wipo-pdf", ["data", "wipo", "{w}/report.pdf", "--out", "{w}/o.csv"], "expected a WIPO download as .csv or .xlsx"),
-    ("wipo-missing-file", ["data", "wipo", "{w}/nope.csv", "--out", "{w}/o.csv"], "WIPO download not found"),
+    (
+        "unknown-source",
+        ["data", "fetch", "imf", "NGDP", "--out", "{w}/o.csv"],
+        "No such command 'imf'",
+    ),
+    (
+        "bad-indicator-code",
+        ["data", "fetch", "worldbank", "GB XPD;RSDV", "--out", "{w}/o.csv"],
+        "is not a valid World Bank indicator code",
+    ),
+    (
+        "years-reversed",
+        ["data", "fetch", "worldbank", "IP.PAT.RESD", "--years", "2021-2010", "--out", "{w}/o.csv"],
+        "is reversed",
+    ),
+    (
+        "years-malformed",
+        ["data", "fetch", "worldbank", "IP.PAT.RESD", "--years", "21-30", "--out", "{w}/o.csv"],
+        "--years must be A-B",
+    ),
+    (
+        "countries-not-iso3",
+        [
+            "data",
+            "fetch",
+            "worldbank",
+            "IP.PAT.RESD",
+            "--countries",
+            "DE,FRA",
+            "--out",
+            "{w}/o.csv",
+        ],
+        "ISO3 codes",
+    ),
+    (
+        "out-suffix",
+        ["data", "fetch", "worldbank", "IP.PAT.RESD", "--out", "{w}/o.txt"],
+        "must end in .csv or .parquet",
+    ),
+    (
+        "out-folder-missing",
+        ["data", "fetch", "uis", "CR.1", "--out", "{w}/nowhere/o.csv"],
+        "output folder does not exist",
+    ),
+    (
+        "aggregates-same-as-out",
+        [
+            "data",
+            "fetch",
+            "worldbank",
+            "IP.PAT.RESD",
+            "--out",
+            "{w}/o.csv",
+            "--aggregates-out",
+            "{w}/o.csv",
+        ],
+        "must differ from --out",
+    ),
+    (
+        "negative-ttl",
+        ["data", "fetch", "worldbank", "IP.PAT.RESD", "--ttl", "-1", "--out", "{w}/o.csv"],
+        "--ttl must be >= 0",
+    ),
+    (
+        "sdmx-bad-flow",
+        ["data", "fetch", "oecd", "MSTI flow!", "--out", "{w}/o.csv"],
+        "is not an SDMX dataflow id",
+    ),
+    (
+        "sdmx-bad-key",
+        ["data", "fetch", "eurostat", "rd_e_gerdtot", "A/B", "--out", "{w}/o.csv"],
+        "is not an SDMX key",
+    ),
+    (
+        "recipe-cycle",
+        ["data", "assemble", "{w}/cycle.yaml", "--out", "{w}/o.csv"],
+        "form a cycle: A -> B -> C -> A",
+    ),
+    (
+        "recipe-series-not-fetched",
+        ["data", "assemble", "{w}/notfetched.yaml", "--out", "{w}/o.csv"],
+        "uses series 'IP.PAT.NRES', which no source of the recipe fetches",
+    ),
+    (
+        "recipe-series-not-in-the-file",
+        ["data", "assemble", "{w}/wipo_recipe.yaml", "--out", "{w}/o.csv"],
+        "uses series 'pat.foreign', which the sources did not return",
+    ),
+    (
+        "recipe-unknown-source",
+        ["data", "assemble", "{w}/unknown_source.yaml", "--out", "{w}/o.csv"],
+        "unknown source 'imf'",
+    ),
+    (
+        "recipe-not-found",
+        ["data", "assemble", "{w}/nope.yaml", "--out", "{w}/o.csv"],
+        "recipe not found",
+    ),
+    (
+        "recipe-bad-yaml",
+        ["data", "assemble", "{w}/broken.yaml", "--out", "{w}/o.csv"],
+        "not valid YAML at line",
+    ),
+    (
+        "meta-out-not-csv",
+        ["data", "assemble", "self_reliance_wdi", "--out", "{w}/o.csv", "--meta-out", "{w}/m.xlsx"],
+        "--meta-out must be a .csv",
+    ),
+    (
+        "wipo-no-header",
+        ["data", "wipo", "{w}/noheader.csv", "--out", "{w}/o.csv"],
+        "no header row with 'Office' or 'Origin'",
+    ),
+    (
+        "wipo-text-value",
+        ["data", "wipo", "{w}/text_value.csv", "--out", "{w}/o.csv"],
+        "row 2, column '2021': 'lots' is not a number",
+    ),
+    (
+        "wipo-no-values",
+        ["data", "wipo", "{w}/empty_years.csv", "--out", "{w}/o.csv"],
+        "no values under its year columns",
+    ),
+    (
+        "wipo-duplicate-year",
+        ["data", "wipo", "{w}/dup_years.csv", "--out", "{w}/o.csv"],
+        "year 2020 appears twice",
+    ),
+    (
+        "wipo-broken-workbook",
+        ["data", "wipo", "{w}/garbage.xlsx", "--out", "{w}/o.csv"],
+        "cannot read the workbook",
+    ),
+    (
+        "wipo-pdf",
+        ["data", "wipo", "{w}/report.pdf", "--out", "{w}/o.csv"],
+        "expected a WIPO download as .csv or .xlsx",
+    ),
+    (
+        "wipo-missing-file",
+        ["data", "wipo", "{w}/nope.csv", "--out", "{w}/o.csv"],
+        "WIPO download not found",
+    ),
     ("wipo-no-target", ["data", "wipo", "{w}/text_value.csv"], "give --out FILE"),
-    ("wipo-bad-by", ["data", "wipo", "{w}/dup_years.csv", "--by", "applicant", "--out", "{w}/o.csv"], None),
+    (
+        "wipo-bad-by",
+        ["data", "wipo", "{w}/dup_years.csv", "--by", "applicant", "--out", "{w}/o.csv"],
+        None,
+    ),
 ]
 
 

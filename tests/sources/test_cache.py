@@ -9,12 +9,20 @@ SERIES = "IP.PAT.RESD"
 
 def _mock(rs, value: float = 42446.0) -> None:
     add_wb_country(rs)
-    rs.get(f"{WB}/country/all/indicator/{SERIES}",
-           body=wb_page(SERIES, "Patent applications, residents", [("DEU", "Germany", 2020, value), ("KOR", "Korea, Rep.", 2020, 180477.0)]))
+    rs.get(
+        f"{WB}/country/all/indicator/{SERIES}",
+        body=wb_page(
+            SERIES,
+            "Patent applications, residents",
+            [("DEU", "Germany", 2020, value), ("KOR", "Korea, Rep.", 2020, 180477.0)],
+        ),
+    )
 
 
 def test_offline_with_an_empty_cache_names_what_is_missing(mocked, tmp_path, capsys):
-    code, _, err = run(["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "x.csv"], capsys)
+    code, _, err = run(
+        ["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "x.csv"], capsys
+    )
     assert code == 2 and err.count("\n") == 1
     assert "offline and not in the cache: worldbank country list page 1" in err
     assert f"{WB}/country?format=json" in err
@@ -25,7 +33,19 @@ def test_offline_with_an_empty_cache_names_what_is_missing(mocked, tmp_path, cap
 def test_offline_names_the_missing_series_when_the_rest_is_cached(mocked, tmp_path, capsys):
     _mock(mocked)
     assert run(["data", "fetch", "worldbank", SERIES, "--out", tmp_path / "a.csv"], capsys)[0] == 0
-    code, _, err = run(["data", "fetch", "worldbank", SERIES, "IP.PAT.NRES", "--offline", "--out", tmp_path / "b.csv"], capsys)
+    code, _, err = run(
+        [
+            "data",
+            "fetch",
+            "worldbank",
+            SERIES,
+            "IP.PAT.NRES",
+            "--offline",
+            "--out",
+            tmp_path / "b.csv",
+        ],
+        capsys,
+    )
     assert code == 2 and "offline and not in the cache: worldbank indicator IP.PAT.NRES" in err
     assert not (tmp_path / "b.csv").exists()
 
@@ -48,8 +68,16 @@ def test_warm_cache_reproduces_the_file_byte_for_byte(mocked, tmp_path, capsys):
 
 def test_offline_serves_an_expired_entry(mocked, tmp_path, capsys):
     _mock(mocked)
-    assert run(["data", "fetch", "worldbank", SERIES, "--ttl", "0", "--out", tmp_path / "a.csv"], capsys)[0] == 0
-    code, _, err = run(["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "b.csv"], capsys)
+    assert (
+        run(
+            ["data", "fetch", "worldbank", SERIES, "--ttl", "0", "--out", tmp_path / "a.csv"],
+            capsys,
+        )[0]
+        == 0
+    )
+    code, _, err = run(
+        ["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "b.csv"], capsys
+    )
     assert code == 0, err
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
@@ -60,9 +88,18 @@ def test_fresh_entries_are_reused_and_ttl_zero_refetches(mocked, tmp_path, capsy
     n = len(mocked.calls)
     assert run(["data", "fetch", "worldbank", SERIES, "--out", tmp_path / "b.csv"], capsys)[0] == 0
     assert len(mocked.calls) == n  # within the TTL: from the cache
-    mocked.replace("GET", f"{WB}/country/all/indicator/{SERIES}",
-                   body=wb_page(SERIES, "x", [("DEU", "Germany", 2020, 1.0)]))
-    assert run(["data", "fetch", "worldbank", SERIES, "--ttl", "0", "--out", tmp_path / "c.csv"], capsys)[0] == 0
+    mocked.replace(
+        "GET",
+        f"{WB}/country/all/indicator/{SERIES}",
+        body=wb_page(SERIES, "x", [("DEU", "Germany", 2020, 1.0)]),
+    )
+    assert (
+        run(
+            ["data", "fetch", "worldbank", SERIES, "--ttl", "0", "--out", tmp_path / "c.csv"],
+            capsys,
+        )[0]
+        == 0
+    )
     assert len(mocked.calls) > n
     assert "1.0" in (tmp_path / "c.csv").read_text()
 
@@ -70,7 +107,24 @@ def test_fresh_entries_are_reused_and_ttl_zero_refetches(mocked, tmp_path, capsy
 def test_cache_dir_option(mocked, tmp_path, capsys):
     _mock(mocked)
     cache = tmp_path / "mycache"
-    assert run(["data", "fetch", "worldbank", SERIES, "--cache-dir", cache, "--out", tmp_path / "a.csv"], capsys)[0] == 0
+    assert (
+        run(
+            [
+                "data",
+                "fetch",
+                "worldbank",
+                SERIES,
+                "--cache-dir",
+                cache,
+                "--out",
+                tmp_path / "a.csv",
+            ],
+            capsys,
+        )[0]
+        == 0
+    )
     assert (cache / "http.sqlite").is_file()
-    code, _, err = run(["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "b.csv"], capsys)
+    code, _, err = run(
+        ["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "b.csv"], capsys
+    )
     assert code == 2  # the default cache is another folder, and empty

@@ -17,7 +17,9 @@ def fake_fetch(monkeypatch):
     def fetch(dest=None):
         calls.append(dest)
         if dest is not None and dest.name == "offline.csv":
-            raise InputError("cannot download the concordance from https://www.wipo.int/...: no network")
+            raise InputError(
+                "cannot download the concordance from https://www.wipo.int/...: no network"
+            )
         return dest or "/cache/innovindex/ipc_technology_concordance.csv"
 
     monkeypatch.setattr("innovindex.patents.concordance.fetch_concordance", fetch)
@@ -32,7 +34,9 @@ def test_default_destination(fake_fetch, capsys, argv):
     assert fake_fetch == [None]
 
 
-@pytest.mark.parametrize("argv", [["data", "fetch", "--dest"], ["data", "fetch", "concordance", "--dest"]])
+@pytest.mark.parametrize(
+    "argv", [["data", "fetch", "--dest"], ["data", "fetch", "concordance", "--dest"]]
+)
 def test_dest_option(fake_fetch, tmp_path, capsys, argv):
     code, out, _ = run([*argv, tmp_path / "c.csv"], capsys)
     assert code == 0 and out == f"cached {tmp_path / 'c.csv'}\n"

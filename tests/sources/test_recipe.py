@@ -12,13 +12,34 @@ from .conftest import WB, add_wb_country, run, wb_page
 COUNTRIES = [("BRA", "Brazil"), ("CHN", "China"), ("DEU", "Germany"), ("KOR", "Korea, Rep.")]
 YEARS = [2019, 2020, 2021]
 SERIES = {
-    "GB.XPD.RSDV.GD.ZS": ("Research and development expenditure (% of GDP)", lambda i, t: 1.1 + 0.9 * i + 0.01 * (t - 2019)),
-    "SP.POP.SCIE.RD.P6": ("Researchers in R&D (per million people)", lambda i, t: 800.0 + 1700.0 * i + t % 7),
-    "IP.PAT.RESD": ("Patent applications, residents", lambda i, t: [4930.0, 1344817.0, 39822.0, 186245.0][i] + (t - 2019) * 101),
-    "IP.PAT.NRES": ("Patent applications, nonresidents", lambda i, t: [19714.0, 152426.0, 27133.0, 51058.0][i] + (t - 2019) * 37),
-    "BM.GSR.ROYL.CD": ("Charges for the use of intellectual property, payments (BoP, current US$)", lambda i, t: 3.1e9 + 1.7e10 * i + 1e8 * (t - 2019)),
-    "BX.GSR.ROYL.CD": ("Charges for the use of intellectual property, receipts (BoP, current US$)", lambda i, t: 7.0e8 + 5.3e9 * i * i + 1e7 * (t - 2019)),
-    "TX.VAL.TECH.MF.ZS": ("High-technology exports (% of manufactured exports)", lambda i, t: 9.5 + 7.25 * i + 0.5 * (t - 2019)),
+    "GB.XPD.RSDV.GD.ZS": (
+        "Research and development expenditure (% of GDP)",
+        lambda i, t: 1.1 + 0.9 * i + 0.01 * (t - 2019),
+    ),
+    "SP.POP.SCIE.RD.P6": (
+        "Researchers in R&D (per million people)",
+        lambda i, t: 800.0 + 1700.0 * i + t % 7,
+    ),
+    "IP.PAT.RESD": (
+        "Patent applications, residents",
+        lambda i, t: [4930.0, 1344817.0, 39822.0, 186245.0][i] + (t - 2019) * 101,
+    ),
+    "IP.PAT.NRES": (
+        "Patent applications, nonresidents",
+        lambda i, t: [19714.0, 152426.0, 27133.0, 51058.0][i] + (t - 2019) * 37,
+    ),
+    "BM.GSR.ROYL.CD": (
+        "Charges for the use of intellectual property, payments (BoP, current US$)",
+        lambda i, t: 3.1e9 + 1.7e10 * i + 1e8 * (t - 2019),
+    ),
+    "BX.GSR.ROYL.CD": (
+        "Charges for the use of intellectual property, receipts (BoP, current US$)",
+        lambda i, t: 7.0e8 + 5.3e9 * i * i + 1e7 * (t - 2019),
+    ),
+    "TX.VAL.TECH.MF.ZS": (
+        "High-technology exports (% of manufactured exports)",
+        lambda i, t: 9.5 + 7.25 * i + 0.5 * (t - 2019),
+    ),
 }
 
 
@@ -40,7 +61,9 @@ def _mock_wdi(rs) -> None:
 def test_builtin_recipe_assembles_and_builds(mocked, tmp_path, capsys):
     _mock_wdi(mocked)
     data = tmp_path / "sr.csv"
-    code, out, err = run(["data", "assemble", "self_reliance_wdi", "--years", "2019-2021", "--out", data], capsys)
+    code, out, err = run(
+        ["data", "assemble", "self_reliance_wdi", "--years", "2019-2021", "--out", data], capsys
+    )
     assert code == 0, err
     assert "warning: year 2019 dropped: no value at all for ['HITECH_EXPORTS']" in err
     got = pd.read_csv(data)
@@ -62,7 +85,9 @@ def test_builtin_recipe_assembles_and_builds(mocked, tmp_path, capsys):
 
     # innovindex build accepts it with the built-in framework, and records where it came from.
     res = tmp_path / "idx"
-    code, _, err = run(["build", "--data", data, "--framework", "self_reliance_wdi", "--out", res], capsys)
+    code, _, err = run(
+        ["build", "--data", data, "--framework", "self_reliance_wdi", "--out", res], capsys
+    )
     assert code == 0, err
     info = json.loads((res / "run.json").read_text())
     assert info["data_provenance"]["recipe"] == "self_reliance_wdi"
@@ -76,7 +101,10 @@ def test_build_flags_a_sidecar_that_no_longer_matches(mocked, tmp_path, capsys):
     data = tmp_path / "sr.csv"
     assert run(["data", "assemble", "self_reliance_wdi", "--out", data], capsys)[0] == 0
     data.write_text(data.read_text().replace("Germany", "Deutschland"))
-    code, _, err = run(["build", "--data", data, "--framework", "self_reliance_wdi", "--out", tmp_path / "i"], capsys)
+    code, _, err = run(
+        ["build", "--data", data, "--framework", "self_reliance_wdi", "--out", tmp_path / "i"],
+        capsys,
+    )
     assert code == 0, err
     info = json.loads((tmp_path / "i" / "run.json").read_text())
     assert info["data_provenance"]["matches_data"] is False
@@ -86,8 +114,14 @@ def test_recipe_file_with_sources_labels_denominators_and_meta(mocked, tmp_path,
     add_wb_country(mocked)
     for code in ("IP.PAT.RESD", "IP.PAT.NRES"):
         mocked.get(f"{WB}/country/all/indicator/{code}", body=wb_page(code, code, _obs(code)))
-    mocked.get(f"{WB}/country/all/indicator/SP.POP.TOTL",
-               body=wb_page("SP.POP.TOTL", "Population", [(iso, n, t, 1e6 * (i + 1)) for i, (iso, n) in enumerate(COUNTRIES) for t in YEARS]))
+    mocked.get(
+        f"{WB}/country/all/indicator/SP.POP.TOTL",
+        body=wb_page(
+            "SP.POP.TOTL",
+            "Population",
+            [(iso, n, t, 1e6 * (i + 1)) for i, (iso, n) in enumerate(COUNTRIES) for t in YEARS],
+        ),
+    )
     recipe = tmp_path / "r.yaml"
     recipe.write_text(
         "name: pat\n"
@@ -115,8 +149,18 @@ def test_recipe_file_with_sources_labels_denominators_and_meta(mocked, tmp_path,
 
 def test_zero_denominator_gives_missing_not_infinity(mocked, tmp_path, capsys):
     add_wb_country(mocked)
-    mocked.get(f"{WB}/country/all/indicator/BX.GSR.ROYL.CD", body=wb_page("BX.GSR.ROYL.CD", "r", [("DEU", "Germany", 2020, 5.0), ("KOR", "Korea", 2020, 1.0)]))
-    mocked.get(f"{WB}/country/all/indicator/BM.GSR.ROYL.CD", body=wb_page("BM.GSR.ROYL.CD", "p", [("DEU", "Germany", 2020, 0.0), ("KOR", "Korea", 2020, 4.0)]))
+    mocked.get(
+        f"{WB}/country/all/indicator/BX.GSR.ROYL.CD",
+        body=wb_page(
+            "BX.GSR.ROYL.CD", "r", [("DEU", "Germany", 2020, 5.0), ("KOR", "Korea", 2020, 1.0)]
+        ),
+    )
+    mocked.get(
+        f"{WB}/country/all/indicator/BM.GSR.ROYL.CD",
+        body=wb_page(
+            "BM.GSR.ROYL.CD", "p", [("DEU", "Germany", 2020, 0.0), ("KOR", "Korea", 2020, 4.0)]
+        ),
+    )
     recipe = tmp_path / "r.yaml"
     recipe.write_text(
         "sources: {wdi: {source: worldbank, series: [BX.GSR.ROYL.CD, BM.GSR.ROYL.CD]}}\n"
@@ -131,17 +175,47 @@ def test_zero_denominator_gives_missing_not_infinity(mocked, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("text", "expect"),
     [
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y}, {code: A, from: X.Y}]\n", "appear more than once"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y, derive: {sum: [X.Y, X.Y]}}]\n", "exactly one of"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, derive: {mean: [X.Y, X.Y]}}]\n", "unknown operation 'mean'"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, derive: {ratio: [X.Y]}}]\n", "ratio takes 2 operands"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y, direction: 0}]\n", "direction must be 1 or -1"),
-        ("sources: {a: {source: worldbank}}\nindicators: [{code: A, from: X.Y}]\n", "needs ['series']"),
-        ("sources: {a: {source: worldbank, series: [X.Y], flow: F}}\nindicators: [{code: A, from: X.Y}]\n", "unknown key(s) ['flow']"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y, denominator: POP}]\n", "not under 'denominators'"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}, b: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y}]\n", "several sources fetch"),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y}, {code: A, from: X.Y}]\n",
+            "appear more than once",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y, derive: {sum: [X.Y, X.Y]}}]\n",
+            "exactly one of",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, derive: {mean: [X.Y, X.Y]}}]\n",
+            "unknown operation 'mean'",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, derive: {ratio: [X.Y]}}]\n",
+            "ratio takes 2 operands",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y, direction: 0}]\n",
+            "direction must be 1 or -1",
+        ),
+        (
+            "sources: {a: {source: worldbank}}\nindicators: [{code: A, from: X.Y}]\n",
+            "needs ['series']",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y], flow: F}}\nindicators: [{code: A, from: X.Y}]\n",
+            "unknown key(s) ['flow']",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y, denominator: POP}]\n",
+            "not under 'denominators'",
+        ),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}, b: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y}]\n",
+            "several sources fetch",
+        ),
         ("soruces: {}\nindicators: []\n", "unknown recipe key(s) ['soruces']"),
-        ("sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y}]\nframework: self_reliance_wdi\n", "does not produce indicator(s)"),
+        (
+            "sources: {a: {source: worldbank, series: [X.Y]}}\nindicators: [{code: A, from: X.Y}]\nframework: self_reliance_wdi\n",
+            "does not produce indicator(s)",
+        ),
     ],
 )
 def test_bad_recipes(tmp_path, capsys, text, expect):

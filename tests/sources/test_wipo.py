@@ -37,7 +37,16 @@ def test_office_totals_into_idata_match_wipi(reference_data, tmp_path, capsys, s
 
 def test_csv_and_xlsx_downloads_give_the_same_idata(reference_data, tmp_path, capsys):
     for suffix in ("csv", "xlsx"):
-        code, _, err = run(["data", "wipo", reference_data / "wipo" / f"{NAME}.{suffix}", "--out", tmp_path / f"{suffix}.csv"], capsys)
+        code, _, err = run(
+            [
+                "data",
+                "wipo",
+                reference_data / "wipo" / f"{NAME}.{suffix}",
+                "--out",
+                tmp_path / f"{suffix}.csv",
+            ],
+            capsys,
+        )
         assert code == 0, err
     # The workbook's trailing totals row has no office: skipped with a warning.
     assert "values without an office or origin" in err
@@ -83,8 +92,11 @@ def test_title_lines_and_resident_split_in_a_data_center_csv(tmp_path, capsys):
     got = pd.read_csv(out)
     # No ISO3 column here: the office code DE gives DEU; EP (a regional office) is kept apart.
     assert got.to_dict("list") == {
-        "uCode": ["DEU", "DEU"], "uName": ["Germany", "Germany"], "Time": [2020, 2021],
-        "pat.resident": [42446.0, 39822.0], "pat.non_resident": [20000.0, 19000.0],
+        "uCode": ["DEU", "DEU"],
+        "uName": ["Germany", "Germany"],
+        "Time": [2020, 2021],
+        "pat.resident": [42446.0, 39822.0],
+        "pat.non_resident": [20000.0, 19000.0],
     }
     side = json.loads((tmp_path / "o.csv.provenance.json").read_text())
     assert side["last_updated"] == "March 2025"

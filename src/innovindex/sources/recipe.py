@@ -307,14 +307,13 @@ def _sources(raw: Any, where: str, folder: Path | None) -> dict[str, dict[str, A
 
 def _fetched_names(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
     """Series code -> labels of the sources that fetch it; ``label:*`` for a source whose
-    series are only known after fetching (SDMX)."""
+    series are only known after fetching (SDMX; WIPO, whose columns depend on the origins
+    and types in the file)."""
     names: dict[str, list[str]] = {}
     for label, spec in sources.items():
         if spec["source"] in ("worldbank", "uis"):
             for s in spec["series"]:
                 names.setdefault(s, []).append(label)
-        elif spec["source"] == "wipo" and spec.get("series"):
-            names.setdefault(str(spec["series"]), []).append(label)
         else:
             names.setdefault(f"{label}:*", []).append(label)
     return names
@@ -337,7 +336,7 @@ def _resolve(ref: str, fetched: dict[str, list[str]], where: str, who: str) -> N
             )
         return
     if open_labels:
-        return  # may come from an SDMX source; checked again after fetching
+        return  # may come from an SDMX or WIPO source; checked again after fetching
     known = sorted(k for k in fetched if not k.endswith(":*"))
     raise SpecError(
         f"{where}: {who} uses series {code!r}, which no source of the recipe fetches (fetched: {known})"
