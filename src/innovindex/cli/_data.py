@@ -85,7 +85,8 @@ def _write(got: Fetched, out: Path, aggregates_out: Path | None) -> None:
     frame = to_idata(got.data, got.series)
     if frame.empty:
         raise InputError(
-            f"{got.provenance['source']}: no economy has data for the query (only aggregates)"
+            f"{got.provenance['source']}: no economy has data for the query, only aggregates "
+            "(regions, income groups), which iData for an index does not take"
         )
     empty = [s for s in got.series if frame[s].isna().all()]
     for s in empty:

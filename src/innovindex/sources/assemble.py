@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from ..errors import SpecError
+from ._derive import drop_empty_years, evaluate
 from ._http import FetchOptions
 from ._query import parse_countries, parse_years
 from .provenance import Fetched, to_idata
-from .recipe import Recipe, drop_empty_years, evaluate, load_recipe
+from .recipe import Recipe, load_recipe
 
 __all__ = ["SOURCES", "fetch", "assemble", "recipe_meta"]
 

@@ -32,20 +32,17 @@ denominator gives a missing value, never an infinity.
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from .._identity import canonical
-from ..errors import DataWarning, SpecError
+from ..errors import SpecError
+from ._derive import OPERATIONS
 
-__all__ = ["Recipe", "Derived", "IndicatorSpec", "OPERATIONS", "load_recipe", "builtin_recipes"]
+__all__ = ["Recipe", "Derived", "IndicatorSpec", "load_recipe", "builtin_recipes"]
 
 _TOP_KEYS = {
     "name",
@@ -82,23 +79,6 @@ _SOURCE_KEYS: dict[str, tuple[set[str], set[str]]] = {
         {"source", "flow", "key", "years", "unit", "time", "series_dims", "prefix"},
     ),
     "wipo": ({"file"}, {"source", "file", "series"}),
-}
-
-
-def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = a / b
-    out[~np.isfinite(out)] = np.nan
-    return out
-
-
-#: name -> (number of operands or None for two or more, function of the operand arrays)
-OPERATIONS: dict[str, tuple[int | None, Callable[..., np.ndarray]]] = {
-    "ratio": (2, lambda a, b: _div(a, b)),
-    "share": (2, lambda a, b: _div(a, a + b)),
-    "difference": (2, lambda a, b: a - b),
-    "product": (2, lambda a, b: a * b),
-    "sum": (None, lambda *xs: np.sum(np.vstack(xs), axis=0)),
 }
 
 
@@ -401,50 +381,3 @@ def _derive(raw: Any, where: str, code: str) -> Derived:
         need = f"{arity}" if arity is not None else "two or more"
         raise SpecError(f"{where}: indicator {code!r}: {op} takes {need} operands; got {args!r}")
     return Derived(op=str(op), args=tuple(canonical(str(a)) for a in args))
-
-
-def evaluate(recipe: Recipe, series: pd.DataFrame) -> pd.DataFrame:
-    """The indicator and denominator columns from the fetched series (a column per series,
-    named ``label:code`` and, when unambiguous, ``code``), in recipe order."""
-    out = pd.DataFrame(index=series.index)
-    for ind in recipe.order():
-        if ind.derive is not None:
-            cols = [
-                out[a] if a in out.columns else _lookup(series, a, recipe, ind.code)
-                for a in ind.derive.args
-            ]
-            fn = OPERATIONS[ind.derive.op][1]
-            out[ind.code] = fn(*[c.to_numpy(dtype=float) for c in cols])
-        else:
-            assert ind.source is not None
-            out[ind.code] = _lookup(series, ind.source, recipe, ind.code).astype(float) * ind.scale
-    for col, ref in recipe.denominators.items():
-        out[col] = _lookup(series, ref, recipe, col).astype(float)
-    return out
-
-
-def _lookup(series: pd.DataFrame, ref: str, recipe: Recipe, who: str) -> pd.Series:
-    if ref in series.columns:
-        return series[ref]
-    matches = [c for c in series.columns if c.endswith(":" + ref)] if ":" not in ref else []
-    if len(matches) == 1:
-        return series[matches[0]]
-    raise SpecError(
-        f"recipe {recipe.name!r}: {who} uses series {ref!r}, which the sources did not return "
-        f"(got {sorted(c for c in series.columns if ':' not in c)[:12]})"
-    )
-
-
-def drop_empty_years(frame: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """Drop years in which some indicator has no value for any unit (one warning per year):
-    a build cannot score a year where an indicator is entirely missing."""
-    keep = []
-    for t, part in frame.groupby("Time", sort=True):
-        empty = [c for c in codes if part[c].isna().all()]
-        if empty:
-            warnings.warn(
-                f"year {t} dropped: no value at all for {empty[:4]}", DataWarning, stacklevel=3
-            )
-        else:
-            keep.append(t)
-    return frame[frame["Time"].isin(keep)].reset_index(drop=True)
