@@ -213,3 +213,29 @@ def test_uis_malformed_and_empty(mocked, tmp_path, capsys):
     code, _, err = run(["data", "fetch", "uis", "X.1", "--out", tmp_path / "u.csv"], capsys)
     assert code == 2 and "no observations for X.1 (unknown indicator X.1)" in err
     assert list(tmp_path.glob("u.csv*")) == []
+
+
+def test_sdmx_empty_data_set_is_no_observations(mocked, tmp_path, capsys):
+    xml = body("oecd_msti_generic.xml").decode()
+    start, end = (
+        xml.index("<generic:Series>"),
+        xml.rindex("</generic:Series>") + len("</generic:Series>"),
+    )
+    mocked.get(f"{OECD}/data/DSD_MSTI@DF_MSTI/all", body=(xml[:start] + xml[end:]).encode())
+    code, _, err = run(
+        ["data", "fetch", "oecd", "DSD_MSTI@DF_MSTI", "--out", tmp_path / "o.csv"], capsys
+    )
+    assert code == 2 and err.count("\n") == 1
+    assert "the query returned no observations" in err
+
+
+def test_oecd_unknown_dataflow_is_the_services_message(mocked, tmp_path, capsys):
+    mocked.get(
+        f"{OECD}/data/DSD_NOPE@DF_NOPE/all",
+        status=404,
+        body="Could not find Dataflow and/or DSD related with this data request",
+    )
+    code, _, err = run(
+        ["data", "fetch", "oecd", "DSD_NOPE@DF_NOPE", "--out", tmp_path / "o.csv"], capsys
+    )
+    assert code == 2 and "Could not find Dataflow" in err and err.count("\n") == 1

@@ -185,8 +185,11 @@ def read_sdmx_body(content: bytes, what: str) -> tuple[pd.DataFrame, str | None]
 
 
 def _read_xml(content: bytes, what: str) -> tuple[pd.DataFrame, str | None]:
-    import sdmx
-    from lxml import etree
+    try:
+        import sdmx
+        from lxml import etree
+    except ImportError:  # pragma: no cover - part of the 'sources' extra
+        raise InputError("reading SDMX-ML needs sdmx1: pip install 'innovindex[sources]'") from None
 
     try:
         root = etree.fromstring(
