@@ -225,3 +225,45 @@ def test_bad_recipes(tmp_path, capsys, text, expect):
     assert code == 2 and err.count("\n") == 1, err
     assert expect in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_recipe_mixing_world_bank_oecd_and_a_wipo_file(mocked, tmp_path, capsys):
+    from .conftest import OECD, body
+
+    add_wb_country(mocked)
+    mocked.get(
+        f"{WB}/country/all/indicator/IP.PAT.RESD",
+        body=wb_page(
+            "IP.PAT.RESD",
+            "r",
+            [("DEU", "Germany", 2021, 39822.0), ("KOR", "Korea, Rep.", 2021, 186245.0)],
+        ),
+    )
+    mocked.get(f"{OECD}/data/DSD_MSTI@DF_MSTI/all", body=body("oecd_msti_generic.xml"))
+    (tmp_path / "dl.csv").write_text(
+        "Office,Office (ISO3),Origin,2021\nGermany,DEU,Resident,39822\nGermany,DEU,Non-resident,19000\n"
+        "Republic of Korea,KOR,Resident,186245\nRepublic of Korea,KOR,Non-resident,51058\n"
+    )
+    recipe = tmp_path / "mix.yaml"
+    recipe.write_text(
+        "name: mix\n"
+        "sources:\n"
+        "  wdi: {source: worldbank, series: [IP.PAT.RESD]}\n"
+        "  msti: {source: oecd, flow: DSD_MSTI@DF_MSTI}\n"
+        "  wipo: {source: wipo, file: dl.csv, series: pat}\n"
+        "indicators:\n"
+        "  - {code: GERD, from: msti:DSD_MSTI@DF_MSTI, unit: '% of GDP'}\n"
+        "  - {code: RES_SHARE, derive: {share: [pat.resident, pat.non_resident]}}\n"
+        "  - {code: SAME, derive: {difference: [wdi:IP.PAT.RESD, wipo:pat.resident]}}\n"
+    )
+    out = tmp_path / "mix.parquet"
+    code, _, err = run(["data", "assemble", recipe, "--years", "2021-2021", "--out", out], capsys)
+    assert code == 0, err
+    got = pd.read_parquet(out).set_index("uCode")
+    assert got.loc["DEU", "GERD"] == 3.13 and got.loc["KOR", "GERD"] == 4.91
+    assert got.loc["KOR", "RES_SHARE"] == 186245 / (186245 + 51058)
+    assert (got["SAME"] == 0).all()  # the same count from the World Bank and from WIPO
+    assert got.loc["DEU", "uName"] == "Germany"  # names from the first source that has one
+    side = json.loads((tmp_path / "mix.parquet.provenance.json").read_text())
+    assert set(side["sources"]) == {"wdi", "msti", "wipo"}
+    assert side["last_updated"]["msti"] == "2025-03-04T10:11:12"
