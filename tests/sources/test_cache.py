@@ -128,3 +128,16 @@ def test_cache_dir_option(mocked, tmp_path, capsys):
         ["data", "fetch", "worldbank", SERIES, "--offline", "--out", tmp_path / "b.csv"], capsys
     )
     assert code == 2  # the default cache is another folder, and empty
+
+
+def test_a_corrupt_cache_file_is_one_line(mocked, tmp_path, capsys):
+    cache = tmp_path / "bad"
+    cache.mkdir()
+    (cache / "http.sqlite").write_bytes(b"this is not a database" * 100)
+    code, _, err = run(
+        ["data", "fetch", "worldbank", SERIES, "--cache-dir", cache, "--out", tmp_path / "x.csv"],
+        capsys,
+    )
+    assert code == 2 and err.count("\n") == 1, err
+    assert "the response cache cannot be used" in err and "http.sqlite" in err
+    assert not (tmp_path / "x.csv").exists()

@@ -160,6 +160,26 @@ class Fetcher:
         InputError
             Offline and not cached; or still failing after the retries; or another status.
         """
+        import sqlite3
+
+        try:
+            return self._get(url, params, what=what, headers=headers, ok=ok)
+        except sqlite3.Error as exc:
+            folder = self.options.cache_dir or default_cache_dir()
+            raise InputError(
+                f"the response cache cannot be used ({exc}); delete it or pass another --cache-dir",
+                file=folder / "http.sqlite",
+            ) from None
+
+    def _get(
+        self,
+        url: str,
+        params: Params | None,
+        *,
+        what: str,
+        headers: dict[str, str] | None,
+        ok: tuple[int, ...],
+    ) -> Any:
         import requests
 
         session = self._open()

@@ -212,7 +212,12 @@ def _read_xml(content: bytes, what: str) -> tuple[pd.DataFrame, str | None]:
     for ds in datasets:
         if not ds.obs:
             continue
-        s = sdmx.to_pandas(ds)
+        try:
+            s = sdmx.to_pandas(ds)
+        except Exception as exc:  # sdmx1 cannot tabulate this data set
+            raise InputError(
+                f"{what}: cannot tabulate the SDMX data set ({type(exc).__name__}: {str(exc)[:120]})"
+            ) from None
         frame = s.reset_index()
         frame.columns = [*frame.columns[:-1], "value"]
         parts.append(frame)

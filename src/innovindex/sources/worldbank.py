@@ -234,12 +234,12 @@ def _observation(obs: Any, code: str, what: str, i: int) -> dict[str, Any] | Non
             f"worldbank {what}: observation {i + 1} has date {obs.get('date')!r} and value "
             f"{value!r}; expected a year and a number"
         ) from None
-    country = obs.get("country") or {}
+    country = _dict(obs.get("country"))
     iso3 = canonical(str(obs.get("countryiso3code") or ""))
     ucode = iso3 or canonical(str(country.get("id") or ""))
     if not ucode:
         raise InputError(f"worldbank {what}: observation {i + 1} has no country code")
-    indicator = obs.get("indicator") or {}
+    indicator = _dict(obs.get("indicator"))
     return {
         "uCode": ucode,
         "uName": canonical(str(country.get("value") or ucode)),
@@ -250,3 +250,7 @@ def _observation(obs: Any, code: str, what: str, i: int) -> dict[str, Any] | Non
         "aggregate": not iso3,
         "name": indicator.get("value"),
     }
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
