@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from ..errors import SpecError
-from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
+from ._common import (
+    DataOpt,
+    DecimalOpt,
+    EncodingOpt,
+    FrameworkOpt,
+    MetaOpt,
+    OutOpt,
+    PipelineOpt,
+    SepOpt,
+    load_inputs,
+    read_idata,
+    status,
+)
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv, parquet or xlsx (one workbook)")]
 
@@ -20,21 +32,29 @@ def build_cmd(
     framework: FrameworkOpt = None,
     pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
+    sep: SepOpt = None,
+    decimal: DecimalOpt = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Build a composite index and write scores, ranks, stages, treatment and run.json."""
     from ..building import build_panel
+    from ..diagnostics import check_panel, collect
     from ..io.writers import FORMATS, atomic_dir, write_tables
     from ..results import result_tables, run_info
 
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
-    with status("Building index"):
-        panel = build_panel(data, fw, pipeline)
+    with status("Building index"), collect() as notes:
+        idata = read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
+        panel = build_panel(idata, fw, pipeline)
+        check_panel(panel)
         tables = result_tables(panel)
-    info = run_info(panel, inputs=inputs, extra={"format": fmt})
+    info = run_info(panel, inputs=inputs, extra={"format": fmt}, warnings=notes)
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
     typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)
 
 
