@@ -21,8 +21,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import pandas as pd
-
 from .errors import DataWarning, NotBuiltError
 from .index import Index
 
@@ -98,17 +96,20 @@ def _geometric(idx: Index) -> list[str]:
 def _treatment(idx: Index) -> list[str]:
     try:
         table = idx.treatment
+        params: dict[str, dict[str, Any]] = getattr(idx._step("treat"), "params_", {})
     except NotBuiltError:
         return []
-    failed = table[table["treated"].astype(bool) & ~table["passed"].astype(bool)]
+    asked = table["iCode"].map(lambda c: params.get(c, {}).get("mode", "auto") != "none")
+    failed = table[asked & ~table["passed"].astype(bool) & table["skew_before"].notna()]
     out = []
-    for row in failed.itertuples():
-        how = f"{row.n_low + row.n_high} point(s) winsorised"
-        if row.fallback not in (None, "", "none") and not pd.isna(row.fallback):
-            how += f", then {row.fallback}"
+    for row in failed.to_dict("records"):
+        how = f"{row['n_low'] + row['n_high']} point(s) winsorised"
+        if isinstance(row["fallback"], str) and row["fallback"] not in ("", "none"):
+            how += f", then {row['fallback']}"
         out.append(
-            f"indicator {row.iCode!r}: outlier treatment ({how}) left it outside the "
-            f"thresholds{_when(idx)} (skew {row.skew_after:.2f}, kurtosis {row.kurt_after:.2f})"
+            f"indicator {row['iCode']!r}: outlier treatment ({how}) left it outside the "
+            f"thresholds{_when(idx)} (skew {row['skew_after']:.2f}, "
+            f"kurtosis {row['kurt_after']:.2f})"
         )
     return out
 

@@ -27,7 +27,7 @@ def _stack(panel: Mapping[int | None, Index], get: Any) -> pd.DataFrame | None:
         df.index.name = "uCode"
         df = df.reset_index()
         df.insert(1, "uName", df["uCode"].map(names).fillna(df["uCode"]))
-        df.insert(2, "Time", pd.array([t] * len(df), dtype="Int64"))
+        df.insert(2, "Time", pd.Series([t] * len(df), index=df.index, dtype="Int64"))
         parts.append(df)
     return pd.concat(parts, ignore_index=True) if parts else None
 
@@ -57,7 +57,7 @@ def result_tables(panel: Mapping[int | None, Index]) -> dict[str, pd.DataFrame]:
             tr = idx.treatment
         except NotBuiltError:
             break
-        tr.insert(0, "Time", pd.array([t] * len(tr), dtype="Int64"))
+        tr.insert(0, "Time", pd.Series([t] * len(tr), index=tr.index, dtype="Int64"))
         treat.append(tr)
     if treat:
         out["treatment"] = pd.concat(treat, ignore_index=True)

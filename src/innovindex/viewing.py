@@ -72,7 +72,9 @@ def read_output(folder: str | Path) -> pd.DataFrame:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError("not a folder: expected the --out folder of `innovindex build`", file=folder)
+        raise InputError(
+            "not a folder: expected the --out folder of `innovindex build`", file=folder
+        )
     scores, ranks = _table(folder, "scores"), _table(folder, "ranks")
     keys = [c for c in ("uCode", "uName", "Time") if c in scores.columns]
     if "uCode" not in keys:
@@ -120,7 +122,7 @@ def view(
     if top < 1:
         raise SpecError(f"--top must be >= 1; got {top}")
     df = scores.copy()
-    df["time"] = pd.array(df["time"], dtype="Int64")
+    df["time"] = df["time"].astype("Int64")
     times = sorted(int(t) for t in df["time"].dropna().unique())
     if time is not None:
         if time not in times:
@@ -133,7 +135,9 @@ def view(
     levels = sorted(int(v) for v in df["level"].dropna().unique())
     if level is not None:
         if not levels:
-            raise SpecError("--level needs the framework's levels, which these results do not record")
+            raise SpecError(
+                "--level needs the framework's levels, which these results do not record"
+            )
         if level not in levels:
             raise SpecError(f"no aggregates at level {level}; levels: {levels}")
     if unit is not None:
@@ -150,8 +154,11 @@ def view(
             codes += list(dict.fromkeys(df.loc[df["level"].isna(), "code"]))  # ratios
     wide = df[df["code"].isin(codes)].pivot(index="uCode", columns="code", values="score")
     table = pd.DataFrame(
-        {"rank": order["rank"].astype("Int64").to_numpy(), "uCode": order["uCode"].to_numpy(),
-         "uName": order["uName"].to_numpy()}  # fmt: skip
+        {
+            "rank": order["rank"].astype("Int64").to_numpy(),
+            "uCode": order["uCode"].to_numpy(),
+            "uName": order["uName"].to_numpy(),
+        }  # fmt: skip
     )
     for c in codes:
         table[c] = wide[c].reindex(order["uCode"]).to_numpy()
@@ -179,8 +186,12 @@ def _one_unit(df: pd.DataFrame, unit: str, level: int | None, when: str) -> View
         rows = rows[rows["level"] == level]
     rows = rows.sort_values("level", ascending=False, na_position="last", kind="stable")
     table = pd.DataFrame(
-        {"code": rows["code"].to_numpy(), "level": rows["level"].astype("Int64").to_numpy(),
-         "score": rows["score"].to_numpy(), "rank": rows["rank"].astype("Int64").to_numpy()}  # fmt: skip
+        {
+            "code": rows["code"].to_numpy(),
+            "level": rows["level"].astype("Int64").to_numpy(),
+            "score": rows["score"].to_numpy(),
+            "rank": rows["rank"].astype("Int64").to_numpy(),
+        }  # fmt: skip
     )
     name = rows["uName"].iloc[0]
     return View(f"{name} ({rows['uCode'].iloc[0]}){when}", table)

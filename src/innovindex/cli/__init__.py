@@ -42,7 +42,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", help="print the version and exit", callback=_version, is_eager=True),
+        typer.Option(
+            "--version", help="print the version and exit", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """Build, audit and explain composite innovation indices and patent indicators."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import InputError, SpecError
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
-def _from_store(db: Path, run: str) -> tuple[str, object]:
+
+def _from_store(db: Path, run: str) -> tuple[str, pd.DataFrame]:
     from ..store import read_runs, read_scores
 
     if not db.is_file():
@@ -51,7 +54,7 @@ def show_cmd(
         assert db is not None
         run_id, scores = _from_store(db, run)
         source = f"{db} run {run_id}"
-    v = view(scores, top=top, unit=unit, level=level, time=time)  # type: ignore[arg-type]
+    v = view(scores, top=top, unit=unit, level=level, time=time)
     console = Console(width=None if Console().is_terminal else 200)
     table = Table(title=f"{v.title}\n[dim]{source}[/dim]")
     for col in v.table.columns:
@@ -63,15 +66,9 @@ def show_cmd(
 
 
 def _cell(x: object) -> str:
-    import pandas as pd
-
-    if x is None or (not isinstance(x, str) and pd.isna(x)):  # type: ignore[arg-type]
-        return "-"
-    if isinstance(x, float):
-        return f"{x:.2f}"
-    if isinstance(x, int):
-        return str(x)
-    return str(x)
+    if x is None or (isinstance(x, float) and x != x) or str(x) == "<NA>":
+        return "-"  # missing (None, NaN or pandas.NA)
+    return f"{x:.2f}" if isinstance(x, float) else str(x)
 
 
 def register(app: typer.Typer) -> None:

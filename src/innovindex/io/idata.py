@@ -147,7 +147,9 @@ def check_data(
         df["uName"] = df["uCode"]
     else:
         names = df["uName"]
-        df["uName"] = names.where(names.notna() & (names.astype(str) != ""), df["uCode"]).astype(str)
+        df["uName"] = names.where(names.notna() & (names.astype(str) != ""), df["uCode"]).astype(
+            str
+        )
     return df
 
 
