@@ -340,3 +340,17 @@ def test_show_refusals_one_line(extra, needle, built, capsys):
 def test_show_refuses_a_folder_that_is_not_an_output(tmp_path, capsys):
     code, _, err = run(["show", tmp_path], capsys)
     assert code == 2 and "innovindex build" in err and len(err.strip().splitlines()) == 1
+
+
+def test_audit_prints_and_records_warnings(tiny, capsys):
+    _csv(tiny["data"], tiny["make_data"](12).assign(b1=3.0))
+    spec = tiny["dir"] / "spec.yaml"
+    spec.write_text("seed: 1\nassumptions:\n  winmax: {values: [1, 2]}\n")
+    argv = ["audit", "--data", tiny["data"], "--meta", tiny["meta"], "--uncertainty", spec,
+            "--n", 4, "--no-png", "--out", tiny["out"]]  # fmt: skip
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    warn = [ln for ln in err.splitlines() if ln.startswith("warning:")]
+    assert len(warn) == 1 and "'b1' is constant" in warn[0]
+    info = json.loads((tiny["out"] / "run.json").read_text())
+    assert info["warnings"] == [warn[0].removeprefix("warning: ")]

@@ -184,9 +184,7 @@ def run_python(block: Block, doc: str, namespace: dict[str, object], shared: str
     code = block.text.replace(SHARED, shared)
     if ">>>" in code:
         test = doctest.DocTestParser().get_doctest(code, namespace, doc, doc, block.line)
-        runner = doctest.DocTestRunner(
-            optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-        )
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         report = io.StringIO()
         runner.run(test, out=report.write, clear_globs=False)
         assert runner.failures == 0, f"{doc}:{block.line}:\n{report.getvalue()}"

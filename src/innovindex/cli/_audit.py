@@ -52,6 +52,7 @@ def audit_cmd(
     from ..audit.report import run_audit
     from ..audit.spec import load_spec
     from ..building import build
+    from ..diagnostics import check_index, collect
     from ..io.writers import atomic_dir, write_tables
     from ..results import run_info
 
@@ -61,9 +62,10 @@ def audit_cmd(
         raise SpecError(f"--n must be >= 1; got {n}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline, uncertainty=uncertainty)
     spec = load_spec(uncertainty)
-    with status("Building the nominal index"):
+    with status("Building the nominal index"), collect() as warned:
         idata = read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
         index = build(idata, fw, pipeline, time=time)
+        check_index(index)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
@@ -77,8 +79,11 @@ def audit_cmd(
             {index.time: index},
             inputs=inputs,
             extra={**report.info, "charts": charts, "format": fmt},
+            warnings=warned,
         )
         write_tables(tmp, report.tables, fmt, info)
+    for line in warned:
+        typer.echo(f"warning: {line}", err=True)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     kind = "Sobol sensitivity" if sobol else "uncertainty"
