@@ -354,3 +354,17 @@ def test_audit_prints_and_records_warnings(tiny, capsys):
     assert len(warn) == 1 and "'b1' is constant" in warn[0]
     info = json.loads((tiny["out"] / "run.json").read_text())
     assert info["warnings"] == [warn[0].removeprefix("warning: ")]
+
+
+@pytest.mark.parametrize("kind", ["not-a-database", "missing", "no-runs"])
+def test_show_refuses_a_store_without_runs_in_one_line(kind, tmp_path, capsys):
+    import duckdb
+
+    db = tmp_path / "s.duckdb"
+    if kind == "not-a-database":
+        db.write_text("uCode,a1\nU1,1\n")
+    elif kind == "no-runs":
+        with duckdb.connect(str(db)) as con:
+            con.execute("CREATE TABLE other (a INTEGER)")
+    code, _, err = run(["show", "--db", db], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "s.duckdb" in err, err

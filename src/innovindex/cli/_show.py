@@ -14,13 +14,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _from_store(db: Path, run: str) -> tuple[str, pd.DataFrame]:
+    from ..dbfile import connect_store
     from ..store import read_runs, read_scores
 
-    if not db.is_file():
-        raise InputError("file not found", file=db)
-    runs = read_runs(db)
-    if runs.empty:
-        raise InputError("the store holds no index runs", file=db)
+    with connect_store(db, read_only=True) as con:  # one-line refusals of non-stores
+        sql = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'index_runs'"
+        row = con.execute(sql).fetchone()
+    runs = read_runs(db) if row and row[0] else None
+    if runs is None or runs.empty:
+        raise InputError("the store holds no index runs (build with --db first)", file=db)
     run_id = str(runs["run_id"].iloc[0]) if run == "latest" else run
     if run_id not in set(runs["run_id"]):
         raise SpecError(f"no run {run!r} in {db}; recent runs: {list(runs['run_id'][:5])}")

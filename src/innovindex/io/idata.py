@@ -80,7 +80,7 @@ def check_data(
     if blank.any():
         i = int(np.flatnonzero(blank.to_numpy())[0])
         raise InputError("empty uCode", file=source, row=i + 2, column="uCode")
-    df["uCode"] = codes.astype(str).map(canonical)
+    df["uCode"] = _canonical(codes)
     if "Time" in df.columns:
         df["Time"] = _numeric(df, "Time", source)
         if df["Time"].isna().any():
@@ -151,6 +151,13 @@ def check_data(
             str
         )
     return df
+
+
+def _canonical(codes: pd.Series) -> pd.Series:
+    """:func:`canonical` of each code, computed once per distinct code."""
+    text = codes.astype(str)
+    distinct = text.unique()
+    return text.map(dict(zip(distinct, map(canonical, distinct), strict=True)))
 
 
 def _numeric(df: pd.DataFrame, col: str, source: str) -> pd.Series:

@@ -134,7 +134,8 @@ def sniff_dialect(
     InputError
         If no delimiter gives rows of one width, or ``decimal`` equals the delimiter found.
     """
-    lines = [ln for ln in text.splitlines()[:_SAMPLE_LINES] if ln.strip()]
+    head = text[: 1 << 20]  # the first MiB is plenty; never split a whole large file
+    lines = [ln for ln in head.splitlines()[:_SAMPLE_LINES] if ln.strip()]
     if sep is None:
         sep = _detect_sep(lines)
     if decimal is None:
@@ -151,8 +152,8 @@ def sniff_dialect(
 def _detect_sep(lines: list[str]) -> str:
     if not lines:
         return ","
-    # the last sampled line may be cut inside a quoted field: judge the complete ones
-    sample = lines[:-1] if len(lines) >= _SAMPLE_LINES else lines
+    # the last sampled line may be cut short: judge the complete ones
+    sample = lines[:-1] if len(lines) > 1 else lines
     scored = []
     for rank, cand in enumerate(SEPARATORS):
         if cand not in lines[0]:
