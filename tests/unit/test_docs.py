@@ -12,6 +12,9 @@ Every ``README.md`` and ``docs/*.md`` is picked up automatically. Block conventi
   ``...`` inside a line matches any text. An expected line starting ``error:`` means exit
   status 2, otherwise 0. ``$ cat > FILE <<'EOF'`` ... ``EOF`` writes a file; no other command
   is allowed, so every shell example is a real one.
+* ```` ```yaml ```` blocks are parsed and checked: an uncertainty spec (it has an
+  ``assumptions`` key) with ``innovindex.audit.spec.load_spec``, anything else as a pipeline
+  (``Pipeline.from_spec``, then every step's parameter checks).
 * ```` ```sh ````/```` ```bash ```` blocks are not run: they may only hold usage synopses
   (placeholders in capitals such as ``DATA``, or ``[...]``/``|``) and ``make`` lines; a
   concrete ``innovindex`` command there fails the test (write it as ```` ```console ````).
@@ -116,6 +119,27 @@ def test_output_matching_rules():
     assert found[0].not_run.strip() == "needs the network" and found[0].lang == "console"
 
 
+def test_the_harness_fails_wrong_examples(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    version = Block("console", "$ innovindex --version\ninnovindex 0.0.0-wrong\n", 1, None)
+    with pytest.raises(AssertionError, match="printed"):
+        run_console(version, "t.md", SHARED)
+    run_console(
+        Block("console", "$ innovindex --version\ninnovindex ...\n", 1, None), "t.md", SHARED
+    )
+    with pytest.raises(AssertionError, match="only `innovindex"):
+        run_console(Block("console", "$ rm -rf x\n", 1, None), "t.md", SHARED)
+    with pytest.raises(AssertionError, match="concrete command"):
+        check_synopsis(Block("sh", "innovindex build --data d.csv --out o\n", 1, None), "t.md")
+    check_synopsis(Block("sh", "innovindex build --data DATA --out DIR\n", 1, None), "t.md")
+    with pytest.raises(AssertionError, match="exit 0"):  # an error shown must be an error
+        run_console(
+            Block("console", "$ innovindex --version\nerror: ...\n", 1, None), "t.md", SHARED
+        )
+    with pytest.raises(Exception, match="winmax"):
+        check_yaml(Block("yaml", "treat: {winmax: many}\n", 1, None), "t.md")
+
+
 # ---------------------------------------------------------------------- console blocks
 def _commands(text: str) -> list[tuple[list[str], list[str]]]:
     """(command words or a heredoc, expected output lines) for each ``$`` line."""
@@ -192,6 +216,22 @@ def run_python(block: Block, doc: str, namespace: dict[str, object], shared: str
         exec(compile(code, f"{doc}:{block.line}", "exec"), namespace)  # noqa: S102 - our docs
 
 
+def check_yaml(block: Block, doc: str) -> None:
+    import yaml
+
+    import innovindex as ii
+
+    spec = yaml.safe_load(block.text)
+    assert isinstance(spec, dict), f"{doc}:{block.line}: a YAML example must be a mapping"
+    if "assumptions" in spec:
+        from innovindex.audit.spec import load_spec
+
+        load_spec(spec)
+    else:
+        for step in ii.Pipeline.from_spec(spec).named_steps.values():
+            step._validate()  # the parameter checks a build runs first
+
+
 def check_synopsis(block: Block, doc: str) -> None:
     for line in block.text.splitlines():
         words = line.strip()
@@ -220,6 +260,8 @@ def test_doc_examples_run(path, tmp_path, monkeypatch, request, capsys):
             run_python(block, doc, namespace, shared)
         elif block.lang == "console":
             run_console(block, doc, shared)
+        elif block.lang == "yaml":
+            check_yaml(block, doc)
         elif block.lang in ("sh", "bash", "shell"):
             check_synopsis(block, doc)
     if skipped:

@@ -157,7 +157,12 @@ def _canonical(codes: pd.Series) -> pd.Series:
     """:func:`canonical` of each code, computed once per distinct code."""
     text = codes.astype(str)
     distinct = text.unique()
-    return text.map(dict(zip(distinct, map(canonical, distinct), strict=True)))
+    # plain printable ASCII without surrounding spaces is already canonical (the usual case)
+    mapping = {
+        d: d if d.isascii() and d.isprintable() and d == d.strip() else canonical(d)
+        for d in distinct
+    }
+    return text.map(mapping)
 
 
 def _numeric(df: pd.DataFrame, col: str, source: str) -> pd.Series:
