@@ -92,6 +92,19 @@ CASES = [
         [],
         "row 8",
     ),
+    (
+        "long-empty-year",
+        lambda t: {
+            "data": _csv(
+                t["dir"] / "l.csv",
+                _long(t)
+                .astype({"Time": object})
+                .assign(Time=lambda d: d["Time"].where(d.index != 9, "")),
+            )
+        },
+        [],
+        "row 11, column 'Time': empty Time",
+    ),
     ("unknown-decimal", lambda t: {}, ["--decimal", ":"], "--decimal"),
     ("sep-not-one-char", lambda t: {}, ["--sep", ";;"], "--sep"),
     ("sep-equals-decimal", lambda t: {}, ["--sep", ",", "--decimal", ","], "cannot both"),
@@ -368,3 +381,20 @@ def test_show_refuses_a_store_without_runs_in_one_line(kind, tmp_path, capsys):
             con.execute("CREATE TABLE other (a INTEGER)")
     code, _, err = run(["show", "--db", db], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "s.duckdb" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
+def test_show_reads_every_output_format(fmt, tiny, capsys):
+    argv = ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]]
+    assert run([*argv, "--format", fmt], capsys)[0] == 0
+    code, out, err = run(["show", tiny["out"], "--unit", "U0"], capsys)
+    assert code == 0, err
+    ranks = pd.read_csv(
+        _csv(
+            tiny["dir"] / "r.csv",
+            ii.build(tiny["data"], ii.Framework.read(tiny["meta"]))
+            .ranks()
+            .reset_index(names="uCode"),
+        )
+    ).set_index("uCode")
+    assert {r[0]: int(r[3]) for r in _rows(out)} == ranks.loc["U0"].astype(int).to_dict()

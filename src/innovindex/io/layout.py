@@ -212,6 +212,11 @@ def _pivot(
             row=1,
         )
     key = ["uCode", "Time"] if "Time" in df.columns else ["uCode"]
+    for col in key:  # before pivoting, while rows are still the file's rows
+        blank = df[col].isna() | (df[col].astype(str).str.strip() == "")
+        if blank.any():
+            row = int(np.flatnonzero(keep)[np.flatnonzero(blank.to_numpy())[0]]) + 2
+            raise InputError(f"empty {col}", file=source, row=row, column=roles.get(col, col))
     dup = df.duplicated([*key, "_code"], keep=False)
     if dup.any():
         rows = np.flatnonzero(keep)[np.flatnonzero(dup.to_numpy())] + 2
