@@ -8,19 +8,8 @@ from typing import Annotated
 import typer
 
 from ..errors import SpecError
-from ._common import (
-    DataOpt,
-    DecimalOpt,
-    EncodingOpt,
-    FrameworkOpt,
-    MetaOpt,
-    OutOpt,
-    PipelineOpt,
-    SepOpt,
-    load_inputs,
-    read_idata,
-    status,
-)
+from . import _common
+from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
 
 
 def audit_cmd(
@@ -42,9 +31,9 @@ def audit_cmd(
         int | None, typer.Option("--time", help="the Time to audit when the data has several")
     ] = None,
     no_png: Annotated[bool, typer.Option("--no-png", help="write charts as HTML only")] = False,
-    sep: SepOpt = None,
-    decimal: DecimalOpt = None,
-    encoding: EncodingOpt = None,
+    sep: _common.SepOpt = None,
+    decimal: _common.DecimalOpt = None,
+    encoding: _common.EncodingOpt = None,
 ) -> None:
     """Audit an index: statistics, correlations, Cronbach's alpha, PCA, effective weights, rank
     intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML and PNG."""
@@ -63,7 +52,7 @@ def audit_cmd(
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline, uncertainty=uncertainty)
     spec = load_spec(uncertainty)
     with status("Building the nominal index"), collect() as warned:
-        idata = read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
+        idata = _common.read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
         index = build(idata, fw, pipeline, time=time)
         check_index(index)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)

@@ -8,19 +8,8 @@ from typing import Annotated
 import typer
 
 from ..errors import SpecError
-from ._common import (
-    DataOpt,
-    DecimalOpt,
-    EncodingOpt,
-    FrameworkOpt,
-    MetaOpt,
-    OutOpt,
-    PipelineOpt,
-    SepOpt,
-    load_inputs,
-    read_idata,
-    status,
-)
+from . import _common
+from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv, parquet or xlsx (one workbook)")]
 
@@ -32,9 +21,9 @@ def build_cmd(
     framework: FrameworkOpt = None,
     pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
-    sep: SepOpt = None,
-    decimal: DecimalOpt = None,
-    encoding: EncodingOpt = None,
+    sep: _common.SepOpt = None,
+    decimal: _common.DecimalOpt = None,
+    encoding: _common.EncodingOpt = None,
 ) -> None:
     """Build a composite index and write scores, ranks, stages, treatment and run.json."""
     from ..building import build_panel
@@ -46,7 +35,7 @@ def build_cmd(
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
     with status("Building index"), collect() as notes:
-        idata = read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
+        idata = _common.read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
         panel = build_panel(idata, fw, pipeline)
         check_panel(panel)
         tables = result_tables(panel)
