@@ -23,10 +23,11 @@ def _stack(panel: Mapping[int | None, Index], get: Any) -> pd.DataFrame | None:
         except NotBuiltError:
             return None
         df = df.copy()
+        names = idx.units["uName"]
         df.index.name = "uCode"
         df = df.reset_index()
-        if t is not None and len(panel) > 1:
-            df.insert(1, "Time", t)
+        df.insert(1, "uName", df["uCode"].map(names).fillna(df["uCode"]))
+        df.insert(2, "Time", pd.Series([t] * len(df), index=df.index, dtype="Int64"))
         parts.append(df)
     return pd.concat(parts, ignore_index=True) if parts else None
 
@@ -35,7 +36,8 @@ def result_tables(panel: Mapping[int | None, Index]) -> dict[str, pd.DataFrame]:
     """``scores``, ``ranks``, ``treated``, ``normalised``, ``coverage`` (data-minimum-coverage
     flags) and ``treatment``: those that were built.
 
-    Tables start with ``uCode`` (and ``Time`` when there are several years).
+    Unit tables start with ``uCode``, ``uName`` and ``Time`` (empty when the data has no
+    ``Time``); ``treatment`` starts with ``Time`` and ``iCode``.
     """
     getters = {
         "scores": lambda i: i.scores(),
@@ -55,8 +57,7 @@ def result_tables(panel: Mapping[int | None, Index]) -> dict[str, pd.DataFrame]:
             tr = idx.treatment
         except NotBuiltError:
             break
-        if t is not None and len(panel) > 1:
-            tr.insert(0, "Time", t)
+        tr.insert(0, "Time", pd.Series([t] * len(tr), index=tr.index, dtype="Int64"))
         treat.append(tr)
     if treat:
         out["treatment"] = pd.concat(treat, ignore_index=True)
@@ -68,8 +69,10 @@ def run_info(
     *,
     inputs: Mapping[str, Any],
     extra: Mapping[str, Any] | None = None,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The provenance record written as run.json: version, inputs, every parameter."""
+    """The provenance record written as run.json: version, inputs, every parameter, and the
+    :class:`~innovindex.errors.DataWarning` messages of the build (``warnings``)."""
     from . import __version__
 
     first = next(iter(panel.values()))
@@ -81,5 +84,6 @@ def run_info(
         "framework": first.framework.source,
         "times": [t for t in panel],
         "pipeline": first.spec,
+        "warnings": list(warnings or []),
         **(dict(extra) if extra else {}),
     }

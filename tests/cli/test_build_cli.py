@@ -34,7 +34,9 @@ def test_build_writes_every_output(tiny, capsys):
         "treatment.csv",
     ]
     scores = pd.read_csv(tiny["out"] / "scores.csv")
-    assert list(scores.columns) == ["uCode", "A", "B", "Index"]
+    assert list(scores.columns) == ["uCode", "uName", "Time", "A", "B", "Index"]
+    assert scores["uName"].tolist() == tiny["make_data"]()["uName"].tolist()
+    assert (scores["Time"] == 2024).all()
     # Index = mean of pillars (independent recomputation from normalised indicators)
     norm = pd.read_csv(tiny["out"] / "normalised.csv").set_index("uCode")
     a = norm[["a1", "a2"]].mean(axis=1)
@@ -165,16 +167,8 @@ CASES = [
         lambda t: {"data": _data_with(t, lambda d: _set(d, 1, "Time", 2024.5))},
         "Time",
     ),
-    (
-        "wrong-encoding",
-        lambda t: {
-            "data": _write(
-                t["dir"] / "l1.csv",
-                "uCode,uName,a1,a2,b1,b2\nU1,S\xe3o,1,2,3,4\nU2,B,2,3,4,5\n".encode("latin-1"),
-            )
-        },
-        "UTF-8",
-    ),
+    # Latin-1 and ';'-separated files are now read as published (tests/io/test_published.py);
+    # a wrong explicit --encoding is refused there (tests/cli/test_read_cli.py).
     ("data-not-found", lambda t: {"data": t["dir"] / "nope.csv"}, "not found"),
     (
         "unknown-file-type",
@@ -294,11 +288,6 @@ CASES = [
         "duplicate-column",
         lambda t: {"data": _write(t["dir"] / "dup.csv", "uCode,a1,a2,b1,b2,a1\nU1,1,2,3,4,5\n")},
         "duplicate column 'a1'",
-    ),
-    (
-        "semicolon-csv",
-        lambda t: {"data": _write(t["dir"] / "sc.csv", "uCode;a1;a2;b1;b2\nU1;1;2;3;4\n")},
-        "';'",
     ),
     (
         "out-under-a-file",

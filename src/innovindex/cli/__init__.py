@@ -8,12 +8,13 @@ registered here.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
 
 from ..errors import InnovindexError
-from . import _audit, _build, _data, _patents
+from . import _audit, _build, _data, _patents, _show
 
 app = typer.Typer(
     name="innovindex",
@@ -21,11 +22,33 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 _build.register(app)
 _audit.register(app)
 _patents.register(app)
 _data.register(app)
+_show.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"innovindex {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="print the version and exit", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Build, audit and explain composite innovation indices and patent indicators."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import SpecError
+from . import _common
 from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
 
 
@@ -30,6 +31,9 @@ def audit_cmd(
         int | None, typer.Option("--time", help="the Time to audit when the data has several")
     ] = None,
     no_png: Annotated[bool, typer.Option("--no-png", help="write charts as HTML only")] = False,
+    sep: _common.SepOpt = None,
+    decimal: _common.DecimalOpt = None,
+    encoding: _common.EncodingOpt = None,
 ) -> None:
     """Audit an index: statistics, correlations, Cronbach's alpha, PCA, effective weights, rank
     intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML and PNG."""
@@ -37,6 +41,7 @@ def audit_cmd(
     from ..audit.report import run_audit
     from ..audit.spec import load_spec
     from ..building import build
+    from ..diagnostics import check_index, collect
     from ..io.writers import atomic_dir, write_tables
     from ..results import run_info
 
@@ -46,8 +51,10 @@ def audit_cmd(
         raise SpecError(f"--n must be >= 1; got {n}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline, uncertainty=uncertainty)
     spec = load_spec(uncertainty)
-    with status("Building the nominal index"):
-        index = build(data, fw, pipeline, time=time)
+    with status("Building the nominal index"), collect() as warned:
+        idata = _common.read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
+        index = build(idata, fw, pipeline, time=time)
+        check_index(index)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
@@ -61,8 +68,11 @@ def audit_cmd(
             {index.time: index},
             inputs=inputs,
             extra={**report.info, "charts": charts, "format": fmt},
+            warnings=warned,
         )
         write_tables(tmp, report.tables, fmt, info)
+    for line in warned:
+        typer.echo(f"warning: {line}", err=True)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     kind = "Sobol sensitivity" if sobol else "uncertainty"

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import SpecError
+from . import _common
 from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv, parquet or xlsx (one workbook)")]
@@ -20,9 +21,13 @@ def build_cmd(
     framework: FrameworkOpt = None,
     pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
+    sep: _common.SepOpt = None,
+    decimal: _common.DecimalOpt = None,
+    encoding: _common.EncodingOpt = None,
 ) -> None:
     """Build a composite index and write scores, ranks, stages, treatment and run.json."""
     from ..building import build_panel
+    from ..diagnostics import check_panel, collect
     from ..io.writers import FORMATS, atomic_dir, write_tables
     from ..results import result_tables, run_info
     from ..sources.provenance import build_record
@@ -30,12 +35,18 @@ def build_cmd(
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
-    with status("Building index"):
-        panel = build_panel(data, fw, pipeline)
+    with status("Building index"), collect() as notes:
+        idata = _common.read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
+        panel = build_panel(idata, fw, pipeline)
+        check_panel(panel)
         tables = result_tables(panel)
-    info = run_info(panel, inputs=inputs, extra={"format": fmt, **build_record(data)})
+    info = run_info(
+        panel, inputs=inputs, extra={"format": fmt, **build_record(data)}, warnings=notes
+    )
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
     typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)
 
 

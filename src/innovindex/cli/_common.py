@@ -12,15 +12,21 @@ from ._progress import status
 
 __all__ = [
     "DataOpt",
+    "DecimalOpt",
+    "EncodingOpt",
+    "SepOpt",
     "FrameworkOpt",
     "MetaOpt",
     "OutOpt",
     "PipelineOpt",
     "load_inputs",
+    "read_idata",
     "status",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..framework import Framework
 
 DataOpt = Annotated[Path, typer.Option("--data", help="iData: CSV, XLSX or Parquet")]
@@ -30,6 +36,33 @@ FrameworkOpt = Annotated[
     str | None, typer.Option("--framework", help="built-in framework, e.g. gii2019")
 ]
 PipelineOpt = Annotated[Path | None, typer.Option("--pipeline", help="pipeline YAML")]
+SepOpt = Annotated[
+    str | None,
+    typer.Option("--sep", help="CSV delimiter: ',', ';', '|' or tab (default: detected)"),
+]
+DecimalOpt = Annotated[
+    str | None, typer.Option("--decimal", help="CSV decimal mark: '.' or ',' (default: detected)")
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="CSV encoding, e.g. utf-8, latin-1 (default: detected)"),
+]
+
+
+def read_idata(
+    data: Path,
+    framework: Framework,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """The checked iData of ``--data`` (wide or long; see docs/engine.md, "Data as it comes")."""
+    from ..io.idata import read_data
+    from ..io.sniff import check_options
+
+    sep, decimal, encoding = check_options(sep, decimal, encoding)
+    return read_data(data, framework, sep=sep, decimal=decimal, encoding=encoding)
 
 
 def load_inputs(

@@ -1,7 +1,9 @@
 """Indicator data in COINr's iData layout, checked against a framework.
 
 Layout: ``uCode``, optional ``uName`` and ``Time``, group columns, denominator columns, and one
-column per indicator code. Every problem is reported with file, row and column.
+column per indicator code. Long tables (unit, indicator, value, optional year) and published
+variants (country names instead of codes, labelled columns) are brought into this layout
+first (:mod:`innovindex.io.layout`). Every problem is reported with file, row and column.
 """
 
 from __future__ import annotations
@@ -11,18 +13,38 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._identity import canonical
 from ..errors import InputError
 from ..framework import Framework
 from ..stage import Stage
+from .layout import is_text_column, numeric_column, to_idata
 from .readers import read_table
 
 __all__ = ["check_data", "read_data", "split_by_time"]
 
 
-def read_data(path: str | Path, framework: Framework) -> pd.DataFrame:
-    """Read an iData file (CSV, XLSX or Parquet) and check it; see :func:`check_data`."""
-    text = ["uCode", "uName", *framework.groups]
-    return check_data(read_table(path, text_columns=text), framework, source=str(path))
+def read_data(
+    path: str | Path,
+    framework: Framework,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read an iData file (CSV, XLSX or Parquet), wide or long, and check it.
+
+    ``sep``, ``decimal`` and ``encoding`` apply to CSV and are detected when None (see
+    :mod:`innovindex.io.sniff`). See :func:`check_data` for the checks.
+    """
+    groups = set(framework.groups)
+    table = read_table(
+        path,
+        text_columns=lambda c: c in groups or is_text_column(c),
+        sep=sep,
+        decimal=decimal,
+        encoding=encoding,
+    )
+    return check_data(table, framework, source=str(path))
 
 
 def check_data(
@@ -30,7 +52,8 @@ def check_data(
 ) -> pd.DataFrame:
     """Check an iData table against ``framework`` and return a clean copy.
 
-    The copy has ``uCode`` as str, ``Time`` as int (when present) and indicator and
+    ``data`` may be wide or long (see :func:`innovindex.io.layout.to_idata`). The copy has
+    ``uCode`` and ``uName`` as str, ``Time`` as int (when present) and indicator and
     denominator columns as float.
 
     Raises
@@ -42,9 +65,12 @@ def check_data(
     """
     if data.shape[0] == 0:
         raise InputError("no data rows: expected one row per unit (and time)", file=source)
+    if "uCode" not in data.columns or not set(framework.indicators) <= set(data.columns):
+        data = to_idata(data, framework, source=source)
     if "uCode" not in data.columns:
         raise InputError(
-            f"missing column 'uCode' (the unit code); found columns {list(data.columns)[:8]}...",
+            "missing column 'uCode' (the unit code; or unit, iso3, country_code, or country "
+            f"names in economy/country); found columns {list(data.columns)[:8]}...",
             file=source,
             column="uCode",
         )
@@ -54,7 +80,7 @@ def check_data(
     if blank.any():
         i = int(np.flatnonzero(blank.to_numpy())[0])
         raise InputError("empty uCode", file=source, row=i + 2, column="uCode")
-    df["uCode"] = codes.astype(str).str.strip()
+    df["uCode"] = _canonical(codes)
     if "Time" in df.columns:
         df["Time"] = _numeric(df, "Time", source)
         if df["Time"].isna().any():
@@ -119,33 +145,28 @@ def check_data(
             )
     if "uName" not in df.columns:
         df["uName"] = df["uCode"]
+    else:
+        names = df["uName"]
+        df["uName"] = names.where(names.notna() & (names.astype(str) != ""), df["uCode"]).astype(
+            str
+        )
     return df
 
 
+def _canonical(codes: pd.Series) -> pd.Series:
+    """:func:`canonical` of each code, computed once per distinct code."""
+    text = codes.astype(str)
+    distinct = text.unique()
+    # plain printable ASCII without surrounding spaces is already canonical (the usual case)
+    mapping = {
+        d: d if d.isascii() and d.isprintable() and d == d.strip() else canonical(d)
+        for d in distinct
+    }
+    return text.map(mapping)
+
+
 def _numeric(df: pd.DataFrame, col: str, source: str) -> pd.Series:
-    s = df[col]
-    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        out = s.astype(float)
-    else:
-        out = pd.to_numeric(s, errors="coerce").astype(float)
-        text = s.astype("string").str.strip()
-        bad = (
-            out.isna()
-            & s.notna()
-            & (text != "")
-            & ~text.str.upper().isin(["NA", "NAN", "N/A", ".."])
-        )
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(
-                f"expected a number, found {s[i]!r}", file=source, row=i + 2, column=col
-            )
-    if np.isinf(out.to_numpy()).any():
-        i = int(np.flatnonzero(np.isinf(out.to_numpy()))[0])
-        raise InputError(
-            "infinite value; expected a finite number", file=source, row=i + 2, column=col
-        )
-    return out
+    return numeric_column(df[col], file=source, column=col)
 
 
 def split_by_time(data: pd.DataFrame, framework: Framework) -> dict[int | None, Stage]:

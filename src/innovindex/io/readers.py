@@ -3,6 +3,10 @@
 Errors name the file and, where there is one, the row (1-based, header = row 1) and column.
 Code columns (unit codes, iCodes, group labels) are read as text, so ``007`` stays ``007`` and
 Namibia's ``NA`` is a code, not a missing value.
+
+CSV files are read as they are published: the delimiter (``,``, ``;``, tab or ``|``), the
+decimal mark (``.`` or ``,``) and the encoding (UTF-8, UTF-16 with a byte-order mark, else
+Windows-1252/Latin-1) are detected (:mod:`innovindex.io.sniff`), or given explicitly.
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ import csv
 import io
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..errors import InputError
+from .sniff import decode, sniff_dialect
 
 __all__ = ["read_table", "SUPPORTED_SUFFIXES", "MISSING_MARKERS"]
 
@@ -26,20 +31,33 @@ SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
 MISSING_MARKERS = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "..", "-")
 
 
-def read_table(path: str | Path, *, text_columns: Iterable[str] = ()) -> pd.DataFrame:
-    """Read one table. CSV must be UTF-8 (a BOM is accepted).
+TextColumns = Iterable[str] | Callable[[str], bool]
+
+
+def read_table(
+    path: str | Path,
+    *,
+    text_columns: TextColumns = (),
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read one table.
 
     Parameters
     ----------
     path
-        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+        A ``.csv`` (or ``.txt``), ``.xlsx`` or ``.parquet`` file.
     text_columns
-        Columns kept as text (codes and labels), where present.
+        Columns kept as text (codes and labels), where present: names, or a predicate on
+        the column name.
+    sep, decimal, encoding
+        CSV only: the delimiter, decimal mark and encoding; each is detected when None.
 
     Raises
     ------
     InputError
-        If the file is missing, empty, of an unknown type, not valid UTF-8, not a table, or
+        If the file is missing, empty, of an unknown type, not decodable, not a table, or
         has the same column name twice.
     """
     p = Path(path)
@@ -54,9 +72,9 @@ def read_table(path: str | Path, *, text_columns: Iterable[str] = ()) -> pd.Data
         raise InputError(
             f"unknown file type {suffix!r}; expected one of {list(SUPPORTED_SUFFIXES)}", file=p
         )
-    text = set(text_columns)
+    text = _text_predicate(text_columns)
     if suffix in (".csv", ".txt"):
-        return _read_csv(p, text)
+        return _read_csv(p, text, sep=sep, decimal=decimal, encoding=encoding)
     kind = "an Excel workbook" if suffix in (".xlsx", ".xlsm") else "a Parquet file"
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -73,16 +91,24 @@ def read_table(path: str | Path, *, text_columns: Iterable[str] = ()) -> pd.Data
     return _text(df, text)
 
 
-def _na_options(columns: list[object], text: set[str]) -> dict[str, Any]:
+def _text_predicate(text_columns: TextColumns) -> Callable[[object], bool]:
+    if callable(text_columns):
+        fn = text_columns
+        return lambda c: isinstance(c, str) and fn(c)
+    names = set(text_columns)
+    return lambda c: c in names
+
+
+def _na_options(columns: list[object], text: Callable[[object], bool]) -> dict[str, Any]:
     return {
-        "dtype": {c: str for c in columns if c in text},
+        "dtype": {c: str for c in columns if text(c)},
         "keep_default_na": False,
-        "na_values": {c: ([""] if c in text else list(MISSING_MARKERS)) for c in columns},
+        "na_values": {c: ([""] if text(c) else list(MISSING_MARKERS)) for c in columns},
     }
 
 
-def _text(df: pd.DataFrame, text: set[str]) -> pd.DataFrame:
-    for c in text & set(df.columns):
+def _text(df: pd.DataFrame, text: Callable[[object], bool]) -> pd.DataFrame:
+    for c in [c for c in df.columns if text(c)]:
         col = df[c]
         df[c] = col.where(col.isna(), col.astype(str).str.strip())
     return df
@@ -99,33 +125,30 @@ def _check_header(names: list[str], p: Path) -> None:
         )
 
 
-def _read_csv(p: Path, text: set[str]) -> pd.DataFrame:
-    raw = p.read_bytes()
-    try:
-        decoded = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8 CSV",
-            file=p,
-            row=line,
-        ) from None
-    header = next(csv.reader(io.StringIO(decoded)), [])
+def _read_csv(
+    p: Path,
+    text: Callable[[object], bool],
+    *,
+    sep: str | None,
+    decimal: str | None,
+    encoding: str | None,
+) -> pd.DataFrame:
+    decoded, used = decode(p.read_bytes(), encoding, file=p)
+    dialect = sniff_dialect(decoded, sep=sep, decimal=decimal, file=p)
+    header = next(csv.reader(io.StringIO(decoded), delimiter=dialect.sep), [])
     if not any(h.strip() for h in header):
         raise InputError("the header row is empty", file=p, row=1)
     _check_header(header, p)
     try:
-        df = pd.read_csv(io.StringIO(decoded), **_na_options(list(header), text))
+        df = pd.read_csv(
+            io.StringIO(decoded),
+            sep=dialect.sep,
+            decimal=dialect.decimal,
+            **_na_options(list(header), text),
+        )
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty: expected a header row and data rows", file=p) from None
     except pd.errors.ParserError as exc:
         msg = str(exc).strip().splitlines()[0]
-        raise InputError(f"malformed CSV: {msg}", file=p) from None
-    if df.shape[1] == 1 and any(sep in header[0] for sep in (";", "\t")):
-        raise InputError(
-            "only one column found: the file seems to use ';' or tabs; expected comma-separated values",
-            file=p,
-            row=1,
-        )
+        raise InputError(f"malformed CSV ({dialect.describe(used)}): {msg}", file=p) from None
     return _text(df, text)
