@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import warnings as _warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,33 @@ class Panel(dict[int | None, Index]):
         Messages of the DataWarnings raised while building.
     """
 
-    reference_year: int | None = None
-    warnings: list[str]
+    def __init__(
+        self,
+        years: dict[int | None, Index],
+        *,
+        reference_year: int | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        super().__init__(years)
+        self.reference_year = reference_year
+        self.warnings = list(warnings or [])
 
     def scores(self) -> pd.DataFrame:
         """Tidy scores and ranks of every year: ``time, uCode, uName, code, name, level, score, rank``."""
-        raise NotImplementedError
+        from ..store import _scores_long
+
+        parts = [_scores_long("", t, idx) for t, idx in self.items()]
+        out = pd.concat(parts, ignore_index=True).drop(columns="run_id")
+        fw = next(iter(self.values())).framework
+        names = dict(zip(fw.meta["iCode"].astype(str), fw.meta["iName"].astype(str), strict=True))
+        out["name"] = out["code"].map(names)
+        return out[["time", "uCode", "uName", "code", "name", "level", "score", "rank", "coverage"]]
 
     def timeseries(self, unit: str, code: str | None = None) -> pd.DataFrame:
         """One unit's series (see :func:`innovindex.monitor.timeseries`)."""
-        raise NotImplementedError
+        from .runs import unit_series
+
+        return unit_series(self.scores(), unit, code, source="the panel")
 
     def record(
         self,
@@ -54,7 +72,19 @@ class Panel(dict[int | None, Index]):
         seed: int | None = None,
     ) -> str:
         """Record the panel in the store (one transaction) and return the run id."""
-        raise NotImplementedError
+        from ..store import record_build
+
+        return record_build(
+            db,
+            self,
+            label=label,
+            synthetic=synthetic,
+            seed=seed,
+            dataset=dataset,
+            inputs=inputs,
+            reference_year=self.reference_year,
+            warnings=self.warnings,
+        )
 
 
 def panel(
@@ -64,6 +94,7 @@ def panel(
     *,
     reference_year: int | None = None,
     times: list[int] | None = None,
+    impute: dict[str, Any] | None = None,
     progress: bool = False,
 ) -> Panel:
     """Build every year of a multi-year iData (``Time`` column) in one run, like COINr's purse.
@@ -76,6 +107,9 @@ def panel(
         Fit treatment caps and normalisation bounds on this year and apply them to all years.
     times
         Build only these years (the reference year is still fitted on its own data).
+    impute
+        Panel imputation before anything else, e.g. ``{"method": "carry_forward",
+        "max_gap": 2}`` (see :func:`innovindex.monitor.impute.impute_panel`).
 
     Examples
     --------
@@ -85,4 +119,21 @@ def panel(
     >>> sorted(p)
     [2023, 2024]
     """
-    raise NotImplementedError
+    from ..building import build_panel
+
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        years = build_panel(
+            data,
+            framework,
+            pipeline,
+            times=times,
+            progress=progress,
+            reference_year=reference_year,
+            panel_impute=impute,
+        )
+    messages = []
+    for w in caught:  # keep them on the panel and pass them on to the caller
+        messages.append(str(w.message))
+        _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return Panel(years, reference_year=reference_year, warnings=messages)
