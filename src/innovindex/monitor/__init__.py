@@ -22,7 +22,7 @@ the CLI, the REST API and notebooks share one layer. A *source* is either the Du
 from __future__ import annotations
 
 from .changes import change_measures
-from .explain import Explanation, explain
+from .explain import Explanation, explain, explain_all
 from .importing import import_results
 from .panel import Panel, panel
 from .profile import peers, profile, strengths_weaknesses
@@ -33,6 +33,7 @@ __all__ = [
     "Panel",
     "change_measures",
     "explain",
+    "explain_all",
     "import_results",
     "list_runs",
     "panel",
