@@ -97,8 +97,9 @@ def normalise(X: np.ndarray, B: dict[str, np.ndarray], floor: bool = False) -> n
         share = np.where(d > 0, (X - lo) / safe, (up - X) / safe)
         n = share * (r1 - r0) + r0
     n = np.where(const & ~np.isnan(X), (r0 + r1) / 2.0, n)
-    if floor:  # counterfactual states of positive-only means: hold values at the range bottom
-        n = np.where(n < r0, r0, n)
+    if floor:  # counterfactual states of positive-only means: a value <= 0 (impossible in a
+        # real year, where the build succeeded) is held at the bottom of the range
+        n = np.where(n <= 0, r0, n)
     return n
 
 
