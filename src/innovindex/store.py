@@ -101,6 +101,12 @@ def _input_stage(idx: Index) -> str:
     return names[-1]
 
 
+def _scored_stage(idx: Index) -> str:
+    """The indicator dataset that aggregation used (``normalised`` in a usual pipeline)."""
+    names = [n for n in idx.stages if n != "aggregated"]
+    return "normalised" if "normalised" in names else names[-1]
+
+
 def _coverage(idx: Index) -> pd.DataFrame:
     """Share of each aggregate's indicators with observed (not imputed) data, per unit."""
     fw = idx.framework
@@ -134,8 +140,7 @@ def _scores_long(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
 def _indicators_long(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
     raw = _melt(idx.stage("raw"), "raw")
     treated = _melt(idx.stage(_input_stage(idx)), "treated")
-    last = "normalised" if "normalised" in idx.stages else "raw"
-    norm = _melt(idx.stage(last), "normalised")
+    norm = _melt(idx.stage(_scored_stage(idx)), "normalised")
     out = raw.merge(treated, on=["uCode", "code"], how="left").merge(
         norm, on=["uCode", "code"], how="left"
     )

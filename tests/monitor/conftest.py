@@ -43,3 +43,9 @@ def asem_store(tmp_path_factory: pytest.TempPathFactory, asem_panels: dict) -> t
     db = tmp_path_factory.mktemp("store") / "asem.duckdb"
     run_id = asem_panels[("arithmetic", None)].record(db, dataset="ASEM_iData_p")
     return db, run_id
+
+
+@pytest.fixture(scope="session")
+def arith() -> dict:
+    """COINr's usual treatment, min-max 0-100 and arithmetic means."""
+    return ARITH

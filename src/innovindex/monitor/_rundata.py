@@ -87,7 +87,7 @@ class RunData:
 
 def _from_panel(panel: Panel) -> RunData:
     from ..errors import NotBuiltError
-    from ..store import _bounds_long, _coverage, _input_stage
+    from ..store import _bounds_long, _coverage, _input_stage, _scored_stage
 
     first = next(iter(panel.values()))
     out = RunData(
@@ -106,7 +106,7 @@ def _from_panel(panel: Panel) -> RunData:
         out.years[int(t)] = YearData(
             treated=idx.stage(_input_stage(idx)).reindex(units),
             observed=idx.stage("raw").reindex(units).notna(),
-            normalised=idx.stage("normalised").reindex(units) if "normalised" in idx.stages else pd.DataFrame(index=units),
+            normalised=idx.stage(_scored_stage(idx)).reindex(units),
             bounds=b.set_index("code") if "code" in b.columns and len(b) else pd.DataFrame(),
             scores=scores,
             ranks=idx.ranks().astype(float),
