@@ -87,6 +87,11 @@ def _bounds_arrays(run: RunData, t: int, rows: int) -> dict[str, np.ndarray]:
 
 
 def _top(run: RunData, code: str | None) -> str:
+    if run.kind == "import":
+        raise InputError(
+            f"{run.source} was imported from published results: it has no indicator data, so its "
+            "changes cannot be attributed (its scores and ranks can still be profiled)"
+        )
     fw = run.framework
     if code is None:
         return fw.aggregates[-1]
