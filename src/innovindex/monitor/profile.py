@@ -167,7 +167,12 @@ def profile(
     """
     data = load_run(source, run)
     code = data.unit(unit)
-    times = data.times if time is None else [data.year(time) and int(time)]
+    if time is None:
+        data.preload()
+        times = data.times
+    else:
+        data.year(time)  # a year the run does not have: InputError naming it
+        times = [int(time)]
     parts = []
     for t in times:
         y = data.year(t)
