@@ -40,7 +40,7 @@ def change_measures(start: ArrayLike, end: ArrayLike, years: ArrayLike) -> pd.Da
     Examples
     --------
     >>> change_measures(10.0, 67.3, 10).round(2).to_dict("records")
-    [{'change_abs': 57.3, 'change_pct': 573.0, 'cagr_pct': 21.02, 'fold': 6.73}]
+    [{'change_abs': 57.3, 'change_pct': 573.0, 'cagr_pct': 21.0, 'fold': 6.73}]
     """
     s = np.atleast_1d(np.asarray(start, dtype=float))
     e = np.atleast_1d(np.asarray(end, dtype=float))
