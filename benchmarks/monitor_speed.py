@@ -25,7 +25,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=200)
     ap.add_argument("--years", type=int, default=20)
-    ap.add_argument("--reference-year", action="store_true", help="build in reference-year mode (first year)")
+    ap.add_argument(
+        "--reference-year", action="store_true", help="build in reference-year mode (first year)"
+    )
     args = ap.parse_args()
     years = list(range(2005, 2005 + args.years))
     fw = ii.Framework.builtin("gii2019")
@@ -56,14 +58,20 @@ def main() -> None:
         one = explain(db, str(allstore["uCode"].iloc[0]), years[0], years[-1], run=run_id)
         t_one = time.perf_counter() - t0
 
-    print(f"SYNTHETIC panel: {args.units} units x {len(years)} years x {len(fw.indicators)} indicators"
-          f"{' (reference year ' + str(ref) + ')' if ref else ''}")
+    print(
+        f"SYNTHETIC panel: {args.units} units x {len(years)} years x {len(fw.indicators)} indicators"
+        f"{' (reference year ' + str(ref) + ')' if ref else ''}"
+    )
     print(f"panel build           {t_build:7.2f} s   (target < 2 s)")
     print(f"record in the store   {t_store:7.2f} s")
-    print(f"explain every unit, every consecutive pair: {n} explanations in {t_explain:.2f} s   (target < 5 s);"
-          f" max |sum of effects - change| = {worst:.1e}")
-    print(f"explain all units {years[0]}->{years[-1]} from the store: {t_store_explain:.2f} s; one unit with its tables: {t_one:.2f} s"
-          f" ({len(one.contributions)} rows)")
+    print(
+        f"explain every unit, every consecutive pair: {n} explanations in {t_explain:.2f} s   (target < 5 s);"
+        f" max |sum of effects - change| = {worst:.1e}"
+    )
+    print(
+        f"explain all units {years[0]}->{years[-1]} from the store: {t_store_explain:.2f} s; one unit with its tables: {t_one:.2f} s"
+        f" ({len(one.contributions)} rows)"
+    )
 
 
 if __name__ == "__main__":

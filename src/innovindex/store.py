@@ -107,8 +107,13 @@ def _frame(parts: list[dict[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame()
     cols = {}
     for key in parts[0]:
-        arrays = [np.broadcast_to(np.asarray(p[key], dtype=object if isinstance(p[key], str | type(None)) else None),
-                                  (len(p["uCode"]),)) for p in parts]
+        arrays = [
+            np.broadcast_to(
+                np.asarray(p[key], dtype=object if isinstance(p[key], str | type(None)) else None),
+                (len(p["uCode"]),),
+            )
+            for p in parts
+        ]
         cols[key] = np.concatenate(arrays)
     return pd.DataFrame(cols)
 
@@ -140,7 +145,11 @@ def _membership(idx: Index) -> np.ndarray:
 def _coverage(idx: Index) -> pd.DataFrame:
     """Share of each aggregate's indicators with observed (not imputed) data, per unit."""
     fw = idx.framework
-    units = idx.stages["aggregated"].values.index if "aggregated" in idx.stages else idx.stage("raw").index
+    units = (
+        idx.stages["aggregated"].values.index
+        if "aggregated" in idx.stages
+        else idx.stage("raw").index
+    )
     observed = idx.stage("raw").reindex(units).notna().to_numpy(dtype=float)
     M = _membership(idx)
     return pd.DataFrame(observed @ M / M.sum(axis=0), index=units, columns=list(fw.aggregates))
@@ -152,7 +161,9 @@ def _scores_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
     out = _melt(S, "score")
     out["rank"] = S.rank(ascending=False, method="min").to_numpy().ravel()
     out["uName"] = np.repeat(idx.units["uName"].reindex(S.index).to_numpy(dtype=object), S.shape[1])
-    levels = np.array([fw.level(c) if c in fw.aggregates else np.nan for c in S.columns], dtype=float)
+    levels = np.array(
+        [fw.level(c) if c in fw.aggregates else np.nan for c in S.columns], dtype=float
+    )
     out["level"] = np.tile(levels, len(S))
     out["coverage"] = _coverage(idx).reindex(index=S.index, columns=S.columns).to_numpy().ravel()
     try:
@@ -160,7 +171,7 @@ def _scores_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
         out["dmc_flag"] = flags.ravel()
     except NotBuiltError:
         out["dmc_flag"] = np.full(S.size, np.nan)
-    out["run_id"], out["time"] = run_id, np.nan if t is None else t
+    out["run_id"], out["time"] = run_id, np.nan if t is None else t  # type: ignore[assignment]
     return out
 
 
@@ -172,7 +183,7 @@ def _indicators_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
     out["treated"] = treated.to_numpy().ravel()
     out["normalised"] = norm.to_numpy().ravel()
     out["imputed"] = np.isnan(out["raw"].astype(float)) & ~np.isnan(out["treated"].astype(float))
-    out["run_id"], out["time"] = run_id, np.nan if t is None else t
+    out["run_id"], out["time"] = run_id, np.nan if t is None else t  # type: ignore[assignment]
     return out
 
 
@@ -203,7 +214,9 @@ def _bounds_long(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
 
 def _units_long(run_id: str, t: int | None, units: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in units.columns if c not in ("Time",)]
-    long = pd.DataFrame(_melt(units[extra].astype(object), "value")).rename(columns={"code": "attribute"})
+    long = pd.DataFrame(_melt(units[extra].astype(object), "value")).rename(
+        columns={"code": "attribute"}
+    )
     long = long[long["value"].notna()].copy()
     long["value"] = long["value"].astype(str)
     long["run_id"], long["time"] = run_id, t
@@ -231,7 +244,9 @@ def _write(db: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
         con.close()
 
 
-def _run_row(run_id: str, *, kind: str, framework: Any, times: list[Any], **fields: Any) -> pd.DataFrame:
+def _run_row(
+    run_id: str, *, kind: str, framework: Any, times: list[Any], **fields: Any
+) -> pd.DataFrame:
     from . import __version__
 
     row = {
@@ -287,11 +302,11 @@ def record_build(
     }
     sc = frames["index_scores"]
     for col in ("time", "level", "rank"):
-        sc[col] = pd.array(sc[col].astype(float), dtype="Int64")
+        sc[col] = pd.array(sc[col].to_numpy(dtype=float), dtype="Int64")
     flags = sc["dmc_flag"].astype(float)
-    sc["dmc_flag"] = pd.array(np.where(np.isnan(flags), None, flags == 1.0), dtype="boolean")
+    sc["dmc_flag"] = pd.array(np.where(np.isnan(flags), None, flags == 1.0), dtype="boolean")  # type: ignore[call-overload]
     ind = frames["index_indicators"]
-    ind["time"] = pd.array(ind["time"].astype(float), dtype="Int64")
+    ind["time"] = pd.array(ind["time"].to_numpy(dtype=float), dtype="Int64")
     _write(db, frames)
     return run_id
 
@@ -355,9 +370,13 @@ def read_table(db: str | Path, table: str, run_id: str | None = None, **where: A
     sql = f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
     con = connect_store(db, read_only=True)
     try:
-        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        have = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         if table not in have:
-            raise InputError("the store has no index runs yet: run a build or an import with --db", file=db)
+            raise InputError(
+                "the store has no index runs yet: run a build or an import with --db", file=db
+            )
         return con.execute(sql, params).df()
     finally:
         con.close()
@@ -375,7 +394,9 @@ def read_scores(db: str | Path, run_id: str, code: str | None = None) -> pd.Data
     return out.sort_values(["time", "code", "rank"]).reset_index(drop=True)
 
 
-def run_frames(db: str | Path, run_id: str, times: list[int] | None = None) -> dict[str, pd.DataFrame]:
+def run_frames(
+    db: str | Path, run_id: str, times: list[int] | None = None
+) -> dict[str, pd.DataFrame]:
     """Every table's rows of one run (optionally some years), in one connection."""
     import duckdb
 
@@ -401,7 +422,9 @@ def run_units(db: str | Path, run_id: str) -> dict[str, str]:
     """uCode -> uName of every unit of a run."""
     con = connect_store(db, read_only=True)
     try:
-        rows = con.execute("SELECT DISTINCT uCode, uName FROM index_scores WHERE run_id = ?", [run_id]).fetchall()
+        rows = con.execute(
+            "SELECT DISTINCT uCode, uName FROM index_scores WHERE run_id = ?", [run_id]
+        ).fetchall()
     finally:
         con.close()
     return {str(c): str(n) for c, n in rows}

@@ -9,18 +9,30 @@ import pytest
 
 import innovindex as ii
 
-ARITH = {"treat": {"winmax": 5}, "normalise": {"method": "minmax", "range": [0, 100]}, "aggregate": {"method": "arithmetic"}}
+ARITH = {
+    "treat": {"winmax": 5},
+    "normalise": {"method": "minmax", "range": [0, 100]},
+    "aggregate": {"method": "arithmetic"},
+}
 # Geometric means need positive values: COINr's convention is min-max onto [1, 100]. In
 # reference-year mode later years fall below the reference minimum (that is the point of the
 # mode), so the range starts at 20 to keep every normalised value positive on ASEM.
-GEO = {"treat": {"winmax": 5}, "normalise": {"method": "minmax", "range": [1, 100]}, "aggregate": {"method": "geometric"}}
+GEO = {
+    "treat": {"winmax": 5},
+    "normalise": {"method": "minmax", "range": [1, 100]},
+    "aggregate": {"method": "geometric"},
+}
 GEO_REF = {**GEO, "normalise": {"method": "minmax", "range": [20, 100]}}
 
 
 @pytest.fixture(scope="session")
 def asem_files(reference_data: Path) -> dict[str, Path]:
     d = reference_data / "coinr_asem"
-    return {"panel": d / "ASEM_iData_p.csv", "meta": d / "ASEM_iMeta.csv", "expected": d / "EXPECTED.md"}
+    return {
+        "panel": d / "ASEM_iData_p.csv",
+        "meta": d / "ASEM_iMeta.csv",
+        "expected": d / "EXPECTED.md",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +41,17 @@ def asem_fw(asem_files: dict[str, Path]) -> ii.Framework:
 
 
 @pytest.fixture(scope="session")
-def asem_panels(asem_files: dict[str, Path], asem_fw: ii.Framework) -> dict[tuple[str, int | None], ii.monitor.Panel]:
+def asem_panels(
+    asem_files: dict[str, Path], asem_fw: ii.Framework
+) -> dict[tuple[str, int | None], ii.monitor.Panel]:
     """(aggregation, reference year) -> panel, for arithmetic and geometric, both modes."""
     out = {}
-    for name, spec, ref in (("arithmetic", ARITH, None), ("arithmetic", ARITH, 2018), ("geometric", GEO, None), ("geometric", GEO_REF, 2018)):
+    for name, spec, ref in (
+        ("arithmetic", ARITH, None),
+        ("arithmetic", ARITH, 2018),
+        ("geometric", GEO, None),
+        ("geometric", GEO_REF, 2018),
+    ):
         out[(name, ref)] = ii.panel(asem_files["panel"], asem_fw, spec, reference_year=ref)
     return out
 

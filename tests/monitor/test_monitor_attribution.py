@@ -54,7 +54,9 @@ def test_two_units_three_indicators_by_hand() -> None:
     assert s["own_data"] == pytest.approx(18.75, abs=1e-12)
     assert s["bounds"] == pytest.approx(-43.75, abs=1e-12)
     assert s["missing"] == 0.0
-    ind = e.contributions[e.contributions["level"] == 1].set_index(["effect", "code"])["contribution"]
+    ind = e.contributions[e.contributions["level"] == 1].set_index(["effect", "code"])[
+        "contribution"
+    ]
     assert ind[("own_data", "a")] == pytest.approx(18.75, abs=1e-12)
     assert ind[("own_data", "b")] == pytest.approx(0.0, abs=1e-12)
     assert ind[("bounds", "a")] == pytest.approx(-18.75, abs=1e-12)
@@ -68,7 +70,20 @@ def test_missing_value_is_its_own_effect() -> None:
     # U1's b goes missing in 2021: the missing-data effect carries the change of b's presence.
     data = DATA.copy()
     data.loc[2, "b"] = np.nan
-    data = pd.concat([data, pd.DataFrame({"uCode": ["U3", "U3"], "Time": [2020, 2021], "a": [2.0, 2.0], "b": [4.0, 12.0], "c": [9.0, 9.0]})])
+    data = pd.concat(
+        [
+            data,
+            pd.DataFrame(
+                {
+                    "uCode": ["U3", "U3"],
+                    "Time": [2020, 2021],
+                    "a": [2.0, 2.0],
+                    "b": [4.0, 12.0],
+                    "c": [9.0, 9.0],
+                }
+            ),
+        ]
+    )
     p = ii.panel(data, ii.Framework.from_frame(META), SPEC)
     e = explain(p, "U1", 2020, 2021)
     s = e.summary.iloc[0]
@@ -79,7 +94,10 @@ def test_missing_value_is_its_own_effect() -> None:
     assert b.loc["missing", "status_to"] == "missing"
 
 
-@pytest.mark.parametrize(("agg", "ref"), [("arithmetic", None), ("arithmetic", 2018), ("geometric", None), ("geometric", 2018)])
+@pytest.mark.parametrize(
+    ("agg", "ref"),
+    [("arithmetic", None), ("arithmetic", 2018), ("geometric", None), ("geometric", 2018)],
+)
 def test_asem_every_unit_every_pair_adds_up(asem_panels: dict, agg: str, ref: int | None) -> None:
     p = asem_panels[(agg, ref)]
     worst, rows = 0.0, 0
@@ -94,7 +112,9 @@ def test_asem_every_unit_every_pair_adds_up(asem_panels: dict, agg: str, ref: in
         worst = max(worst, float(np.max(np.abs(total - change))))
         if ref is not None:  # one set of bounds for every year: no sample effect
             assert (df["bounds"] == 0).all()
-    print(f"{agg}, reference year {ref}: {rows} unit-pairs, max |sum of effects - change| = {worst:.2e}")
+    print(
+        f"{agg}, reference year {ref}: {rows} unit-pairs, max |sum of effects - change| = {worst:.2e}"
+    )
     assert rows == 10 * 51
     assert worst <= 1e-9
 
@@ -124,7 +144,9 @@ def test_rank_moves_agree_with_ranks(asem_panels: dict) -> None:
         assert r["rank_from"] - r["rank_to"] == len(down) - len(up)
 
 
-def test_imputed_values_are_the_missing_data_effect(asem_files: dict, asem_fw: ii.Framework) -> None:
+def test_imputed_values_are_the_missing_data_effect(
+    asem_files: dict, asem_fw: ii.Framework
+) -> None:
     # COINr's example pipeline imputes by group mean: imputed cells move with the group, not
     # with the unit's own data, so their change is reported as the missing-data effect.
     from innovindex.pipeline import COINR_EXAMPLE_SPEC

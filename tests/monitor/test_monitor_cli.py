@@ -32,15 +32,42 @@ def store(tmp_path: Path) -> dict[str, Path]:
     rows = []
     for t in (2020, 2021, 2022):
         for i in range(8):
-            rows.append({"uCode": f"U{i}", "uName": f"Unit {i}", "Time": t, **{c: float(rng.uniform(0, 10)) for c in ("a1", "a2", "b1", "b2")}})
+            rows.append(
+                {
+                    "uCode": f"U{i}",
+                    "uName": f"Unit {i}",
+                    "Time": t,
+                    **{c: float(rng.uniform(0, 10)) for c in ("a1", "a2", "b1", "b2")},
+                }
+            )
     data, meta, pipe = tmp_path / "data.csv", tmp_path / "meta.csv", tmp_path / "pipe.yaml"
     pd.DataFrame(rows).to_csv(data, index=False)
     META.to_csv(meta, index=False)
     pipe.write_text(PIPE)
     db = tmp_path / "store.duckdb"
-    assert main(["build", "--data", str(data), "--meta", str(meta), "--pipeline", str(pipe), "--out", str(tmp_path / "out"), "--db", str(db)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--data",
+                str(data),
+                "--meta",
+                str(meta),
+                "--pipeline",
+                str(pipe),
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
     results = tmp_path / "results.csv"
-    results.write_text("Country;Year;Index;Income\nFrance;2020;55,1;H\nGermany;2020;60,2;H\nIndia;2020;30,5;LM\n", encoding="latin-1")
+    results.write_text(
+        "Country;Year;Index;Income\nFrance;2020;55,1;H\nGermany;2020;60,2;H\nIndia;2020;30,5;LM\n",
+        encoding="latin-1",
+    )
     return {"db": db, "data": data, "meta": meta, "pipe": pipe, "results": results, "dir": tmp_path}
 
 
@@ -51,10 +78,31 @@ def _sha(path: Path) -> str:
 def test_build_records_and_commands_run(store: dict, capsys: pytest.CaptureFixture) -> None:
     db = store["db"]
     runs = list_runs(db)
-    assert len(runs) == 1 and runs["dataset"].iloc[0] == "data" and runs["times"].iloc[0] == [2020, 2021, 2022]
+    assert (
+        len(runs) == 1
+        and runs["dataset"].iloc[0] == "data"
+        and runs["times"].iloc[0] == [2020, 2021, 2022]
+    )
     assert main(["runs", "--db", str(db)]) == 0
     out = store["dir"] / "why.csv"
-    assert main(["explain", "--db", str(db), "--unit", "U3", "--from", "2020", "--to", "2022", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "explain",
+                "--db",
+                str(db),
+                "--unit",
+                "U3",
+                "--from",
+                "2020",
+                "--to",
+                "2022",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     rows = pd.read_csv(out)
     assert set(rows["effect"]) == {"own_data", "bounds", "missing"}
     total = rows[rows["level"] == 3]["contribution"].sum()
@@ -63,14 +111,28 @@ def test_build_records_and_commands_run(store: dict, capsys: pytest.CaptureFixtu
     prof = store["dir"] / "prof.parquet"
     assert main(["profile", "--db", str(db), "--unit", "u3", "--out", str(prof)]) == 0
     p = pd.read_parquet(prof)
-    assert sorted(p["time"].unique()) == [2020, 2021, 2022] and {"flag", "rank", "coverage"} <= set(p.columns)
+    assert sorted(p["time"].unique()) == [2020, 2021, 2022] and {"flag", "rank", "coverage"} <= set(
+        p.columns
+    )
     s = p[p["code"] == "Index"].set_index("time")["score"]
     assert total == pytest.approx(s[2022] - s[2020], abs=1e-9)
 
 
 def test_results_import_cli(store: dict, capsys: pytest.CaptureFixture) -> None:
     db = store["db"]
-    rc = main(["results", "import", str(store["results"]), "--framework", str(store["meta"]), "--time-column", "Year", "--db", str(db)])
+    rc = main(
+        [
+            "results",
+            "import",
+            str(store["results"]),
+            "--framework",
+            str(store["meta"]),
+            "--time-column",
+            "Year",
+            "--db",
+            str(db),
+        ]
+    )
     assert rc == 0
     runs = list_runs(db)
     assert len(runs) == 2 and runs["kind"].iloc[0] == "import"
@@ -91,28 +153,157 @@ def test_change_measures_named_distinctly() -> None:
 
 
 BAD = [
-    ("explain unknown unit", ["explain", "--unit", "ZZZ", "--from", "2020", "--to", "2021"], "unknown unit 'ZZZ'"),
-    ("explain year not in run", ["explain", "--unit", "U1", "--from", "1999", "--to", "2021"], "year 1999 is not in run"),
-    ("explain run that does not exist", ["explain", "--run", "nosuchrun", "--unit", "U1", "--from", "2020", "--to", "2021"], "run 'nosuchrun' does not exist"),
-    ("explain not an aggregate", ["explain", "--unit", "U1", "--from", "2020", "--to", "2021", "--code", "a1"], "'a1' is not an aggregate"),
-    ("explain out suffix", ["explain", "--unit", "U1", "--from", "2020", "--to", "2021", "--out", "{dir}/x.txt"], "--out must end in .csv or .parquet"),
+    (
+        "explain unknown unit",
+        ["explain", "--unit", "ZZZ", "--from", "2020", "--to", "2021"],
+        "unknown unit 'ZZZ'",
+    ),
+    (
+        "explain year not in run",
+        ["explain", "--unit", "U1", "--from", "1999", "--to", "2021"],
+        "year 1999 is not in run",
+    ),
+    (
+        "explain run that does not exist",
+        ["explain", "--run", "nosuchrun", "--unit", "U1", "--from", "2020", "--to", "2021"],
+        "run 'nosuchrun' does not exist",
+    ),
+    (
+        "explain not an aggregate",
+        ["explain", "--unit", "U1", "--from", "2020", "--to", "2021", "--code", "a1"],
+        "'a1' is not an aggregate",
+    ),
+    (
+        "explain out suffix",
+        ["explain", "--unit", "U1", "--from", "2020", "--to", "2021", "--out", "{dir}/x.txt"],
+        "--out must end in .csv or .parquet",
+    ),
     ("profile unknown unit", ["profile", "--unit", "Atlantis"], "unknown unit 'Atlantis'"),
-    ("profile year not in run", ["profile", "--unit", "U1", "--time", "2030"], "year 2030 is not in run"),
-    ("profile run that does not exist", ["profile", "--unit", "U1", "--run", "ffffffffffff"], "run 'ffffffffffff' does not exist"),
-    ("import unmappable country", ["results", "import", "{dir}/bad_country.csv", "--framework", "{meta}", "--time", "2020"], "cannot map 1 country name(s) to ISO3 codes: ['Atlantis']"),
-    ("import non-numeric score", ["results", "import", "{dir}/bad_score.csv", "--framework", "{meta}", "--time", "2020"], "row 3, column 'Index': expected a number, found 'n.a.x'"),
-    ("import year column with text", ["results", "import", "{dir}/bad_year.csv", "--framework", "{meta}", "--time-column", "Year"], "row 2, column 'Year': expected a year, found 'twenty'"),
-    ("import duplicate unit-year", ["results", "import", "{dir}/dup.csv", "--framework", "{meta}", "--time-column", "Year"], "duplicate unit-year: 'France' (FRA) in 2020 also on row 2"),
-    ("import no time given", ["results", "import", "{results}", "--framework", "{meta}"], "give exactly one of --time YEAR or --time-column COLUMN"),
-    ("import map to unknown code", ["results", "import", "{results}", "--framework", "{meta}", "--time-column", "Year", "--map", "Income=GDP"], "'GDP' is not a code of the framework"),
-    ("import map without =", ["results", "import", "{results}", "--framework", "{meta}", "--time-column", "Year", "--map", "Income"], "--map takes COLUMN=CODE"),
-    ("import missing file", ["results", "import", "{dir}/nope.csv", "--framework", "{meta}", "--time", "2020"], "file not found"),
-    ("import no unit column", ["results", "import", "{dir}/no_unit.csv", "--framework", "{meta}", "--time", "2020"], "no unit column"),
-    ("import strict identity", ["results", "import", "{dir}/shifted.csv", "--framework", "{meta}", "--time", "2020", "--strict"], "break the aggregation identity"),
-    ("import unknown time column", ["results", "import", "{results}", "--framework", "{meta}", "--time-column", "Edition"], "no time column 'Edition'"),
-    ("explain an imported run", ["explain", "--run", "IMPORTED", "--unit", "FRA", "--from", "2020", "--to", "2020"], "imported from published results"),
+    (
+        "profile year not in run",
+        ["profile", "--unit", "U1", "--time", "2030"],
+        "year 2030 is not in run",
+    ),
+    (
+        "profile run that does not exist",
+        ["profile", "--unit", "U1", "--run", "ffffffffffff"],
+        "run 'ffffffffffff' does not exist",
+    ),
+    (
+        "import unmappable country",
+        ["results", "import", "{dir}/bad_country.csv", "--framework", "{meta}", "--time", "2020"],
+        "cannot map 1 country name(s) to ISO3 codes: ['Atlantis']",
+    ),
+    (
+        "import non-numeric score",
+        ["results", "import", "{dir}/bad_score.csv", "--framework", "{meta}", "--time", "2020"],
+        "row 3, column 'Index': expected a number, found 'n.a.x'",
+    ),
+    (
+        "import year column with text",
+        [
+            "results",
+            "import",
+            "{dir}/bad_year.csv",
+            "--framework",
+            "{meta}",
+            "--time-column",
+            "Year",
+        ],
+        "row 2, column 'Year': expected a year, found 'twenty'",
+    ),
+    (
+        "import duplicate unit-year",
+        ["results", "import", "{dir}/dup.csv", "--framework", "{meta}", "--time-column", "Year"],
+        "duplicate unit-year: 'France' (FRA) in 2020 also on row 2",
+    ),
+    (
+        "import no time given",
+        ["results", "import", "{results}", "--framework", "{meta}"],
+        "give exactly one of --time YEAR or --time-column COLUMN",
+    ),
+    (
+        "import map to unknown code",
+        [
+            "results",
+            "import",
+            "{results}",
+            "--framework",
+            "{meta}",
+            "--time-column",
+            "Year",
+            "--map",
+            "Income=GDP",
+        ],
+        "'GDP' is not a code of the framework",
+    ),
+    (
+        "import map without =",
+        [
+            "results",
+            "import",
+            "{results}",
+            "--framework",
+            "{meta}",
+            "--time-column",
+            "Year",
+            "--map",
+            "Income",
+        ],
+        "--map takes COLUMN=CODE",
+    ),
+    (
+        "import missing file",
+        ["results", "import", "{dir}/nope.csv", "--framework", "{meta}", "--time", "2020"],
+        "file not found",
+    ),
+    (
+        "import no unit column",
+        ["results", "import", "{dir}/no_unit.csv", "--framework", "{meta}", "--time", "2020"],
+        "no unit column",
+    ),
+    (
+        "import strict identity",
+        [
+            "results",
+            "import",
+            "{dir}/shifted.csv",
+            "--framework",
+            "{meta}",
+            "--time",
+            "2020",
+            "--strict",
+        ],
+        "break the aggregation identity",
+    ),
+    (
+        "import unknown time column",
+        ["results", "import", "{results}", "--framework", "{meta}", "--time-column", "Edition"],
+        "no time column 'Edition'",
+    ),
+    (
+        "explain an imported run",
+        ["explain", "--run", "IMPORTED", "--unit", "FRA", "--from", "2020", "--to", "2020"],
+        "imported from published results",
+    ),
     ("runs on a CSV as store", ["runs", "--db", "{results}"], "cannot open the store"),
-    ("build reference year not in data", ["build", "--data", "{data}", "--meta", "{meta}", "--pipeline", "{pipe}", "--out", "{dir}/o2", "--reference-year", "1990"], "reference year 1990 is not in the data"),
+    (
+        "build reference year not in data",
+        [
+            "build",
+            "--data",
+            "{data}",
+            "--meta",
+            "{meta}",
+            "--pipeline",
+            "{pipe}",
+            "--out",
+            "{dir}/o2",
+            "--reference-year",
+            "1990",
+        ],
+        "reference year 1990 is not in the data",
+    ),
 ]
 
 
@@ -122,20 +313,45 @@ def _files(d: Path) -> None:
     (d / "bad_year.csv").write_text("Country,Year,Index\nFrance,twenty,50\n")
     (d / "dup.csv").write_text("Economy,Year,Index\nFrance,2020,50\nFrance,2020,51\n")
     (d / "no_unit.csv").write_text("Place,Index\nFrance,50\n")
-    (d / "shifted.csv").write_text("Country,Pillar A,Pillar B,Index\nFrance,40,60,50\nGermany,40,60,70\n")
+    (d / "shifted.csv").write_text(
+        "Country,Pillar A,Pillar B,Index\nFrance,40,60,50\nGermany,40,60,70\n"
+    )
 
 
 @pytest.mark.parametrize(("case", "args", "message"), BAD, ids=[b[0] for b in BAD])
-def test_bad_input(store: dict, capsys: pytest.CaptureFixture, case: str, args: list[str], message: str) -> None:
+def test_bad_input(
+    store: dict, capsys: pytest.CaptureFixture, case: str, args: list[str], message: str
+) -> None:
     d = store["dir"]
     _files(d)
     db = store["db"]
     if "IMPORTED" in args:
-        assert main(["results", "import", str(store["results"]), "--framework", str(store["meta"]), "--time-column", "Year", "--db", str(db)]) == 0
+        assert (
+            main(
+                [
+                    "results",
+                    "import",
+                    str(store["results"]),
+                    "--framework",
+                    str(store["meta"]),
+                    "--time-column",
+                    "Year",
+                    "--db",
+                    str(db),
+                ]
+            )
+            == 0
+        )
     capsys.readouterr()
     before = _sha(db)
     listing = sorted(p.name for p in d.iterdir())
-    fmt = {"dir": str(d), "meta": str(store["meta"]), "data": str(store["data"]), "pipe": str(store["pipe"]), "results": str(store["results"])}
+    fmt = {
+        "dir": str(d),
+        "meta": str(store["meta"]),
+        "data": str(store["data"]),
+        "pipe": str(store["pipe"]),
+        "results": str(store["results"]),
+    }
     argv = [a.format(**fmt) for a in args]
     if "IMPORTED" in argv:
         argv[argv.index("IMPORTED")] = "latest"

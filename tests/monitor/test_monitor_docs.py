@@ -16,13 +16,19 @@ from innovindex.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("name", ["innovindex.monitor.changes", "innovindex.monitor.impute", "innovindex.monitor.panel"])
+@pytest.mark.parametrize(
+    "name", ["innovindex.monitor.changes", "innovindex.monitor.impute", "innovindex.monitor.panel"]
+)
 def test_docstring_examples(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE
+    )
     assert result.failed == 0 and result.attempted > 0
 
 
-def test_monitor_guide_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_monitor_guide_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.chdir(tmp_path)
     text = (REPO / "docs" / "monitor.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(python|console)\n(.*?)```", text, flags=re.S)

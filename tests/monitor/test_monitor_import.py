@@ -17,7 +17,13 @@ import pytest
 from innovindex.errors import DataWarning, InputError
 from innovindex.monitor import import_results, list_runs, profile, scores, timeseries
 
-PILLARS_IN = ["Institutions", "Human capital and research", "Infrastructure", "Market sophistication", "Business sophistication"]
+PILLARS_IN = [
+    "Institutions",
+    "Human capital and research",
+    "Infrastructure",
+    "Market sophistication",
+    "Business sophistication",
+]
 PILLARS_OUT = ["Knowledge and technology outputs", "Creative outputs"]
 
 
@@ -27,7 +33,9 @@ def panel_file(reference_data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory, panel_file: Path) -> tuple[Path, str, list[str]]:
+def imported(
+    tmp_path_factory: pytest.TempPathFactory, panel_file: Path
+) -> tuple[Path, str, list[str]]:
     db = tmp_path_factory.mktemp("imp") / "gii.duckdb"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -39,7 +47,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory, panel_file: Path) -> tupl
 
 def _china_ranks(reference_data: Path) -> dict[int, int]:
     text = (reference_data / "gii" / "SOURCES.md").read_text(encoding="utf-8")
-    line = text[text.index("China (score, rank"):].split("\n- ")[0]
+    line = text[text.index("China (score, rank") :].split("\n- ")[0]
     return {int(y): int(r) for y, r in re.findall(r"(20\d\d) [\d.]+ #(\d+)", line)}
 
 
@@ -61,21 +69,36 @@ def test_china_rank_34_in_2012_and_11_in_2022(imported: tuple, reference_data: P
         tied = sorted(yr.loc[(yr["score"] == mine) & (yr["uCode"] != "CHN"), "uCode"])
         if tied:
             ties.append(f"{year}: China ({mine}) ties with {tied} at rank {expected[year]}")
-    print("\n" + ("\n".join(ties) if ties else "China's GII score ties with no other economy in any edition"))
+    print(
+        "\n"
+        + (
+            "\n".join(ties)
+            if ties
+            else "China's GII score ties with no other economy in any edition"
+        )
+    )
 
 
 def test_ranks_are_min_ranks_of_scores(imported: tuple, panel_file: Path) -> None:
     db, run_id, _ = imported
     raw = pd.read_csv(panel_file, sep=";", decimal=",", encoding="utf-8-sig")
     raw = raw[raw["Global Innovation Index"].notna()]
-    raw["expected"] = raw.groupby("Year")["Global Innovation Index"].rank(ascending=False, method="min").astype(int)
+    raw["expected"] = (
+        raw.groupby("Year")["Global Innovation Index"]
+        .rank(ascending=False, method="min")
+        .astype(int)
+    )
     s = scores(db, run_id, code="GII")
     assert len(s) == len(raw)
-    merged = s.merge(raw.rename(columns={"Economies": "uName", "Year": "time"}), on=["uName", "time"])
+    merged = s.merge(
+        raw.rename(columns={"Economies": "uName", "Year": "time"}), on=["uName", "time"]
+    )
     assert len(merged) == len(raw)
     assert (merged["rank"].astype(int) == merged["expected"]).all()
     ties = merged[merged.duplicated(["time", "rank"], keep=False)]
-    print(f"\n{len(ties)} economy-years share a GII rank with another economy (ties to the minimum rank)")
+    print(
+        f"\n{len(ties)} economy-years share a GII rank with another economy (ties to the minimum rank)"
+    )
 
 
 def test_identity_breaks_are_warned_by_row(imported: tuple, panel_file: Path) -> None:
@@ -102,6 +125,10 @@ def test_metadata_kept_and_run_listed(imported: tuple) -> None:
     db, run_id, _ = imported
     runs = list_runs(db)
     row = runs[runs["run_id"] == run_id].iloc[0]
-    assert row["kind"] == "import" and row["times"] == list(range(2011, 2023)) and row["n_units"] == 149
+    assert (
+        row["kind"] == "import"
+        and row["times"] == list(range(2011, 2023))
+        and row["n_units"] == 149
+    )
     prof = profile(db, "CHN", run=run_id, time=2019)
     assert prof["group"].notna().all()  # the income level column became the comparison group

@@ -131,11 +131,15 @@ def _from_panel(panel: Panel) -> RunData:
             out.years[int(t)].dmc = idx.coverage.reindex(units).astype(bool)
         except NotBuiltError:
             pass
-        out.unit_names.update({str(c): str(n) for c, n in idx.units["uName"].reindex(units).items()})
+        out.unit_names.update(
+            {str(c): str(n) for c, n in idx.units["uName"].reindex(units).items()}
+        )
     return out
 
 
-def _wide(df: pd.DataFrame, values: str, index: pd.Index | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+def _wide(
+    df: pd.DataFrame, values: str, index: pd.Index | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
     """uCode x code matrix of a long frame (a fast pivot: factorize and fill)."""
     r, rows = pd.factorize(df["uCode"])
     c, cols = pd.factorize(df["code"])
@@ -143,12 +147,17 @@ def _wide(df: pd.DataFrame, values: str, index: pd.Index | None = None, columns:
     M[r, c] = pd.to_numeric(df[values], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     out = pd.DataFrame(M, index=pd.Index(rows, name="uCode"), columns=list(cols))
     if index is not None or columns is not None:
-        out = out.reindex(index=index if index is not None else out.index, columns=columns if columns is not None else out.columns)
+        out = out.reindex(
+            index=index if index is not None else out.index,
+            columns=columns if columns is not None else out.columns,
+        )
     return out
 
 
 def _years_from_frames(fw: Framework, frames: dict[str, pd.DataFrame]) -> dict[int, YearData]:
-    sc, ind, bnd, uni = (frames[k] for k in ("index_scores", "index_indicators", "index_bounds", "index_units"))
+    sc, ind, bnd, uni = (
+        frames[k] for k in ("index_scores", "index_indicators", "index_bounds", "index_units")
+    )
     inds = list(fw.indicators)
     out = {}
     for t in sorted(int(v) for v in sc["time"].dropna().unique()):
@@ -195,13 +204,20 @@ def _from_store(db: str | Path, run: str) -> RunData:
 
     run_id = resolve_run(db, run)
     row = read_runs(db).set_index("run_id").loc[run_id]
-    meta = pd.DataFrame(json.loads(row["framework_meta"])) if isinstance(row.get("framework_meta"), str) else None
+    meta = (
+        pd.DataFrame(json.loads(str(row["framework_meta"])))
+        if isinstance(row.get("framework_meta"), str)
+        else None
+    )
     if meta is None:
-        raise InputError(f"run {run_id} was recorded by an older innovindex without its framework; rebuild it", file=db)
+        raise InputError(
+            f"run {run_id} was recorded by an older innovindex without its framework; rebuild it",
+            file=db,
+        )
     fw = Framework.from_frame(meta, source=str(row["framework"]))
-    spec = json.loads(row["pipeline"]) if isinstance(row.get("pipeline"), str) else {}
+    spec = json.loads(str(row["pipeline"])) if isinstance(row.get("pipeline"), str) else {}
     ref = row.get("reference_year")
-    times = json.loads(row["times"]) if isinstance(row.get("times"), str) else []
+    times = json.loads(str(row["times"])) if isinstance(row.get("times"), str) else []
     return RunData(
         run_id=run_id,
         framework=fw,

@@ -61,10 +61,20 @@ class Explanation:
     def by_level(self, level: int) -> pd.DataFrame:
         """Contributions at one level, one row per element, the effects as columns plus ``total``."""
         c = self.contributions[self.contributions["level"] == level]
-        wide = c.pivot_table(index=["code", "name"], columns="effect", values="contribution", aggfunc="sum", sort=False)
+        wide = c.pivot_table(
+            index=["code", "name"],
+            columns="effect",
+            values="contribution",
+            aggfunc="sum",
+            sort=False,
+        )
         wide = wide.reindex(columns=list(EFFECTS)).fillna(0.0)
         wide["total"] = wide.sum(axis=1)
-        return wide.reset_index().sort_values("total", key=np.abs, ascending=False, kind="stable").reset_index(drop=True)
+        return (
+            wide.reset_index()
+            .sort_values("total", key=np.abs, ascending=False, kind="stable")
+            .reset_index(drop=True)
+        )
 
 
 def _bounds_arrays(run: RunData, t: int, rows: int) -> dict[str, np.ndarray]:
@@ -83,7 +93,10 @@ def _bounds_arrays(run: RunData, t: int, rows: int) -> dict[str, np.ndarray]:
         raise SpecError(
             f"explain needs min-max or fixed-scale normalisation; indicator(s) {bad[:5]} use {sorted(set(b.loc[bad, 'method']))}"
         )
-    return {k: np.broadcast_to(b[k].to_numpy(dtype=float), (rows, len(inds))) for k in ("lower", "upper", "range_lo", "range_hi", "direction")}
+    return {
+        k: np.broadcast_to(b[k].to_numpy(dtype=float), (rows, len(inds)))
+        for k in ("lower", "upper", "range_lo", "range_hi", "direction")
+    }
 
 
 def _top(run: RunData, code: str | None) -> str:
@@ -96,7 +109,9 @@ def _top(run: RunData, code: str | None) -> str:
     if code is None:
         return fw.aggregates[-1]
     if code not in fw.aggregates:
-        raise InputError(f"{code!r} is not an aggregate of the framework; aggregates: {list(fw.aggregates)}")
+        raise InputError(
+            f"{code!r} is not an aggregate of the framework; aggregates: {list(fw.aggregates)}"
+        )
     return code
 
 
@@ -163,7 +178,9 @@ def explain_pairs(
     top = _top(data, code)
     if isinstance(pairs, str):
         if pairs != "consecutive":
-            raise InputError(f"pairs must be a list of (from, to) years or 'consecutive'; got {pairs!r}")
+            raise InputError(
+                f"pairs must be a list of (from, to) years or 'consecutive'; got {pairs!r}"
+            )
         pairs = list(zip(data.times[:-1], data.times[1:], strict=True))
         data.preload()
     jobs = []
@@ -211,15 +228,26 @@ def _rank_moves(data: RunData, unit: str, from_: int, to: int, top: str) -> pd.D
         elif a0 is True and a1 is None:
             move = "left from above"
         if move:
-            rows.append({"uCode": u, "uName": names.get(u, u), "move": move,
-                         "score_from": s0.get(u, np.nan), "score_to": s1.get(u, np.nan),
-                         "gap_from": s0.get(u, np.nan) - me0, "gap_to": s1.get(u, np.nan) - me1})
+            rows.append(
+                {
+                    "uCode": u,
+                    "uName": names.get(u, u),
+                    "move": move,
+                    "score_from": s0.get(u, np.nan),
+                    "score_to": s1.get(u, np.nan),
+                    "gap_from": s0.get(u, np.nan) - me0,
+                    "gap_to": s1.get(u, np.nan) - me1,
+                }
+            )
     cols = ["uCode", "uName", "move", "score_from", "score_to", "gap_from", "gap_to"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def _status(observed: pd.Series, treated: pd.Series) -> pd.Series:
-    return pd.Series(np.where(observed, "observed", np.where(treated.notna(), "imputed", "missing")), index=observed.index)
+    return pd.Series(
+        np.where(observed, "observed", np.where(treated.notna(), "imputed", "missing")),
+        index=observed.index,
+    )
 
 
 def explain(
@@ -253,7 +281,7 @@ def explain(
     unit = data.unit(unit)
     y0, y1 = data.year(from_), data.year(to)
     for t, y in ((from_, y0), (to, y1)):
-        if unit not in y.scores.index or pd.isna(y.scores.at[unit, top]):
+        if unit not in y.scores.index or np.isnan(float(y.scores.at[unit, top])):  # type: ignore[arg-type]
             raise InputError(f"unit {unit!r} has no {top} score in {t} in {data.source}")
     effects, s0, s1, err = _core(data, [([unit], int(from_), int(to))], top)
     fw = data.framework
@@ -261,41 +289,90 @@ def explain(
     names = data.names()
     in_tree = set(fw.descendants(top))
     ind_rows = []
-    st0 = _status(y0.observed.loc[unit], y0.treated.loc[unit])
-    st1 = _status(y1.observed.loc[unit], y1.treated.loc[unit])
+    st0 = _status(y0.observed.loc[unit], y0.treated.loc[unit])  # type: ignore[arg-type]
+    st1 = _status(y1.observed.loc[unit], y1.treated.loc[unit])  # type: ignore[arg-type]
     for k, eff in enumerate(EFFECTS):
         for j, c in enumerate(inds):
             if c not in in_tree:
                 continue
-            ind_rows.append({"effect": eff, "level": 1, "code": c, "contribution": effects[k, 0, j],
-                             "value_from": y0.normalised.at[unit, c] if c in y0.normalised.columns else np.nan,
-                             "value_to": y1.normalised.at[unit, c] if c in y1.normalised.columns else np.nan,
-                             "status_from": st0[c], "status_to": st1[c]})
+            ind_rows.append(
+                {
+                    "effect": eff,
+                    "level": 1,
+                    "code": c,
+                    "contribution": effects[k, 0, j],
+                    "value_from": y0.normalised.at[unit, c]
+                    if c in y0.normalised.columns
+                    else np.nan,
+                    "value_to": y1.normalised.at[unit, c] if c in y1.normalised.columns else np.nan,
+                    "status_from": st0[c],
+                    "status_to": st1[c],
+                }
+            )
     rows = ind_rows[:]
     for agg in fw.aggregates:
         if agg != top and agg not in set(fw.descendants(top, fw.level(agg))):
             continue
         kids = set(fw.descendants(agg))
         for k, eff in enumerate(EFFECTS):
-            rows.append({"effect": eff, "level": fw.level(agg), "code": agg,
-                         "contribution": float(sum(effects[k, 0, j] for j, c in enumerate(inds) if c in kids)),
-                         "value_from": y0.scores.at[unit, agg], "value_to": y1.scores.at[unit, agg],
-                         "status_from": None, "status_to": None})
+            rows.append(
+                {
+                    "effect": eff,
+                    "level": fw.level(agg),
+                    "code": agg,
+                    "contribution": float(
+                        sum(effects[k, 0, j] for j, c in enumerate(inds) if c in kids)
+                    ),
+                    "value_from": y0.scores.at[unit, agg],
+                    "value_to": y1.scores.at[unit, agg],
+                    "status_from": None,
+                    "status_to": None,
+                }
+            )
     contrib = pd.DataFrame(rows)
     contrib["name"] = contrib["code"].map(names)
     contrib["parent"] = contrib["code"].map(lambda c: fw.parent(c))
-    contrib = contrib[["effect", "level", "code", "name", "parent", "value_from", "value_to",
-                       "status_from", "status_to", "contribution"]]
+    contrib = contrib[
+        [
+            "effect",
+            "level",
+            "code",
+            "name",
+            "parent",
+            "value_from",
+            "value_to",
+            "status_from",
+            "status_to",
+            "contribution",
+        ]
+    ]
     r0, r1 = y0.ranks.at[unit, top], y1.ranks.at[unit, top]
-    summary = pd.DataFrame({"uCode": [unit], "uName": [y1.units.at[unit, "uName"]], "code": [top],
-                            "from": [from_], "to": [to], "score_from": s0, "score_to": s1})
+    summary = pd.DataFrame(
+        {
+            "uCode": [unit],
+            "uName": [y1.units.at[unit, "uName"]],
+            "code": [top],
+            "from": [from_],
+            "to": [to],
+            "score_from": s0,
+            "score_to": s1,
+        }
+    )
     summary = pd.concat([summary, change_measures(s0, s1, to - from_)], axis=1)
-    summary["rank_from"], summary["rank_to"] = int(r0), int(r1)
-    summary["rank_change"] = int(r0) - int(r1)
+    rank_from, rank_to = int(float(r0)), int(float(r1))  # type: ignore[arg-type]
+    summary["rank_from"], summary["rank_to"] = rank_from, rank_to
+    summary["rank_change"] = rank_from - rank_to
     tot = effects.sum(axis=2)[:, 0]
     for k, eff in enumerate(EFFECTS):
         summary[eff] = tot[k]
     summary["residual"] = summary["change_abs"] - tot.sum()
     summary["recompute_error"] = err
-    return Explanation(unit=unit, code=top, from_=int(from_), to=int(to), summary=summary,
-                       contributions=contrib, rank_moves=_rank_moves(data, unit, from_, to, top))
+    return Explanation(
+        unit=unit,
+        code=top,
+        from_=int(from_),
+        to=int(to),
+        summary=summary,
+        contributions=contrib,
+        rank_moves=_rank_moves(data, unit, from_, to, top),
+    )

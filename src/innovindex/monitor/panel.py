@@ -50,7 +50,7 @@ class Panel(dict[int | None, Index]):
 
         out = _frame([_scores_long("", t, idx) for t, idx in self.items()]).drop(columns="run_id")
         for col in ("time", "level", "rank"):
-            out[col] = pd.array(out[col].astype(float), dtype="Int64")
+            out[col] = pd.array(out[col].to_numpy(dtype=float), dtype="Int64")
         fw = next(iter(self.values())).framework
         names = dict(zip(fw.meta["iCode"].astype(str), fw.meta["iName"].astype(str), strict=True))
         out["name"] = out["code"].map(names)
