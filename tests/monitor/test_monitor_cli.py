@@ -136,8 +136,37 @@ def test_results_import_cli(store: dict, capsys: pytest.CaptureFixture) -> None:
     assert rc == 0
     runs = list_runs(db)
     assert len(runs) == 2 and runs["kind"].iloc[0] == "import"
-    assert main(["profile", "--db", str(db), "--unit", "DEU", "--run", "latest"]) == 0
-    assert "Germany" not in capsys.readouterr().err
+    assert (
+        main(["profile", "--db", str(db), "--unit", "DEU", "--run", "latest", "--peers", "2"]) == 0
+    )
+    captured = capsys.readouterr()
+    assert "Nearest units" in captured.out and captured.err == ""
+    shifted = store["dir"] / "shifted_ok.csv"
+    shifted.write_text("Country,Pillar A,Pillar B,Index\nFrance,40,60,50\nGermany,40,60,70\n")
+    args = ["results", "import", str(shifted), "--framework", str(store["meta"]), "--time", "2021"]
+    assert main([*args, "--db", str(db)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("warning: ") and "row 3 (Germany, 2021)" in err[0]
+    shifted = store["dir"] / "shifted_ok.csv"
+    shifted.write_text("Country,Pillar A,Pillar B,Index\nFrance,40,60,50\nGermany,40,60,70\n")
+    assert (
+        main(
+            [
+                "results",
+                "import",
+                str(shifted),
+                "--framework",
+                str(store["meta"]),
+                "--time",
+                "2021",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("warning: ") and "row 3 (Germany, 2021)" in err[0]
 
 
 def test_change_measures_named_distinctly() -> None:
@@ -288,6 +317,21 @@ BAD = [
     ),
     ("runs on a CSV as store", ["runs", "--db", "{results}"], "cannot open the store"),
     (
+        "build with bad data records nothing",
+        [
+            "build",
+            "--data",
+            "{dir}/bad_data.csv",
+            "--meta",
+            "{meta}",
+            "--pipeline",
+            "{pipe}",
+            "--out",
+            "{dir}/o4",
+        ],
+        "row 3, column 'a2': expected a number, found 'lots'",
+    ),
+    (
         "build reference year not in data",
         [
             "build",
@@ -310,6 +354,7 @@ BAD = [
 def _files(d: Path) -> None:
     (d / "bad_country.csv").write_text("Country,Index\nFrance,50\nAtlantis,40\n")
     (d / "bad_score.csv").write_text("Country,Index\nFrance,50\nGermany,n.a.x\n")
+    (d / "bad_data.csv").write_text("uCode,Time,a1,a2,b1,b2\nU1,2020,1,2,3,4\nU2,2020,2,lots,3,4\n")
     (d / "bad_year.csv").write_text("Country,Year,Index\nFrance,twenty,50\n")
     (d / "dup.csv").write_text("Economy,Year,Index\nFrance,2020,50\nFrance,2020,51\n")
     (d / "no_unit.csv").write_text("Place,Index\nFrance,50\n")

@@ -224,12 +224,13 @@ def profile_cmd(
     ] = None,
     db: DbOpt = DEFAULT_DB,
     out: OutFileOpt = None,
-    level: Annotated[
-        int | None, typer.Option("--level", help="show only this level on the terminal")
-    ] = None,
+    level: Annotated[int | None, typer.Option("--level", help="show only this level")] = None,
+    n_peers: Annotated[int, typer.Option("--peers", help="also show the N nearest units")] = 0,
 ) -> None:
-    """An economy profile: scores, ranks, coverage, strengths and weaknesses, group comparison."""
-    from ..monitor import profile
+    """An economy profile: scores, ranks, coverage, strengths and weaknesses, group comparison.
+
+    Ranks in [brackets] did not meet the data-minimum coverage (the GII's convention)."""
+    from ..monitor import peers, profile
 
     prof = profile(db, unit, run=run, time=time)
     if out is not None:
@@ -237,6 +238,12 @@ def profile_cmd(
     shown = prof if level is None else prof[prof["level"] == level]
     if time is None and level is None:  # many years: the aggregates only on the terminal
         shown = prof[prof["level"] > 1]
+    shown = shown.assign(
+        rank=[
+            f"[{r}]" if d is True else ("" if pd.isna(r) else str(r))
+            for r, d in zip(shown["rank"], shown["dmc_flag"], strict=True)
+        ]
+    )
     cols = [
         "time",
         "level",
@@ -249,7 +256,22 @@ def profile_cmd(
         "coverage",
         "group_flag",
     ]
-    Console().print(_table(f"Profile of {prof['uCode'].iloc[0]}", shown, cols, 1))
+    console = Console()
+    console.print(_table(f"Profile of {prof['uCode'].iloc[0]}", shown, cols, 1))
+    if n_peers > 0:
+        year = int(prof["time"].max())
+        for by, what in (
+            ("score", "by index score"),
+            ("profile", "by profile shape (centred pillar scores, Euclidean)"),
+        ):
+            near = peers(db, unit, run=run, time=year, n=n_peers, by=by)
+            console.print(
+                _table(
+                    f"Nearest units in {year}, {what}",
+                    near,
+                    ["uCode", "uName", "distance", "score", "rank"],
+                )
+            )
     if out is not None:
         typer.echo(f"wrote {len(prof)} rows to {out}", err=True)
 
