@@ -409,3 +409,29 @@ def test_bad_input(
     assert message in err, err
     assert _sha(db) == before, "the store changed"
     assert sorted(p.name for p in d.iterdir()) == listing, "something was written"
+
+
+def test_cross_section_without_time(store: dict, capsys: pytest.CaptureFixture) -> None:
+    data = pd.read_csv(store["data"])
+    one = store["dir"] / "one.csv"
+    data[data["Time"] == 2021].drop(columns="Time").to_csv(one, index=False)
+    db = store["dir"] / "one.duckdb"
+    argv = [
+        "build",
+        "--data",
+        str(one),
+        "--meta",
+        str(store["meta"]),
+        "--pipeline",
+        str(store["pipe"]),
+    ]
+    assert main([*argv, "--out", str(store["dir"] / "o1"), "--db", str(db)]) == 0
+    prof = store["dir"] / "p.csv"
+    assert main(["profile", "--db", str(db), "--unit", "U2", "--out", str(prof)]) == 0
+    p = pd.read_csv(prof)
+    assert p["time"].isna().all() and len(p) == 7  # 4 indicators, 2 pillars, the index
+    alone = pd.read_csv(store["dir"] / "o1" / "scores.csv").set_index("uCode")
+    assert p.set_index("code").at["Index", "score"] == pytest.approx(alone.at["U2", "Index"])
+    capsys.readouterr()
+    assert main(["explain", "--db", str(db), "--unit", "U2", "--from", "2021", "--to", "2022"]) == 2
+    assert "no years" in capsys.readouterr().err

@@ -20,7 +20,10 @@ from ..errors import InputError
 from ..framework import Framework
 from .panel import Panel
 
-__all__ = ["RunData", "YearData", "load_run"]
+__all__ = ["NO_TIME", "RunData", "YearData", "load_run"]
+
+#: The key of the one cross-section of a run built from data without a ``Time`` column.
+NO_TIME = 0
 
 
 @dataclass
@@ -65,7 +68,12 @@ class RunData:
         except (TypeError, ValueError):
             raise InputError(f"year {t!r} is not in {self.source}; it has {self.times}") from None
         if key not in self.times:
-            raise InputError(f"year {t} is not in {self.source}; it has {self.times}")
+            has = (
+                "no years (its data had no Time column)"
+                if self.times == [NO_TIME]
+                else str(self.times)
+            )
+            raise InputError(f"year {t} is not in {self.source}; it has {has}")
         if key not in self.years and self.loader is not None:
             self.years.update(self.loader([key]))
         return self.years[key]
@@ -160,6 +168,13 @@ def _years_from_frames(fw: Framework, frames: dict[str, pd.DataFrame]) -> dict[i
     )
     inds = list(fw.indicators)
     out = {}
+    if len(sc) and sc["time"].isna().all():  # a cross-section without Time: key 0 (see NO_TIME)
+        for k in ("index_scores", "index_indicators", "index_bounds", "index_units"):
+            if len(frames[k]):
+                frames[k]["time"] = NO_TIME
+        sc, ind, bnd, uni = (
+            frames[k] for k in ("index_scores", "index_indicators", "index_bounds", "index_units")
+        )
     for t in sorted(int(v) for v in sc["time"].dropna().unique()):
         s = sc[sc["time"] == t]
         scores = _wide(s, "score")
@@ -226,8 +241,10 @@ def _from_store(db: str | Path, run: str) -> RunData:
         reference_year=None if ref is None or pd.isna(ref) else int(ref),
         source=f"run {run_id}",
         unit_names=run_units(db, run_id),
-        all_times=[int(t) for t in times if t is not None],
-        loader=lambda ts: _years_from_frames(fw, run_frames(db, run_id, ts)),
+        all_times=[int(t) for t in times if t is not None] or [NO_TIME],
+        loader=lambda ts: _years_from_frames(
+            fw, run_frames(db, run_id, None if ts == [NO_TIME] else ts)
+        ),
     )
 
 

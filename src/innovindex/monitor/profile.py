@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, SpecError
-from ._rundata import RunData, YearData, load_run
+from ._rundata import NO_TIME, RunData, YearData, load_run
 from .panel import Panel
 
 __all__ = ["profile", "peers", "strengths_weaknesses", "flag_levels"]
@@ -219,6 +219,10 @@ def profile(
     if not parts:
         raise InputError(f"unit {code!r} has no scores in {data.source}")
     out = pd.concat(parts, ignore_index=True)
+    if data.times == [NO_TIME]:  # data without a Time column: one cross-section, no year
+        out["time"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    if data.times == [NO_TIME]:  # data without a Time column: one cross-section, no year
+        out["time"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out = out.sort_values(["time", "level", "code"], ascending=[True, False, True], kind="stable")
     return out[PROFILE_COLUMNS].reset_index(drop=True)
 
