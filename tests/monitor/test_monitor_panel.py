@@ -34,11 +34,15 @@ def _frozen_panel(path: Path) -> tuple[pd.DataFrame, str]:
     return df, unit
 
 
+@pytest.mark.parametrize("winmax", [5, 1])  # winmax 1: nine ASEM indicators need COINr's log_CT
 def test_reference_year_keeps_unchanged_unit_score_exactly(
-    asem_files: dict, asem_fw: ii.Framework, arith: dict
+    asem_files: dict, asem_fw: ii.Framework, arith: dict, winmax: int
 ) -> None:
     df, unit = _frozen_panel(asem_files["panel"])
+    arith = {**arith, "treat": {"winmax": winmax}}
     ref = ii.panel(df, asem_fw, arith, reference_year=2018)
+    if winmax == 1:
+        assert ref[2018].treatment["fallback"].eq("log_ct").sum() > 0
     a, b = ref[2018].scores().loc[unit], ref[2019].scores().loc[unit]
     assert (a.to_numpy() == b.to_numpy()).all(), (a - b).abs().max()
     assert np.array_equal(
