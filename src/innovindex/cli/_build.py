@@ -20,9 +20,19 @@ def build_cmd(
     framework: FrameworkOpt = None,
     pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
-    db: Annotated[Path, typer.Option("--db", help="DuckDB project store the run is recorded in")] = Path("innovindex.duckdb"),
-    dataset: Annotated[str | None, typer.Option("--dataset", help="dataset name (default: the data file name)")] = None,
-    reference_year: Annotated[int | None, typer.Option("--reference-year", help="fit treatment and normalisation bounds on this year, apply to all")] = None,
+    db: Annotated[
+        Path, typer.Option("--db", help="DuckDB project store the run is recorded in")
+    ] = Path("innovindex.duckdb"),
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="dataset name (default: the data file name)")
+    ] = None,
+    reference_year: Annotated[
+        int | None,
+        typer.Option(
+            "--reference-year",
+            help="fit treatment and normalisation bounds on this year, apply to all",
+        ),
+    ] = None,
 ) -> None:
     """Build a composite index, write scores, ranks, stages, treatment and run.json, and record
     the run in the store (--db)."""
@@ -43,8 +53,13 @@ def build_cmd(
     info = run_info(panel, inputs=inputs, extra={"format": fmt, "reference_year": reference_year})
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
-        run_id = record_build(db, panel, dataset=dataset or data.stem, inputs=inputs, reference_year=reference_year)
-    typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; run {run_id} recorded in {db}", err=True)
+        run_id = record_build(
+            db, panel, dataset=dataset or data.stem, inputs=inputs, reference_year=reference_year
+        )
+    typer.echo(
+        f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; run {run_id} recorded in {db}",
+        err=True,
+    )
 
 
 def demo_cmd(
