@@ -134,5 +134,9 @@ def test_panel_imputation_in_a_build(asem_files: dict, asem_fw: ii.Framework, ar
     df.at[gap, "Goods"] = np.nan
     p = ii.panel(df, asem_fw, arith, impute={"method": "carry_forward", "max_gap": 1})
     assert p[2020].stage("raw").at["AUT", "Goods"] == kept
+    # the filled cell stays "imputed": coverage, the store and attribution know it
+    c = ii.explain(p, "AUT", 2019, 2020).contributions.set_index(["effect", "code"])
+    assert c.loc[("missing", "Goods"), "status_to"] == "imputed"
+    assert c.loc[("own_data", "Goods"), "contribution"] == 0.0
     with pytest.raises(SpecError, match="max_gap"):
         ii.panel(df, asem_fw, arith, impute={"method": "carry_forward", "max_gap": 0})
