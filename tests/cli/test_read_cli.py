@@ -209,7 +209,7 @@ def test_constant_indicator_warns_once_and_changes_nothing(tiny, capsys):
     code, _, err = run(
         ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
     )
-    assert code == 0
+    assert code == 0, err
     warn = [ln for ln in err.splitlines() if ln.startswith("warning:")]
     assert len(warn) == 1 and "'a1'" in warn[0] and "constant" in warn[0], err
     info = json.loads((tiny["out"] / "run.json").read_text())
@@ -267,7 +267,7 @@ def test_treatment_that_fails_warns(tiny, capsys):
         ],
         capsys,
     )
-    assert code == 0
+    assert code == 0, err
     warn = [ln for ln in err.splitlines() if ln.startswith("warning:")]
     assert len(warn) == 1 and "'a1'" in warn[0] and "outside the thresholds" in warn[0], err
 

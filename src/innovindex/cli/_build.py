@@ -24,8 +24,30 @@ def build_cmd(
     sep: _common.SepOpt = None,
     decimal: _common.DecimalOpt = None,
     encoding: _common.EncodingOpt = None,
+    db: Annotated[
+        Path, typer.Option("--db", help="DuckDB project store the run is recorded in")
+    ] = Path("innovindex.duckdb"),
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="dataset name (default: the data file name)")
+    ] = None,
+    reference_year: Annotated[
+        int | None,
+        typer.Option(
+            "--reference-year",
+            help="fit treatment and normalisation bounds on this year, apply to all",
+        ),
+    ] = None,
+    panel_impute: Annotated[
+        str | None,
+        typer.Option(
+            "--panel-impute",
+            help="impute each unit over years first: carry_forward, linear or constant, "
+            "optionally with a maximum gap in years, e.g. carry_forward:2",
+        ),
+    ] = None,
 ) -> None:
-    """Build a composite index and write scores, ranks, stages, treatment and run.json."""
+    """Build a composite index, write scores, ranks, stages, treatment and run.json, and record
+    the run in the store (--db)."""
     from ..building import build_panel
     from ..diagnostics import check_panel, collect
     from ..io.writers import FORMATS, atomic_dir, write_tables
@@ -35,19 +57,59 @@ def build_cmd(
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
+    from ..dbfile import check_store_path
+    from ..store import record_build
+
+    check_store_path(db)
     with status("Building index"), collect() as notes:
         idata = _common.read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
-        panel = build_panel(idata, fw, pipeline)
+        over_time = _panel_impute(panel_impute)
+        panel = build_panel(
+            idata, fw, pipeline, reference_year=reference_year, panel_impute=over_time
+        )
         check_panel(panel)
         tables = result_tables(panel)
-    info = run_info(
-        panel, inputs=inputs, extra={"format": fmt, **build_record(data)}, warnings=notes
-    )
+    extra = {
+        "format": fmt,
+        "reference_year": reference_year,
+        "panel_impute": over_time,
+        **build_record(data),
+    }
+    info = run_info(panel, inputs=inputs, extra=extra, warnings=notes)
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
+        # A pipeline without aggregation has no scores to monitor: its outputs are written,
+        # but there is no run to record.
+        aggregated = all("aggregated" in idx.stages for idx in panel.values())
+        run_id = (
+            record_build(
+                db,
+                panel,
+                dataset=dataset or data.stem,
+                inputs=inputs,
+                reference_year=reference_year,
+            )
+            if aggregated
+            else None
+        )
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
-    typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)
+    recorded = f"run {run_id} recorded in {db}" if run_id else "no aggregate scores, no run recorded"
+    typer.echo(
+        f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; {recorded}", err=True
+    )
+
+
+def _panel_impute(text: str | None) -> dict[str, object] | None:
+    """``METHOD[:MAX_GAP]`` -> the ``panel_impute`` argument of build_panel."""
+    if not text:
+        return None
+    method, _, gap = text.partition(":")
+    if gap and not gap.strip().isdigit():
+        raise SpecError(
+            f"--panel-impute takes METHOD[:MAX_GAP] with a whole number of years; got {text!r}"
+        )
+    return {"method": method.strip(), "max_gap": int(gap) if gap else None}
 
 
 def demo_cmd(
