@@ -47,3 +47,10 @@ def tiny(tmp_path: Path) -> dict:
         "META": META,
         "make_data": make_data,
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every CLI test in its own folder: `build` records runs in ./innovindex.duckdb by
+    default, which must land in the test's folder, never in the checkout."""
+    monkeypatch.chdir(tmp_path)
