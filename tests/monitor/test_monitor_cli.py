@@ -221,7 +221,7 @@ BAD = [
     (
         "import unmappable country",
         ["results", "import", "{dir}/bad_country.csv", "--framework", "{meta}", "--time", "2020"],
-        "cannot map 1 country name(s) to ISO3 codes: ['Atlantis']",
+        "1 unit name(s) cannot be mapped to country codes: ['Atlantis']",
     ),
     (
         "import non-numeric score",

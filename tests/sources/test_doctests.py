@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["innovindex.sources._query", "innovindex.sources._countries"])
+@pytest.mark.parametrize("name", ["innovindex.sources._query", "innovindex.io.countries"])
 def test_docstring_examples(name):
     result = doctest.testmod(
         importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE

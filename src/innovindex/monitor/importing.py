@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import re
 import warnings
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ import pandas as pd
 from .._identity import canonical
 from ..errors import DataWarning, InputError
 from ..framework import Framework
+from ..io.countries import names_to_iso3
 
 __all__ = ["import_results", "read_published", "to_iso3"]
 
@@ -29,7 +29,6 @@ UNIT_NAMES = (
     "country code",
     "iso3",
 )
-_NOT_FOUND = "\x00not found"
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -91,44 +90,14 @@ def _numbers(
     return out.astype(float)
 
 
-def _converter() -> object:
-    """A country_converter that tolerates its own data file under current pandas."""
-    try:
-        from country_converter import country_converter as cc
-    except ImportError:  # pragma: no cover
-        raise InputError(
-            "country names need country_converter: pip install country_converter"
-        ) from None
-    data = pd.read_csv(
-        cc.COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""]
-    )
-    data["ISO2"] = data["ISO2"].fillna("(?!x)x").astype(str)  # rows without ISO2 must match nothing
-    return cc.CountryConverter(country_data=data)
-
-
 def to_iso3(names: list[str], *, file: str, column: str) -> dict[str, str]:
-    """ISO3 code of every distinct name; stops with one line listing every unmappable name."""
+    """ISO3 code of every distinct name; stops with one line listing every unmappable name.
+
+    A panel may spell one country differently across editions, so aliases are accepted."""
     distinct = sorted(set(names))
     if all(re.fullmatch(r"[A-Z]{3}", n) for n in distinct):
         return {n: n for n in distinct}
-    logging.getLogger("country_converter").setLevel(logging.CRITICAL)
-    conv = _converter()
-    codes = conv.convert(distinct, to="ISO3", not_found=_NOT_FOUND)  # type: ignore[attr-defined]
-    codes = codes if isinstance(codes, list) else [codes]
-    out, bad = {}, []
-    for name, code in zip(distinct, codes, strict=True):
-        if code == _NOT_FOUND or not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code):
-            bad.append(name)
-        else:
-            out[name] = code
-    if bad:
-        raise InputError(
-            f"cannot map {len(bad)} country name(s) to ISO3 codes: {bad}; rename them or give "
-            "codes in the file",
-            file=file,
-            column=column,
-        )
-    return out
+    return names_to_iso3(distinct, file=file, column=column, allow_aliases=True)
 
 
 def _match_columns(

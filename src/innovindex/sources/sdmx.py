@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, SpecError
-from ._countries import iso2_to_iso3
+from ..io.countries import iso2_to_iso3
 from ._http import Fetcher, FetchOptions, base_url
 from .provenance import LONG_COLUMNS, Fetched
 

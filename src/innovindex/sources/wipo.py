@@ -28,7 +28,7 @@ import pandas as pd
 
 from .._identity import canonical
 from ..errors import DataWarning, InputError
-from ._countries import iso2_to_iso3
+from ..io.countries import iso2_to_iso3
 from .provenance import LONG_COLUMNS, Fetched
 
 __all__ = ["WipoTable", "read_wipo", "wipo_to_fetched", "store_wipo", "STORE_TABLE"]
