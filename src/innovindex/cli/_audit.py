@@ -30,6 +30,9 @@ def audit_cmd(
         int | None, typer.Option("--time", help="the Time to audit when the data has several")
     ] = None,
     no_png: Annotated[bool, typer.Option("--no-png", help="write charts as HTML only")] = False,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="e.g. 8GiB (default: half the RAM)")
+    ] = None,
 ) -> None:
     """Audit an index: statistics, correlations, Cronbach's alpha, PCA, effective weights, rank
     intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML and PNG."""
@@ -44,10 +47,15 @@ def audit_cmd(
         raise SpecError(f"--format must be 'csv' or 'xlsx'; got {fmt!r}")
     if n < 1:
         raise SpecError(f"--n must be >= 1; got {n}")
+    from .._limits import check_audit
+    from ._common import check_out
+
+    check_out(out, [data, meta, pipeline, uncertainty], fmt)
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline, uncertainty=uncertainty)
     spec = load_spec(uncertainty)
     with status("Building the nominal index"):
         index = build(data, fw, pipeline, time=time)
+    check_audit(index, spec, n, sobol=sobol, limit=memory_limit)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:

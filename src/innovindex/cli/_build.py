@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from ..errors import SpecError
-from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
+from ._common import (
+    DataOpt,
+    FrameworkOpt,
+    MetaOpt,
+    OutOpt,
+    PipelineOpt,
+    check_out,
+    load_inputs,
+    status,
+)
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv, parquet or xlsx (one workbook)")]
 
@@ -28,6 +37,7 @@ def build_cmd(
 
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
+    check_out(out, [data, meta, pipeline], fmt)
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
     with status("Building index"):
         panel = build_panel(data, fw, pipeline)
@@ -43,14 +53,17 @@ def demo_cmd(
     db: Annotated[Path, typer.Option("--db", help="DuckDB project store")] = Path(
         "innovindex.duckdb"
     ),
-    seed: Annotated[int, typer.Option("--seed", help="seed of the synthetic world")] = 2024,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="seed of the synthetic world")] = 2024,
     n_patents: Annotated[
-        int, typer.Option("--n-patents", help="synthetic patent applications")
+        int, typer.Option("--n-patents", min=0, help="synthetic patent applications")
     ] = 100_000,
 ) -> None:
     """Generate the SYNTHETIC demo world, build the GII-style index for every year, and store it."""
+    from ..dbfile import check_store_path
     from ..demo.run import run_demo
 
+    check_store_path(db)
+    check_out(out, [db])
     summary = run_demo(out, db, seed=seed, n_patents=n_patents)
     typer.echo(summary)
 

@@ -16,6 +16,7 @@ __all__ = [
     "MetaOpt",
     "OutOpt",
     "PipelineOpt",
+    "check_out",
     "load_inputs",
     "status",
 ]
@@ -54,3 +55,27 @@ def load_inputs(
         if p is not None
     }
     return fw, inputs
+
+
+#: Endings that name a file, not the folder --out expects: writing a folder of CSV files under
+#: such a name would give e.g. a "results.xlsx" that is no workbook.
+_FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet", ".json", ".yaml", ".yml", ".txt", ".zip")
+_STORE_SUFFIXES = (".duckdb", ".db", ".ddb")
+
+
+def check_out(out: Path, keep: list[Any] | tuple[Any, ...] = (), fmt: str | None = None) -> Path:
+    """Check ``--out`` before any work: a folder name (not a file name such as
+    ``results.xlsx``), not a symbolic link, not holding an input or the store, and either
+    new, empty, or an earlier innovindex output with nothing else in it.
+
+    Returns the resolved output folder. Raises :class:`InputError` (one line).
+    """
+    from ..io.writers import check_output_dir
+
+    suffix = out.suffix.lower()
+    if suffix in _FILE_SUFFIXES or suffix in _STORE_SUFFIXES:
+        hint = f" (use --format {suffix[1:]} with an output folder)" if fmt and suffix[1:] in ("csv", "xlsx", "parquet") else ""
+        raise InputError(
+            f"--out names a folder of outputs, not a {suffix} file{hint}", file=out
+        )
+    return check_output_dir(out, keep=[k for k in keep if k is not None])
