@@ -144,3 +144,53 @@ def _has_raw(index: Any) -> bool:
     except Exception:  # noqa: BLE001 - any index without a raw stage: estimate with one unit
         return False
     return True
+
+
+#: Largest magnitude accepted in indicator data. Beyond it, spreads, squares and weighted sums
+#: overflow float64 (1.7e308) and scores silently become NaN or 0; no real indicator comes
+#: anywhere near it (world GDP in US dollars is ~1e14).
+MAX_ABS_VALUE = 1e150
+#: Range of ``Time`` values (years) accepted: outside it, whole-number conversion wraps.
+TIME_RANGE = (1, 9999)
+
+
+def check_values(df: Any, columns: list[str], source: str) -> None:
+    """Refuse indicator or denominator values whose magnitude would overflow the arithmetic
+    (one line naming the file, row and column)."""
+    import numpy as np
+
+    from .errors import InputError
+
+    if not columns:
+        return
+    block = np.abs(df[columns].to_numpy(dtype=float))
+    with np.errstate(invalid="ignore"):
+        big = block > MAX_ABS_VALUE
+    if big.any():
+        i, j = (int(v[0]) for v in np.nonzero(big))
+        raise InputError(
+            f"value {df[columns[j]].iloc[i]:.4g} is outside the range innovindex computes with "
+            f"(|x| <= {MAX_ABS_VALUE:g}); rescale the indicator (e.g. to millions)",
+            file=source,
+            row=i + 2,
+            column=columns[j],
+        )
+
+
+def check_time(time: Any, source: str) -> None:
+    """Refuse ``Time`` values outside :data:`TIME_RANGE` (whole years)."""
+    import numpy as np
+
+    from .errors import InputError
+
+    values = time.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (values < TIME_RANGE[0]) | (values > TIME_RANGE[1])
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"Time must be a year between {TIME_RANGE[0]} and {TIME_RANGE[1]}; got {values[i]:.6g}",
+            file=source,
+            row=i + 2,
+            column="Time",
+        )

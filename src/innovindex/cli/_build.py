@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -42,10 +42,31 @@ def build_cmd(
     with status("Building index"):
         panel = build_panel(data, fw, pipeline)
         tables = result_tables(panel)
+    _check_scores(tables, pipeline)
     info = run_info(panel, inputs=inputs, extra={"format": fmt})
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
     typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)
+
+
+def _check_scores(tables: dict[str, Any], pipeline: Path | None) -> None:
+    """Refuse a build that computed nothing; say so (one line) when scores are missing."""
+    where = str(pipeline) if pipeline is not None else "the pipeline"
+    if not tables:
+        raise SpecError(f"{where}: no step computes anything (every step is off); nothing to write")
+    scores = tables.get("scores")
+    if scores is None:
+        typer.echo(f"warning: {where} has no aggregate step: no scores or ranks are written", err=True)
+        return
+    values = scores.drop(columns=[c for c in ("uCode", "Time") if c in scores.columns])
+    missing = values.isna().to_numpy()
+    if missing.any():
+        i, j = (int(v[0]) for v in missing.nonzero())
+        typer.echo(
+            f"warning: {int(missing.sum())} score(s) are missing (NaN) in scores, e.g. unit "
+            f"{scores['uCode'].iloc[i]!r}, {values.columns[j]!r}",
+            err=True,
+        )
 
 
 def demo_cmd(
