@@ -38,6 +38,7 @@ __all__ = [
     "clean_stale_temp",
     "connect_store",
     "store_temp_dir",
+    "verify_store",
 ]
 
 #: File name endings accepted for a store ("" = no ending). Anything else (``.csv``, ``.xlsx``,
@@ -180,6 +181,24 @@ def connect_store(
     if not read_only:
         clean_stale_temp(path)
     return con
+
+
+def verify_store(db: str | Path) -> Path:
+    """Check ``db`` before a command does its work: a valid store path and, when the file
+    exists, a database DuckDB can open and read (so a truncated store is refused up front,
+    not after the outputs were written). Returns the path; creates nothing."""
+    path = check_store_path(db)
+    if path.exists():
+        con = connect_store(path, read_only=True)
+        try:
+            con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+        except duckdb.Error as exc:
+            raise InputError(
+                f"cannot read the store as a DuckDB database ({_first_line(exc)})", file=path
+            ) from None
+        finally:
+            con.close()
+    return path
 
 
 def _first_line(exc: BaseException) -> str:

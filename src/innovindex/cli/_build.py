@@ -80,10 +80,10 @@ def demo_cmd(
     ] = 100_000,
 ) -> None:
     """Generate the SYNTHETIC demo world, build the GII-style index for every year, and store it."""
-    from ..dbfile import check_store_path
+    from ..dbfile import verify_store
     from ..demo.run import run_demo
 
-    check_store_path(db)
+    verify_store(db)
     check_out(out, [db])
     summary = run_demo(out, db, seed=seed, n_patents=n_patents)
     typer.echo(summary)
