@@ -92,7 +92,11 @@ def audit_bytes(replications: int, units: int, assumptions: int, elements: int) 
 
 
 def _fmt(n_bytes: float) -> str:
-    return f"{n_bytes / _GIB:.1f} GiB" if n_bytes >= 0.1 * _GIB else f"{n_bytes / 1024**2:.1f} MiB"
+    if n_bytes >= 0.1 * _GIB:
+        return f"{n_bytes / _GIB:.1f} GiB"
+    if n_bytes >= 1024**2:
+        return f"{n_bytes / 1024**2:.1f} MiB"
+    return f"{int(n_bytes):,} bytes"
 
 
 def check_audit(

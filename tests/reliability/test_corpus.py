@@ -277,12 +277,9 @@ CASES: list[tuple[str, Any, str]] = [
 
 
 @pytest.mark.parametrize(("case", "builder", "fragment"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_one_line_exit_2_nothing_written(case, builder, fragment, tmp_path: Path) -> None:
+def test_bad_input_is_one_line_exit_2_nothing_written(
+    case, builder, fragment, tmp_path: Path, monkeypatch
+) -> None:
     w = write_world(tmp_path / "w")
-    cwd = os.getcwd()
-    os.chdir(w["dir"])  # relative names (".", "") resolve inside the world
-    try:
-        argv = builder(w)
-        assert_refused(argv, tmp_path, fragment or None)
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(w["dir"])  # relative names (".", "") resolve inside the world
+    assert_refused(builder(w), tmp_path, fragment or None)
