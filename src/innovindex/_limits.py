@@ -77,7 +77,7 @@ def memory_limit(limit: str | int | None = None) -> int:
             raise SpecError(f"memory limit must be at least 1 byte; got {limit}")
         return limit
     if limit is not None:
-        return parse_size(limit)
+        return parse_size(str(limit))
     env = os.environ.get("INNOVINDEX_MEMORY_LIMIT", "").strip()
     if env:
         return parse_size(env, "INNOVINDEX_MEMORY_LIMIT")

@@ -132,7 +132,11 @@ def refusal_problem(code: int | None, err: str, exc: BaseException | None) -> st
 
 
 def assert_refused(
-    argv: list[Any], root: Path, fragment: str | None = None, *, prepare: Callable[[], None] | None = None
+    argv: list[Any],
+    root: Path,
+    fragment: str | None = None,
+    *,
+    prepare: Callable[[], None] | None = None,
 ) -> str:
     """Run ``argv``; assert a clean refusal that leaves ``root`` exactly as it was."""
     if prepare is not None:
@@ -145,3 +149,15 @@ def assert_refused(
     if fragment is not None:
         assert fragment in err, f"{fragment!r} not in {err!r}"
     return err
+
+
+def say(config: pytest.Config, lines: list[str]) -> None:
+    """Print figures the issue asks for (fuzz and kill counts) past pytest's capture."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    tr = config.pluginmanager.getplugin("terminalreporter")
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        for line in lines:
+            if tr is not None:
+                tr.write_line(line)
+            else:  # pragma: no cover - without the terminal reporter
+                print(line)

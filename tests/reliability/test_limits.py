@@ -17,8 +17,19 @@ from .conftest import run_cli, write_world
 
 def _audit(w: dict[str, Path], *extra: object) -> tuple[int | None, str]:
     code, err, exc = run_cli(
-        ["audit", "--data", w["data"], "--meta", w["meta"], "--uncertainty", w["spec"],
-         "--out", w["dir"] / "audit", "--no-png", *extra]
+        [
+            "audit",
+            "--data",
+            w["data"],
+            "--meta",
+            w["meta"],
+            "--uncertainty",
+            w["spec"],
+            "--out",
+            w["dir"] / "audit",
+            "--no-png",
+            *extra,
+        ]
     )
     assert exc is None
     return code, err

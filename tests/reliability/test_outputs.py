@@ -18,7 +18,9 @@ from .conftest import META, make_data, run_cli, snapshot, write_world
 
 
 def _build(w: dict[str, Path], out: Path, *extra: str) -> tuple[int | None, str]:
-    code, err, exc = run_cli(["build", "--data", w["data"], "--meta", w["meta"], "--out", out, *extra])
+    code, err, exc = run_cli(
+        ["build", "--data", w["data"], "--meta", w["meta"], "--out", out, *extra]
+    )
     assert exc is None
     return code, err
 
@@ -30,7 +32,11 @@ def test_rebuild_replaces_only_what_innovindex_wrote(tmp_path: Path) -> None:
     assert record["state"] == "complete" and "scores.csv" in record["files"]
     assert _build(w, w["out"], "--format", "parquet")[0] == 0  # replaced: now Parquet only
     assert sorted(p.name for p in w["out"].iterdir() if not p.name.startswith(".")) == [
-        "normalised.parquet", "ranks.parquet", "run.json", "scores.parquet", "treated.parquet",
+        "normalised.parquet",
+        "ranks.parquet",
+        "run.json",
+        "scores.parquet",
+        "treated.parquet",
         "treatment.parquet",
     ]
     (w["out"] / "sub").mkdir()
@@ -96,7 +102,9 @@ def test_leftovers_of_killed_runs_are_removed_and_only_those(tmp_path: Path) -> 
     dead = 2**22 + 12345  # above the default pid_max: no such process
     killed = tmp_path / f".out.tmp-{dead}-abc"
     killed.mkdir()
-    (killed / MARKER).write_text(json.dumps({"written_by": "innovindex", "pid": dead, "state": "partial"}))
+    (killed / MARKER).write_text(
+        json.dumps({"written_by": "innovindex", "pid": dead, "state": "partial"})
+    )
     (killed / "scores.csv").write_text("half")
     empty = tmp_path / f".out.tmp-{dead}-def"  # killed between mkdtemp and the marker
     empty.mkdir()

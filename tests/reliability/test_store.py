@@ -42,7 +42,9 @@ def _holder(db: Path, seconds: float, *, temp: bool = False) -> subprocess.Popen
         """
     )
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -67,7 +69,9 @@ def test_lock_timeout_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
     holder = _holder(db, 5)
     monkeypatch.setenv("INNOVINDEX_LOCK_TIMEOUT", "0.3")
     try:
-        with pytest.raises(InputError, match="locked by another innovindex process; gave up after 0.3 s"):
+        with pytest.raises(
+            InputError, match="locked by another innovindex process; gave up after 0.3 s"
+        ):
             connect_store(db)
         with pytest.raises(InputError, match="locked"):  # readers wait for a writer too
             connect_store(db, read_only=True)
@@ -104,7 +108,9 @@ def test_own_temp_folder_is_marked_and_removed_at_exit(tmp_path: Path) -> None:
         """
     )
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stdout.strip().startswith(str(tmp_path / "s.duckdb.tmp" / "run-"))
     assert not (tmp_path / "s.duckdb.tmp").exists()
     mine = store_temp_dir(db)  # this process: alive, so never cleaned under it

@@ -56,7 +56,9 @@ def _check_scores(tables: dict[str, Any], pipeline: Path | None) -> None:
         raise SpecError(f"{where}: no step computes anything (every step is off); nothing to write")
     scores = tables.get("scores")
     if scores is None:
-        typer.echo(f"warning: {where} has no aggregate step: no scores or ranks are written", err=True)
+        typer.echo(
+            f"warning: {where} has no aggregate step: no scores or ranks are written", err=True
+        )
         return
     values = scores.drop(columns=[c for c in ("uCode", "Time") if c in scores.columns])
     missing = values.isna().to_numpy()

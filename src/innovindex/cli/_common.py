@@ -46,6 +46,8 @@ def load_inputs(
         raise SpecError("give exactly one of --meta FILE or --framework NAME")
     paths = {**files, "meta": meta}
     for p in paths.values():
+        if p is not None and p.is_dir():
+            raise InputError("is a folder; expected a file", file=p)
         if p is not None and not p.is_file():
             raise InputError("file not found", file=p)
     fw = Framework.read(meta) if meta is not None else resolve_framework(str(framework))
@@ -74,8 +76,10 @@ def check_out(out: Path, keep: list[Any] | tuple[Any, ...] = (), fmt: str | None
 
     suffix = out.suffix.lower()
     if suffix in _FILE_SUFFIXES or suffix in _STORE_SUFFIXES:
-        hint = f" (use --format {suffix[1:]} with an output folder)" if fmt and suffix[1:] in ("csv", "xlsx", "parquet") else ""
-        raise InputError(
-            f"--out names a folder of outputs, not a {suffix} file{hint}", file=out
+        hint = (
+            f" (use --format {suffix[1:]} with an output folder)"
+            if fmt and suffix[1:] in ("csv", "xlsx", "parquet")
+            else ""
         )
+        raise InputError(f"--out names a folder of outputs, not a {suffix} file{hint}", file=out)
     return check_output_dir(out, keep=[k for k in keep if k is not None])

@@ -119,7 +119,9 @@ def read_yaml(path: str | Path, what: str) -> Any:
     except OSError as exc:
         raise SpecError(f"{p}: cannot read the {what}: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise SpecError(f"{p}: {what} is larger than {MAX_BYTES // 1_000_000} MB; expected a short YAML file")
+        raise SpecError(
+            f"{p}: {what} is larger than {MAX_BYTES // 1_000_000} MB; expected a short YAML file"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
