@@ -4,7 +4,8 @@ folder absent or complete, and the next run removes every temporary folder they 
 Each worker rebuilds into the same two folders: ``keep`` always holds an earlier output (so
 kills land during a replacement) and ``fresh`` is removed before each run (so kills land
 during a first write). Kill times are drawn from a seeded generator over the span of a full
-run measured first, biased towards its end where the outputs are written.
+run measured first, or (every other run) from the moment its temporary output folder
+appears, so that many kills land while the outputs are being written and swapped in.
 """
 
 from __future__ import annotations
@@ -75,10 +76,20 @@ def complete(out: Path) -> bool:
     return len(pd.read_csv(out / "scores.csv")) == N_UNITS * 10
 
 
-def _interrupt(root: Path, out: Path, delay: float) -> str:
+def _hidden(out: Path) -> bool:
+    return any(p.name.startswith(f".{out.name}.") for p in out.parent.iterdir())
+
+
+def _interrupt(root: Path, out: Path, delay: float, mode: str) -> str:
+    """Run a build into ``out`` and SIGKILL it: ``delay`` seconds after the start
+    (``mode="any"``) or after its temporary output folder appears (``mode="writing"``)."""
+    before = (out / "run.json").read_text() if out.exists() else None
     proc = subprocess.Popen(
         _argv(root, out), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    if mode == "writing":
+        while proc.poll() is None and not _hidden(out):
+            time.sleep(0.002)
     try:
         proc.wait(timeout=delay)
         outcome = "finished before the kill"
@@ -86,10 +97,13 @@ def _interrupt(root: Path, out: Path, delay: float) -> str:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         outcome = "killed"
+    if _hidden(out):
+        outcome += " while writing"  # its hidden temporary folder is still there
     if not out.exists():
         return f"{outcome}, output absent"
     assert complete(out), f"{out} is neither absent nor complete after a kill at {delay:.2f} s"
-    return f"{outcome}, output complete"
+    which = "previous" if (out / "run.json").read_text() == before else "new"
+    return f"{outcome}, {which} output complete"
 
 
 @pytest.mark.slow
@@ -113,7 +127,11 @@ def test_killed_builds_leave_outputs_absent_or_complete(tmp_path: Path, pytestco
         (
             k % WORKERS,
             "keep" if (k // WORKERS) % 2 == 0 else "fresh",
-            rng.uniform(0.4 * full, 1.15 * full),
+            *(
+                ("any", rng.uniform(0.3 * full, 1.3 * full))
+                if k % 2
+                else ("writing", rng.uniform(0, 0.8))
+            ),
         )
         for k in range(N_KILLS)
     ]
@@ -121,7 +139,7 @@ def test_killed_builds_leave_outputs_absent_or_complete(tmp_path: Path, pytestco
 
     def worker(w: int) -> list[str]:
         done = []
-        for k, which, delay in plans:
+        for k, which, mode, delay in plans:
             if k != w:
                 continue
             out = tmp_path / f"w{w}" / which
@@ -129,13 +147,14 @@ def test_killed_builds_leave_outputs_absent_or_complete(tmp_path: Path, pytestco
                 import shutil
 
                 shutil.rmtree(out)
-            done.append(f"{which}: {_interrupt(tmp_path, out, delay)}")
+            done.append(f"{which}: {_interrupt(tmp_path, out, delay, mode)}")
         return done
 
     with ThreadPoolExecutor(WORKERS) as pool:
         for result in pool.map(worker, range(WORKERS)):
             outcomes.update(result)
     killed = sum(v for k, v in outcomes.items() if ": killed" in k)
+    writing = sum(v for k, v in outcomes.items() if "while writing" in k)
     # Leftovers of the killed runs are removed by the next run into the same folder.
     for w in range(WORKERS):
         for which in ("keep", "fresh"):
@@ -149,7 +168,8 @@ def test_killed_builds_leave_outputs_absent_or_complete(tmp_path: Path, pytestco
         hidden = [p.name for p in (tmp_path / f"w{w}").iterdir() if p.name.startswith(".")]
         assert hidden == [], f"temporary folders left behind: {hidden}"
     lines = [
-        f"kill test: {N_KILLS} interrupted builds ({killed} killed mid-run; a full run took {full:.2f} s)"
+        f"kill test: {N_KILLS} interrupted builds ({killed} killed mid-run, {writing} of them "
+        f"while writing; a full run took {full:.2f} s alone)"
     ]
     lines += [f"  {k}: {v}" for k, v in sorted(outcomes.items())]
     say(pytestconfig, lines)
