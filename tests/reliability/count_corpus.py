@@ -21,6 +21,7 @@ SOURCES = [
     ("tests/reliability/test_store.py", "", "store file: refusals, locks, temp files"),
     ("tests/reliability/test_outputs.py", "", "outputs: replacement, renames, leftovers"),
     ("tests/reliability/test_limits.py", "", "limits: memory, YAML budget, line capping"),
+    ("tests/reliability/test_numbers.py", "", "numbers: NaN and missing scores said"),
     ("tests/cli/test_build_cli.py", "test_bad_input", "CLI: build bad input"),
     ("tests/cli/test_build_cli.py", "test_usage_errors", "CLI: usage errors"),
     ("tests/cli/test_build_cli.py", "test_output_never", "CLI: outputs"),
