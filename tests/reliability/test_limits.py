@@ -89,3 +89,36 @@ def test_error_lines_are_capped_with_the_place_first() -> None:
     assert len(line) == MAX_ERROR_LINE and line.startswith("data.csv, row 7, column 'a1'")
     assert line.endswith("more characters cut]")
     assert one_line("two\nlines\tand  tabs") == "two lines and tabs"
+
+
+def test_database_errors_are_one_line_as_a_last_line_of_defence(tmp_path: Path, monkeypatch):
+    """A DuckDB error no module turned into an InputError still ends in one line, exit 2."""
+    import duckdb
+
+    import innovindex.building
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException("IO Error: disk I/O\nsecond line\n" + "x" * 5000)
+
+    monkeypatch.setattr(innovindex.building, "build_panel", broken)
+    w = write_world(tmp_path)
+    code, err, exc = run_cli(["build", "--data", w["data"], "--meta", w["meta"], "--out", w["out"]])
+    assert exc is None and code == 2
+    assert err == "error: the store (DuckDB) failed: IO Error: disk I/O\n"
+    assert not w["out"].exists()
+
+
+def test_memory_and_recursion_errors_are_one_line(tmp_path: Path, monkeypatch):
+    import innovindex.building
+
+    w = write_world(tmp_path)
+    for error, text in [(MemoryError, "out of memory"), (RecursionError, "nested too deeply")]:
+
+        def broken(*args: object, _e: type[BaseException] = error, **kwargs: object) -> None:
+            raise _e()
+
+        monkeypatch.setattr(innovindex.building, "build_panel", broken)
+        code, err, exc = run_cli(
+            ["build", "--data", w["data"], "--meta", w["meta"], "--out", w["out"]]
+        )
+        assert exc is None and code == 2 and len(err.splitlines()) == 1 and text in err
