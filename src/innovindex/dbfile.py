@@ -3,43 +3,281 @@
 Every command that reads or writes the store (index runs, patent tables, firm tables,
 fetched sources) opens it here, so the rules hold everywhere:
 
-- the store is a file path: ``:memory:`` and folders are refused (nothing would be kept);
-- a file that is not a DuckDB database (a CSV, a truncated store) is refused with one line;
+- the store is a file path that DuckDB keeps on disk: ``:memory:`` (and any name starting
+  with ``:``), remote names (``md:``, ``s3://``), folders and file names DuckDB would open as
+  an in-memory view (``data.csv``, ``x.parquet``: DuckDB 2 opens those in memory and keeps
+  nothing) are refused;
+- an existing file is opened only when it is a DuckDB database (checked from its header
+  before DuckDB sees it); a truncated or foreign file is refused with one line;
+- a second process waits for the other's lock (up to ``lock_timeout`` seconds, default
+  ``$INNOVINDEX_LOCK_TIMEOUT`` or 120), saying so once on stderr, instead of failing;
+- temporary files live under one folder beside the store, ``<store>.tmp/`` (DuckDB's own
+  spill folder too): :func:`store_temp_dir` gives each process its own marked subfolder,
+  removed when the process exits and, if it was killed, by the next process that opens the
+  store;
 - errors are :class:`innovindex.errors.InputError`, never a DuckDB traceback.
-
-The reliability work (issue 8) hardens this module: waiting for another writer's lock,
-refusing existing non-store files, and cleaning temporary files.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import re
+import shutil
+import sys
+import time
 from pathlib import Path
 
 import duckdb
 
 from .errors import InputError
 
-__all__ = ["connect_store", "check_store_path"]
+__all__ = [
+    "STORE_SUFFIXES",
+    "check_store_path",
+    "clean_stale_temp",
+    "connect_store",
+    "store_temp_dir",
+    "verify_store",
+]
+
+#: File name endings accepted for a store ("" = no ending). Anything else (``.csv``, ``.xlsx``,
+#: ``.parquet``, ...) is refused: DuckDB 2 would open such a name as an in-memory view of the
+#: file, keeping nothing, or the user meant another file.
+STORE_SUFFIXES = (".duckdb", ".db", ".ddb", "")
+
+_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//)?")  # md:, motherduck:, s3://, http://
+_TEMP_PREFIX = "run-"
+_TEMP_MARK = ".innovindex-temp"
+_DEFAULT_LOCK_TIMEOUT = 120.0
 
 
 def check_store_path(db: str | Path) -> Path:
-    """The store path, checked: a file path that DuckDB will keep on disk."""
+    """The store path, checked: a file path that DuckDB will keep on disk.
+
+    Raises
+    ------
+    InputError
+        For an in-memory or remote name, a folder, a name DuckDB would not keep on disk,
+        or an existing file that is not a DuckDB database.
+    """
     text = str(db)
-    if not text or text.strip() == "" or text.startswith(":memory:") or text.startswith("md:"):
-        raise InputError("the store must be a DuckDB file path; an in-memory store keeps nothing", file=text or "''")
+    if not text.strip() or text.lstrip().startswith(":") or _is_remote(text):
+        raise InputError(
+            "the store must be a DuckDB file path; an in-memory or remote store keeps nothing",
+            file=text or "''",
+        )
     path = Path(text)
     if path.is_dir():
         raise InputError("the store must be a DuckDB file, not a folder", file=path)
+    suffix = path.suffix.lower()
+    if suffix not in STORE_SUFFIXES:
+        state = "an existing" if path.exists() else "a"
+        raise InputError(
+            f"the store must be a DuckDB file ending in .duckdb (or .db, .ddb); {state} "
+            f"{suffix} file is not a store",
+            file=path,
+        )
+    if path.exists():
+        _check_header(path)
     return path
 
 
-def connect_store(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the store file ``db`` (created when writing and absent)."""
+def _is_remote(text: str) -> bool:
+    # A Windows drive letter ("C:\\x") is a path, not a scheme.
+    return bool(_REMOTE.match(text)) and not re.match(r"^[A-Za-z]:[\\/]", text)
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise InputError(f"cannot read the store: {exc.strerror}", file=path) from None
+    if not path.is_file():
+        raise InputError("the store must be a regular file", file=path)
+    if len(head) == 0:
+        raise InputError(
+            "the store file is empty, not a DuckDB database; remove it or choose another --db",
+            file=path,
+        )
+    if head[8:12] != _MAGIC:
+        raise InputError(
+            "not a DuckDB database (foreign or damaged file); choose another --db", file=path
+        )
+
+
+def _lock_timeout(value: float | None) -> float:
+    if value is not None:
+        return max(0.0, float(value))
+    env = os.environ.get("INNOVINDEX_LOCK_TIMEOUT", "")
+    try:
+        return max(0.0, float(env)) if env.strip() else _DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        raise InputError(
+            f"INNOVINDEX_LOCK_TIMEOUT must be a number of seconds; got {env[:40]!r}"
+        ) from None
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def connect_store(
+    db: str | Path, *, read_only: bool = False, lock_timeout: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection to the store file ``db`` (created when writing and absent).
+
+    Parameters
+    ----------
+    db
+        The store file.
+    read_only
+        Open for reading; the file must exist.
+    lock_timeout
+        Seconds to wait while another process holds the store's lock (default
+        ``$INNOVINDEX_LOCK_TIMEOUT`` or 120). A one-line notice goes to stderr when waiting.
+
+    Raises
+    ------
+    InputError
+        See :func:`check_store_path`; also when the file cannot be opened as a DuckDB
+        database or the lock is still held after ``lock_timeout`` seconds.
+    """
     path = check_store_path(db)
     if read_only and not path.exists():
         raise InputError("no store here: run a build or an import with --db first", file=path)
+    timeout = _lock_timeout(lock_timeout)
+    deadline = time.monotonic() + timeout
+    said = False
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise InputError(
+                    f"cannot open the store as a DuckDB database ({_first_line(exc)})", file=path
+                ) from None
+            if time.monotonic() >= deadline:
+                raise InputError(
+                    f"the store is locked by another innovindex process; gave up after "
+                    f"{timeout:g} s (set INNOVINDEX_LOCK_TIMEOUT to wait longer)",
+                    file=path,
+                ) from None
+            if not said:
+                print(
+                    f"waiting for the store lock held by another innovindex process "
+                    f"(up to {timeout:g} s): {path}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                said = True
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+    if not read_only:
+        clean_stale_temp(path)
+    return con
+
+
+def verify_store(db: str | Path) -> Path:
+    """Check ``db`` before a command does its work: a valid store path and, when the file
+    exists, a database DuckDB can open and read (so a truncated store is refused up front,
+    not after the outputs were written). Returns the path; creates nothing."""
+    path = check_store_path(db)
+    if path.exists():
+        con = connect_store(path, read_only=True)
+        try:
+            con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+        except duckdb.Error as exc:
+            raise InputError(
+                f"cannot read the store as a DuckDB database ({_first_line(exc)})", file=path
+            ) from None
+        finally:
+            con.close()
+    return path
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+def _temp_root(db: str | Path) -> Path:
+    path = Path(db).absolute()
+    return path.with_name(path.name + ".tmp")
+
+
+def store_temp_dir(db: str | Path) -> Path:
+    """This process's temporary folder for work on the store ``db``, created on first use.
+
+    It is ``<store>.tmp/run-<pid>-.../`` (beside DuckDB's own spill files), marked as
+    innovindex's, removed when the process exits, and removed by the next writer that opens
+    the store if the process was killed.
+    """
+    root = _temp_root(db)
+    mine = _OWNED.get(root)
+    if mine is not None and mine.is_dir():
+        return mine
+    root.mkdir(parents=True, exist_ok=True)
+    mine = root / f"{_TEMP_PREFIX}{os.getpid()}-{time.time_ns():x}"
+    mine.mkdir()
+    (mine / _TEMP_MARK).write_text(f"{os.getpid()}\n", encoding="ascii")
+    _OWNED[root] = mine
+    return mine
+
+
+_OWNED: dict[Path, Path] = {}
+
+
+@atexit.register
+def _remove_owned() -> None:
+    for root, mine in list(_OWNED.items()):
+        shutil.rmtree(mine, ignore_errors=True)
+        _remove_if_empty(root)
+        _OWNED.pop(root, None)
+
+
+def _remove_if_empty(folder: Path) -> None:
     try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot open the store as a DuckDB database ({first[:200]})", file=path) from None
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_temp(db: str | Path) -> list[Path]:
+    """Remove temporary folders that killed innovindex processes left under ``<store>.tmp``.
+
+    Only folders carrying innovindex's marker, whose process is gone, are removed; anything
+    else in the folder is left alone. Returns the removed folders.
+    """
+    root = _temp_root(db)
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for sub in root.glob(f"{_TEMP_PREFIX}*"):
+        mark = sub / _TEMP_MARK
+        try:
+            pid = int(mark.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if not _pid_alive(pid):
+            shutil.rmtree(sub, ignore_errors=True)
+            removed.append(sub)
+    _remove_if_empty(root)
+    return removed

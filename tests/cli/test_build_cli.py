@@ -77,9 +77,14 @@ def test_build_xlsx_is_one_workbook(tiny, capsys):
 def test_rebuild_replaces_previous_output(tiny, capsys):
     argv = ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]]
     assert run(argv, capsys)[0] == 0
-    (tiny["out"] / "stale.txt").write_text("from an older run")
+    (tiny["out"] / "scores.csv").write_text("edited")  # a file innovindex wrote: replaced
     assert run(argv, capsys)[0] == 0
-    assert not (tiny["out"] / "stale.txt").exists() and (tiny["out"] / "scores.csv").exists()
+    assert (tiny["out"] / "scores.csv").read_text().startswith("uCode")
+    # A file innovindex did not write (issue 8): the rebuild refuses, naming it, and keeps it.
+    (tiny["out"] / "notes.txt").write_text("mine")
+    code, err = run(argv, capsys)
+    assert code == 2 and "'notes.txt'" in err and len(err.strip().splitlines()) == 1
+    assert (tiny["out"] / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("where", ["foreign-dir", "inputs-dir", "a-file"])

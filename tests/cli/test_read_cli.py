@@ -210,7 +210,7 @@ def test_constant_indicator_warns_once_and_changes_nothing(tiny, capsys):
         ["build", "--data", tiny["data"], "--meta", tiny["meta"], "--out", tiny["out"]], capsys
     )
     assert code == 0, err
-    warn = [ln for ln in err.splitlines() if ln.startswith("warning:")]
+    warn = [ln for ln in err.splitlines() if ln.startswith("warning: indicator")]
     assert len(warn) == 1 and "'a1'" in warn[0] and "constant" in warn[0], err
     info = json.loads((tiny["out"] / "run.json").read_text())
     assert info["warnings"] == [warn[0].removeprefix("warning: ")]
@@ -268,7 +268,7 @@ def test_treatment_that_fails_warns(tiny, capsys):
         capsys,
     )
     assert code == 0, err
-    warn = [ln for ln in err.splitlines() if ln.startswith("warning:")]
+    warn = [ln for ln in err.splitlines() if ln.startswith("warning: indicator")]
     assert len(warn) == 1 and "'a1'" in warn[0] and "outside the thresholds" in warn[0], err
 
 

@@ -315,7 +315,7 @@ BAD = [
         ["explain", "--run", "IMPORTED", "--unit", "FRA", "--from", "2020", "--to", "2020"],
         "imported from published results",
     ),
-    ("runs on a CSV as store", ["runs", "--db", "{results}"], "cannot open the store"),
+    ("runs on a CSV as store", ["runs", "--db", "{results}"], "is not a store"),
     (
         "build with bad data records nothing",
         [

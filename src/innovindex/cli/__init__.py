@@ -52,25 +52,50 @@ def _root(
     """Build, audit and explain composite innovation indices and patent indicators."""
 
 
+#: Longest error line printed: input echoed in a message (a YAML bomb, a huge cell) is cut.
+MAX_ERROR_LINE = 300
+
+
+def one_line(text: str, limit: int = MAX_ERROR_LINE) -> str:
+    """``text`` on one line (white space runs collapsed), cut to ``limit`` characters with a
+    note saying how much was cut. Messages name the place first, so the cut keeps it."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    note = f" ... [{len(flat) - limit:,} more characters cut]"
+    return flat[: max(0, limit - len(note))] + note
+
+
+def _error(text: str) -> int:
+    typer.echo(one_line(f"error: {text}"), err=True)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``innovindex`` script; returns the process exit status."""
     try:
         result = app(args=argv, standalone_mode=False, prog_name="innovindex")
     except InnovindexError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        return 2
+        return _error(str(exc))
     except OSError as exc:  # e.g. an unwritable output folder: still one line, exit 2
         where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
-        return 2
+        return _error(f"{where}{exc.strerror or exc}")
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
     except TyperException as exc:  # usage errors: bad option value, missing option, unknown option
-        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
-        return 2
+        return _error(exc.format_message())
+    except (MemoryError, RecursionError) as exc:  # last line of defence: still one line
+        kind = "out of memory" if isinstance(exc, MemoryError) else "input nested too deeply"
+        return _error(f"{kind}; the input is too large or too deep to process")
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        # Last line of defence for the store: DuckDB errors not turned into InputError.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return _error(f"the store (DuckDB) failed: {first}")
     return int(result) if isinstance(result, int) else 0
 
 

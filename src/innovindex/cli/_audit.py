@@ -34,6 +34,9 @@ def audit_cmd(
     sep: _common.SepOpt = None,
     decimal: _common.DecimalOpt = None,
     encoding: _common.EncodingOpt = None,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="e.g. 8GiB (default: half the RAM)")
+    ] = None,
 ) -> None:
     """Audit an index: statistics, correlations, Cronbach's alpha, PCA, effective weights, rank
     intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML and PNG."""
@@ -49,12 +52,17 @@ def audit_cmd(
         raise SpecError(f"--format must be 'csv' or 'xlsx'; got {fmt!r}")
     if n < 1:
         raise SpecError(f"--n must be >= 1; got {n}")
+    from .._limits import check_audit
+    from ._common import check_out
+
+    check_out(out, [data, meta, pipeline, uncertainty], fmt)
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline, uncertainty=uncertainty)
     spec = load_spec(uncertainty)
     with status("Building the nominal index"), collect() as warned:
         idata = _common.read_idata(data, fw, sep=sep, decimal=decimal, encoding=encoding)
         index = build(idata, fw, pipeline, time=time)
         check_index(index)
+    check_audit(index, spec, n, sobol=sobol, limit=memory_limit)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:

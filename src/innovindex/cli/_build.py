@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ..errors import SpecError
+from ..errors import DataWarning, SpecError
 from . import _common
-from ._common import DataOpt, FrameworkOpt, MetaOpt, OutOpt, PipelineOpt, load_inputs, status
+from ._common import (
+    DataOpt,
+    FrameworkOpt,
+    MetaOpt,
+    OutOpt,
+    PipelineOpt,
+    check_out,
+    load_inputs,
+    status,
+)
 
 FormatOpt = Annotated[str, typer.Option("--format", help="csv, parquet or xlsx (one workbook)")]
 
@@ -56,6 +66,7 @@ def build_cmd(
 
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
+    check_out(out, [data, meta, pipeline], fmt)
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
     from ..dbfile import check_store_path
     from ..store import record_build
@@ -69,6 +80,7 @@ def build_cmd(
         )
         check_panel(panel)
         tables = result_tables(panel)
+        _check_scores(tables, pipeline)
     extra = {
         "format": fmt,
         "reference_year": reference_year,
@@ -94,7 +106,9 @@ def build_cmd(
         )
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
-    recorded = f"run {run_id} recorded in {db}" if run_id else "no aggregate scores, no run recorded"
+    recorded = (
+        f"run {run_id} recorded in {db}" if run_id else "no aggregate scores, no run recorded"
+    )
     typer.echo(
         f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; {recorded}", err=True
     )
@@ -112,19 +126,47 @@ def _panel_impute(text: str | None) -> dict[str, object] | None:
     return {"method": method.strip(), "max_gap": int(gap) if gap else None}
 
 
+def _check_scores(tables: dict[str, Any], pipeline: Path | None) -> None:
+    """Refuse a build that computed nothing; say so (one line) when scores are missing."""
+    where = str(pipeline) if pipeline is not None else "the pipeline"
+    if not tables:
+        raise SpecError(f"{where}: no step computes anything (every step is off); nothing to write")
+    scores = tables.get("scores")
+    if scores is None:
+        warnings.warn(
+            f"{where} has no aggregate step: no scores or ranks are written",
+            DataWarning,
+            stacklevel=2,
+        )
+        return
+    values = scores.drop(columns=[c for c in ("uCode", "uName", "Time") if c in scores.columns])
+    missing = values.isna().to_numpy()
+    if missing.any():
+        i, j = (int(v[0]) for v in missing.nonzero())
+        warnings.warn(
+            f"{int(missing.sum())} score(s) are missing (NaN) in scores, e.g. unit "
+            f"{scores['uCode'].iloc[i]!r}, {values.columns[j]!r}",
+            DataWarning,
+            stacklevel=2,
+        )
+
+
 def demo_cmd(
     out: Annotated[Path, typer.Option("--out", help="output directory")] = Path("innovindex-demo"),
     db: Annotated[Path, typer.Option("--db", help="DuckDB project store")] = Path(
         "innovindex.duckdb"
     ),
-    seed: Annotated[int, typer.Option("--seed", help="seed of the synthetic world")] = 2024,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="seed of the synthetic world")] = 2024,
     n_patents: Annotated[
-        int, typer.Option("--n-patents", help="synthetic patent applications")
+        int, typer.Option("--n-patents", min=0, help="synthetic patent applications")
     ] = 100_000,
 ) -> None:
     """Generate the SYNTHETIC demo world, build the GII-style index for every year, and store it."""
+    from ..dbfile import verify_store
     from ..demo.run import run_demo
 
+    verify_store(db)
+    check_out(out, [db])
     summary = run_demo(out, db, seed=seed, n_patents=n_patents)
     typer.echo(summary)
 

@@ -19,6 +19,7 @@ __all__ = [
     "MetaOpt",
     "OutOpt",
     "PipelineOpt",
+    "check_out",
     "load_inputs",
     "read_idata",
     "status",
@@ -78,6 +79,8 @@ def load_inputs(
         raise SpecError("give exactly one of --meta FILE or --framework NAME")
     paths = {**files, "meta": meta}
     for p in paths.values():
+        if p is not None and p.is_dir():
+            raise InputError("is a folder; expected a file", file=p)
         if p is not None and not p.is_file():
             raise InputError("file not found", file=p)
     fw = Framework.read(meta) if meta is not None else resolve_framework(str(framework))
@@ -87,3 +90,29 @@ def load_inputs(
         if p is not None
     }
     return fw, inputs
+
+
+#: Endings that name a file, not the folder --out expects: writing a folder of CSV files under
+#: such a name would give e.g. a "results.xlsx" that is no workbook.
+_FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet", ".json", ".yaml", ".yml", ".txt", ".zip")
+_STORE_SUFFIXES = (".duckdb", ".db", ".ddb")
+
+
+def check_out(out: Path, keep: list[Any] | tuple[Any, ...] = (), fmt: str | None = None) -> Path:
+    """Check ``--out`` before any work: a folder name (not a file name such as
+    ``results.xlsx``), not a symbolic link, not holding an input or the store, and either
+    new, empty, or an earlier innovindex output with nothing else in it.
+
+    Returns the resolved output folder. Raises :class:`InputError` (one line).
+    """
+    from ..io.writers import check_output_dir
+
+    suffix = out.suffix.lower()
+    if suffix in _FILE_SUFFIXES or suffix in _STORE_SUFFIXES:
+        hint = (
+            f" (use --format {suffix[1:]} with an output folder)"
+            if fmt and suffix[1:] in ("csv", "xlsx", "parquet")
+            else ""
+        )
+        raise InputError(f"--out names a folder of outputs, not a {suffix} file{hint}", file=out)
+    return check_output_dir(out, keep=[k for k in keep if k is not None])

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._identity import canonical
 from ..errors import InputError
 
 REQUIRED_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type")
@@ -45,7 +46,7 @@ def validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
                 row=row(i),
                 column="Type",
             )
-    codes = meta["iCode"]
+    codes = meta["iCode"].map(lambda v: canonical(v) if isinstance(v, str) else v)  # issue 8
     for i, c in enumerate(codes):
         if blank(c):
             raise InputError("empty iCode", file=source, row=row(i), column="iCode")
@@ -61,7 +62,7 @@ def validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
             column="iCode",
         )
     meta["Parent"] = pd.Series(
-        [None if blank(p) else str(p).strip() for p in meta["Parent"]],
+        [None if blank(p) else canonical(str(p)) for p in meta["Parent"]],
         index=meta.index,
         dtype=object,
     )

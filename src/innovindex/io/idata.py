@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._identity import canonical
+from .._limits import check_time, check_values
 from ..errors import InputError
 from ..framework import Framework
 from ..stage import Stage
@@ -75,7 +76,7 @@ def check_data(
             column="uCode",
         )
     df = data.reset_index(drop=True).copy()
-    codes = df["uCode"]
+    codes = df["uCode"].map(lambda v: canonical(v) if isinstance(v, str) else v)  # issue 8
     blank = codes.isna() | (codes.astype(str).str.strip() == "")
     if blank.any():
         i = int(np.flatnonzero(blank.to_numpy())[0])
@@ -94,6 +95,7 @@ def check_data(
                 row=i + 2,
                 column="Time",
             )
+        check_time(df["Time"], source)  # issue 8: 1e20 would wrap to -9.2e18
         df["Time"] = df["Time"].astype(int)
         key = ["uCode", "Time"]
     else:
@@ -138,6 +140,7 @@ def check_data(
         ],
         axis=1,
     )
+    check_values(df, cols, source)  # issue 8: values whose spread overflows
     for col in needed:
         if df[col].isna().all():
             raise InputError(
