@@ -8,6 +8,12 @@ weights renormalised, as COINr does. A unit with no usable component gets NaN.
 
 ``min_share`` is COINr's ``dat_thresh``: a unit whose share of non-missing components
 (counted, not weighted) is below it gets NaN.
+
+Every mean is ``f^-1(sum w f(x) / sum w)`` over the present components, with ``f`` the
+identity (arithmetic), ``log`` (geometric), ``1/x`` (harmonic) or ``x**p`` (generalised).
+:func:`batched_means` evaluates the same means for many weight sets and many groups of
+components at once (the audit engine's replications); it shares ``f``, ``f^-1`` and the
+domain rules with the plain kernels, and is tested equal to them.
 """
 
 from __future__ import annotations
@@ -17,10 +23,55 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
-__all__ = ["arithmetic", "copeland", "generalised", "geometric", "harmonic", "outrank_matrix"]
+__all__ = [
+    "MEANS",
+    "arithmetic",
+    "batched_means",
+    "copeland",
+    "generalised",
+    "geometric",
+    "harmonic",
+    "outrank_matrix",
+]
 
 FloatArray = NDArray[np.float64]
 _TOL = 1e-12  # outranking scores within this of 0.5 / 1 count as a tie / dominance
+#: The weighted means (every aggregation method but Copeland).
+MEANS = ("arithmetic", "geometric", "harmonic", "generalised")
+
+
+def _forward(method: str, A: FloatArray, p: float | None) -> FloatArray:
+    """``f(x)`` of a mean (NaN where undefined; callers check the domain first)."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "geometric":
+            return np.log(A)
+        if method == "harmonic":
+            return 1.0 / A
+        if method == "generalised":
+            return np.asarray(A ** float(p), dtype=np.float64)  # type: ignore[arg-type]
+    return A
+
+
+def _inverse(method: str, m: FloatArray, p: float | None) -> FloatArray:
+    """``f^-1`` of a mean."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "geometric":
+            return np.exp(m)
+        if method == "harmonic":
+            return 1.0 / m
+        if method == "generalised":
+            return np.asarray(m ** (1.0 / float(p)), dtype=np.float64)  # type: ignore[arg-type]
+    return m
+
+
+def _out_of_domain(method: str, A: FloatArray, p: float | None) -> NDArray[np.bool_]:
+    """Values a mean cannot take: <= 0 under a log or a reciprocal (geometric, harmonic,
+    generalised with p < 0), < 0 under a fractional power. NaN is never out of domain."""
+    if method in ("geometric", "harmonic") or (method == "generalised" and float(p) < 0):  # type: ignore[arg-type]
+        return A <= 0
+    if method == "generalised" and float(p) != int(p):  # type: ignore[arg-type]
+        return A < 0
+    return np.zeros(A.shape, dtype=bool)
 
 
 def _prepare(X: ArrayLike, w: ArrayLike | None, what: str) -> tuple[FloatArray, FloatArray]:
@@ -63,6 +114,13 @@ def _weighted(A: FloatArray, wv: FloatArray, keep: NDArray[np.bool_], f: FloatAr
     return out
 
 
+def _mean(
+    method: str, A: FloatArray, wv: FloatArray, min_share: float | None, p: float | None
+) -> FloatArray:
+    keep = _available(A, wv, min_share)
+    return _inverse(method, _weighted(A, wv, keep, _forward(method, A, p)), p)
+
+
 def _require_positive(A: FloatArray, what: str, why: str) -> None:
     bad = A <= 0  # NaN compares False
     if np.any(bad):
@@ -85,7 +143,7 @@ def arithmetic(
     [2.3333333333333335]
     """
     A, wv = _prepare(X, w, "arithmetic")
-    return _weighted(A, wv, _available(A, wv, min_share), A)
+    return _mean("arithmetic", A, wv, min_share, None)
 
 
 def geometric(
@@ -105,8 +163,7 @@ def geometric(
     """
     A, wv = _prepare(X, w, "geometric")
     _require_positive(A, "geometric mean", "it takes logarithms")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.exp(_weighted(A, wv, _available(A, wv, min_share), np.log(A)))
+    return _mean("geometric", A, wv, min_share, None)
 
 
 def harmonic(
@@ -121,8 +178,7 @@ def harmonic(
     """
     A, wv = _prepare(X, w, "harmonic")
     _require_positive(A, "harmonic mean", "it takes reciprocals")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 1.0 / _weighted(A, wv, _available(A, wv, min_share), 1.0 / A)
+    return _mean("harmonic", A, wv, min_share, None)
 
 
 def generalised(
@@ -144,12 +200,76 @@ def generalised(
             f"generalised mean: p must be finite and non-zero (p -> 0 is the geometric "
             f"mean); got {p!r}"
         )
-    if p < 0:
-        _require_positive(A, f"generalised mean with p={p}", "p is negative")
-    elif float(p) != int(p) and np.any(A < 0):
-        _require_positive(A, f"generalised mean with p={p}", "p is not an integer")
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        return _weighted(A, wv, _available(A, wv, min_share), A**p) ** (1.0 / p)
+    if np.any(_out_of_domain("generalised", A, p)):
+        why = "p is negative" if p < 0 else "p is not an integer"
+        _require_positive(A, f"generalised mean with p={p}", why)
+    return _mean("generalised", A, wv, min_share, p)
+
+
+def batched_means(
+    X: FloatArray,
+    W: FloatArray,
+    starts: ArrayLike,
+    *,
+    method: str = "arithmetic",
+    p: float | None = None,
+    min_share: float | None = None,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Weighted means of groups of components for a batch of weight sets (or value sets).
+
+    The batched form of :func:`arithmetic`, :func:`geometric`, :func:`harmonic` and
+    :func:`generalised`: the audit engine aggregates thousands of replications with it.
+
+    Parameters
+    ----------
+    X
+        ``(bx, units, k)`` values (NaN: missing). The ``k`` components form consecutive
+        groups, one per parent: group ``g`` is ``X[..., starts[g]:starts[g + 1]]``.
+    W
+        ``(bw, k)`` non-negative weights. ``bx`` and ``bw`` are each 1 or the batch size
+        ``b``; a batch of 1 is shared by every replication. When the values are shared and
+        the weights vary (the indicators of an audit), each group's sums are one matrix
+        product.
+    starts
+        Start of each group along ``k`` (increasing, first 0).
+    method, p, min_share
+        As in the plain kernels.
+
+    Returns
+    -------
+    means : ndarray, shape (b, units, groups)
+        ``means[r, :, g]`` equals the plain kernel on ``X[r][:, group g]`` with weights
+        ``W[r, group g]`` (up to rounding).
+    failed : ndarray of bool, shape (b,)
+        Replications with a value outside the mean's domain (where the plain kernel raises
+        :class:`SpecError`); their means are meaningless and must be discarded.
+    """
+    if method not in MEANS:
+        raise SpecError(f"batched_means: unknown mean {method!r}; valid: {', '.join(MEANS)}")
+    st = np.asarray(starts, dtype=np.intp)
+    k = X.shape[2]
+    sizes = np.diff(np.append(st, k))
+    B = max(X.shape[0], W.shape[0])
+    present = ~np.isnan(X)
+    failed = np.broadcast_to(_out_of_domain(method, X, p).any(axis=(1, 2)), (B,)).copy()
+    F = np.where(present, _forward(method, X, p), 0.0)
+    P = present.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # failed rows only
+        if X.shape[0] == 1 and W.shape[0] > 1:  # shared values: a matrix product per group
+            num = np.empty((B, X.shape[1], st.size))
+            den = np.empty_like(num)
+            for g, (s, m) in enumerate(zip(st, sizes, strict=True)):
+                w = W[:, s : s + m]
+                num[:, :, g] = w @ F[0, :, s : s + m].T
+                den[:, :, g] = w @ P[0, :, s : s + m].T
+        else:
+            num = np.add.reduceat(F * W[:, None, :], st, axis=2)
+            den = np.add.reduceat(P * W[:, None, :], st, axis=2)
+        keep = den > 0
+        if min_share is not None:
+            keep &= np.add.reduceat(P, st, axis=2) / sizes >= min_share
+        m = np.where(keep, num / np.where(keep, den, 1.0), np.nan)
+    return _inverse(method, m, p), failed
 
 
 def outrank_matrix(X: ArrayLike, w: ArrayLike | None = None) -> tuple[FloatArray, int, float]:

@@ -14,8 +14,11 @@ The COINr procedure, as implemented in :func:`treat_column` with ``mode="auto"``
    extremes are replaced together and all count. Stop as soon as the column passes or the
    number of winsorised points reaches ``winmax`` (it may exceed it when the last round
    replaced a tie).
-3. If it still fails, apply the fallback transform (default ``log_ct``) to the **original**
-   column (COINr's ``combine_treat = FALSE``): the winsorisation is discarded.
+3. If it still fails, apply the fallback transform (default :func:`~.transforms.log_ct`) to
+   the **original** column (COINr's ``combine_treat = FALSE``): the winsorisation is discarded.
+
+The fallback is passed as a function: method names (``"log_ct"``, ``"gii_log"``...) resolve
+through :mod:`innovindex.methods.registry` only, in the step that reads them.
 """
 
 from __future__ import annotations
@@ -29,24 +32,22 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
+from .transforms import log_ct
+
 __all__ = [
     "TreatResult",
     "check",
-    "gii_log",
     "kurtosis",
-    "log",
-    "log_ct",
     "skew",
     "treat_column",
     "winsorise",
-    "FALLBACK_NAMES",
     "MODES",
 ]
 
 FloatArray = NDArray[np.float64]
+Transform = Callable[[ArrayLike], FloatArray]
 
 MODES = ("auto", "force_win", "fallback", "none")
-FALLBACK_NAMES = ("gii_log", "log", "log_ct", "none")
 
 
 def _column(x: ArrayLike, what: str) -> FloatArray:
@@ -298,82 +299,13 @@ def winsorise(
     )
 
 
-def _range(v: FloatArray, what: str) -> tuple[float, float]:
-    valid = v[~np.isnan(v)]
-    if valid.size == 0:
-        raise SpecError(f"{what}: the column has no non-missing values to transform")
-    lo, hi = float(valid.min()), float(valid.max())
-    if lo == hi:
-        raise SpecError(f"{what}: the column is constant (all values {lo}); cannot log-transform")
-    return lo, hi
-
-
-def log_ct(x: ArrayLike) -> FloatArray:
-    """COINr's ``log_CT``: ``ln(x - min + 0.01 * (max - min))``.
-
-    Raises
-    ------
-    SpecError
-        If the column is constant or all missing (the argument would be 0).
-    """
-    v = _column(x, "log_ct")
-    lo, hi = _range(v, "log_ct")
-    return np.log(v - lo + 0.01 * (hi - lo))
-
-
-def gii_log(x: ArrayLike) -> FloatArray:
-    """GII scaled log: ``ln((max - 1) * (x - min) / (max - min) + 1)``.
-
-    Maps the column onto ``[0, ln(max)]`` keeping its order.
-
-    Raises
-    ------
-    SpecError
-        If ``max <= 1`` (the transform would flatten or reverse the indicator) or the
-        column is constant.
-    """
-    v = _column(x, "gii_log")
-    lo, hi = _range(v, "gii_log")
-    if hi <= 1.0:
-        raise SpecError(
-            f"gii_log needs a column maximum above 1 (it would reverse or flatten the "
-            f"indicator otherwise); found max {hi}"
-        )
-    return np.log((hi - 1.0) * (v - lo) / (hi - lo) + 1.0)
-
-
-def log(x: ArrayLike) -> FloatArray:
-    """Plain natural log.
-
-    Raises
-    ------
-    SpecError
-        If any non-missing value is <= 0.
-    """
-    v = _column(x, "log")
-    bad = v <= 0
-    if np.any(bad):
-        raise SpecError(
-            f"log needs positive values; found {int(bad.sum())} value(s) <= 0 "
-            f"(smallest {float(np.nanmin(v))}); use log_ct instead"
-        )
-    return np.log(v)
-
-
-def _fallback_fn(name: str) -> Callable[[ArrayLike], FloatArray] | None:
-    # names resolve through the registry only (imported here: the registry imports us)
-    from innovindex.methods.registry import get
-
-    return get("fallback", name)
-
-
 def treat_column(
     x: ArrayLike,
     *,
     skew: float = 2.0,
     kurtosis: float = 3.5,
     winmax: int | None = 5,
-    fallback: str = "log_ct",
+    fallback: Transform | None = log_ct,
     mode: str = "auto",
 ) -> TreatResult:
     """Treat one column as COINr's ``Treat`` does (``combine_treat = FALSE``).
@@ -387,8 +319,9 @@ def treat_column(
     winmax
         Maximum number of winsorised points (None: no limit).
     fallback
-        Transform used when winsorising does not make the column pass: "log_ct"
-        (default), "gii_log", "log" or "none" (keep the winsorised column).
+        Transform applied to the original column when winsorising does not make it pass
+        (default :func:`~.transforms.log_ct`; the registry's ``fallback`` family), or None to
+        keep the winsorised column. :attr:`TreatResult.fallback` records its ``__name__``.
     mode
         "auto": check; if the column fails, winsorise; if it still fails, apply
         ``fallback`` to the original column.
@@ -406,7 +339,7 @@ def treat_column(
     Raises
     ------
     SpecError
-        For an unknown ``mode`` or ``fallback``, or a transform that cannot be applied.
+        For an unknown ``mode``, or a transform that cannot be applied.
 
     Examples
     --------
@@ -416,7 +349,7 @@ def treat_column(
     """
     if mode not in MODES:
         raise SpecError(f"unknown treat mode {mode!r}; valid: {', '.join(sorted(MODES))}")
-    f2 = _fallback_fn(fallback)
+    f2 = fallback
     orig = _column(x, "treat_column")
     # winmax=0 runs no round: the untouched column with its statistics
     untouched = winsorise(orig, winmax=0, skew=skew, kurtosis=kurtosis)
@@ -425,19 +358,18 @@ def treat_column(
     if mode == "fallback":
         if f2 is None:
             return untouched
-        return _apply_fallback(untouched, f2, fallback, orig, skew, kurtosis)
+        return _apply_fallback(untouched, f2, orig, skew, kurtosis)
     if untouched.passed:
         return untouched
     win = winsorise(orig, winmax=winmax, skew=skew, kurtosis=kurtosis, force=mode == "force_win")
     if win.passed or f2 is None:
         return win
-    return _apply_fallback(win, f2, fallback, orig, skew, kurtosis)
+    return _apply_fallback(win, f2, orig, skew, kurtosis)
 
 
 def _apply_fallback(
     base: TreatResult,
-    f2: Callable[[ArrayLike], FloatArray],
-    name: str,
+    f2: Transform,
     orig: FloatArray,
     skew_t: float,
     kurt_t: float,
@@ -446,5 +378,5 @@ def _apply_fallback(
     v = f2(orig)
     passed, sk, kt = check(v, skew=skew_t, kurtosis=kurt_t)
     return replace(
-        base, values=v, treated=True, fallback=name, skew_after=sk, kurt_after=kt, passed=passed
+        base, values=v, treated=True, fallback=f2.__name__, skew_after=sk, kurt_after=kt, passed=passed
     )

@@ -14,20 +14,9 @@ from ._base import Stage, Step
 
 __all__ = ["Normalise"]
 
-#: Which step parameters each method takes (the rest are ignored for that method).
-_METHOD_PARAMS: dict[str, tuple[str, ...]] = {
-    "minmax": ("range",),
-    "scaled": ("lower", "upper", "range"),
-    "zscore": ("mean", "sd"),
-    "rank": (),
-    "percentile_rank": (),
-    "borda": (),
-    "goalposts": ("lower", "upper", "scale", "trunc"),
-    "dist2targ": ("target", "cap_max"),
-    "dist2max": (),
-    "dist2ref": ("ref_index", "cap_max"),
-    "fracmax": (),
-}
+#: The normalisation methods (the registry's ``normalise`` family); each takes the step
+#: parameters named like its kernel's options (``registry.parameters``).
+METHODS = tuple(registry.names("normalise"))
 
 
 class Normalise(Step):
@@ -64,7 +53,7 @@ class Normalise(Step):
     name = "normalise"
     stage = "normalised"
     _constraints = {
-        "method": Options(tuple(_METHOD_PARAMS)),
+        "method": Options(METHODS),
         "range": Pair(),
         "mean": Real(),
         "sd": Real(0, low_open=True),
@@ -132,6 +121,9 @@ class Normalise(Step):
             out[code] = p
         return out
 
+    def _check_against(self, stage: Stage) -> None:
+        self._column_params(stage)
+
     def fit(self, stage: Stage) -> Normalise:
         super().fit(stage)
         self.params_ = self._column_params(stage)
@@ -155,7 +147,7 @@ class Normalise(Step):
         }
         for j, (code, p) in enumerate(self.params_.items()):
             method = p["method"]
-            kwargs = {k: p[k] for k in _METHOD_PARAMS[method] if k != "ref_index"}
+            kwargs = {k: p[k] for k in registry.parameters("normalise", method) if k in p}
             if method == "dist2ref":  # the reference unit's position in *this* data
                 if p["ref_unit"] not in stage.values.index:
                     raise SpecError(
