@@ -26,31 +26,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError
+from .._extras import require
 
 __all__ = ["ChartFiles", "find_browser", "rank_interval_chart", "sobol_chart", "write_chart"]
 
 Figure = dict[str, Any]
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-_INSTALL = "charts need the 'audit' extra: pip install 'innovindex[audit]'"
 
 
 def _pio() -> Any:
-    try:
-        import plotly.io as pio
-    except ImportError:
-        raise SpecError(_INSTALL) from None
-    return pio
+    return require("plotly.io", "audit", "charts")
 
 
 @cache
 def _template() -> dict[str, Any]:
     """Plotly's ``plotly_white`` template as a plain dict (read from plotly's package data)."""
-    try:
-        path = resources.files("plotly") / "package_data" / "templates" / "plotly_white.json"
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except ModuleNotFoundError:
-        raise SpecError(_INSTALL) from None
+    require("plotly", "audit", "charts")
+    path = resources.files("plotly") / "package_data" / "templates" / "plotly_white.json"
+    return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _list(values: Any) -> list[Any]:
