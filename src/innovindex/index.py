@@ -10,15 +10,18 @@ import pandas as pd
 from .errors import NotBuiltError, SpecError
 from .framework import Framework
 from .pipeline import Pipeline, _plain
-from .steps import Stage, Step
+from .steps import Screen, Stage, Step, Treat
 from .steps.impute import OVER_TIME
 
 __all__ = ["Index", "compare", "rank_desc"]
 
 
-def rank_desc(values: Any) -> Any:
-    """Ranks with 1 = highest and ties sharing the minimum rank; missing stays missing."""
-    return values.rank(ascending=False, method="min", na_option="keep").astype("Int64")
+def rank_desc(values: Any) -> pd.DataFrame:
+    """Ranks with 1 = highest and ties sharing the minimum rank; missing stays missing.
+
+    ``values`` is a frame (or a grouped frame: ranks within each group)."""
+    ranks: pd.DataFrame = values.rank(ascending=False, method="min", na_option="keep")
+    return ranks.astype("Int64")
 
 
 @dataclass
@@ -97,27 +100,34 @@ class Index:
                 return s
         raise NotBuiltError(f"the pipeline has no {name!r} step")
 
+    def _screen(self) -> Screen:
+        step = self._step("screen")
+        assert isinstance(step, Screen)
+        return step
+
     @property
     def treatment(self) -> pd.DataFrame:
         """One row per indicator: treated?, points winsorised, side, fallback, skew/kurtosis."""
-        return self._step("treat").treatment_.copy()  # type: ignore[attr-defined]
+        step = self._step("treat")
+        assert isinstance(step, Treat)
+        return step.treatment_.copy()
 
     @property
     def screening(self) -> pd.DataFrame:
         """One row per unit: availability, non-zero share, kept, reason."""
-        return self._step("screen").table_.copy()  # type: ignore[attr-defined]
+        return self._screen().table_.copy()
 
     @property
     def coverage(self) -> pd.DataFrame:
         """Data-minimum-coverage flags (True = not met), units x aggregates, from the screen
         step's ``coverage`` rule (:func:`innovindex.methods.coverage.dmc_flags`)."""
-        step = self._step("screen")
+        step = self._screen()
         if not hasattr(step, "coverage_"):
             raise NotBuiltError(
                 "the screen step has no 'coverage' rule, so no coverage flags were computed"
             )
         cov = step.coverage_
-        units = step.table_.index  # type: ignore[attr-defined]
+        units = step.table_.index
         return pd.DataFrame(cov.flagged, index=units, columns=list(cov.codes))
 
     def rebuild(self, from_: str | None = None, **params: Any) -> Index:

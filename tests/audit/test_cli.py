@@ -101,7 +101,9 @@ def test_png_or_a_clear_note(files: dict[str, Path], capsys: pytest.CaptureFixtu
         assert not png.exists()
     else:
         assert png.is_file() or "PNG unavailable" in err
-    assert info["charts"]["rank_intervals"]["png"] == ("rank_intervals.png" if png.exists() else None)
+    assert info["charts"]["rank_intervals"]["png"] == (
+        "rank_intervals.png" if png.exists() else None
+    )
     assert (files["out"] / "rank_stats.csv").is_file()
 
 

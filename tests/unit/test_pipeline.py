@@ -105,8 +105,11 @@ def _assert_same_build(a: ii.Index, b: ii.Index) -> None:
         (None, {"normalise__range": [1, 100]}, "normalise"),
         ("normalise", {"normalise__method": "zscore", "normalise__mean": 10}, "normalise"),
         (None, {"treat__winmax": 1}, "treat"),
-        ("screen", {"treat__winmax": 2, "aggregate__method": "geometric",
-                    "normalise__range": [1, 100]}, "screen"),  # fmt: skip
+        (
+            "screen",
+            {"treat__winmax": 2, "aggregate__method": "geometric", "normalise__range": [1, 100]},
+            "screen",
+        ),  # fmt: skip
         ("aggregate", {"aggregate__method": "harmonic", "normalise__range": [1, 100]}, None),
     ],
 )

@@ -47,7 +47,9 @@ def _template() -> dict[str, Any]:
 
 
 def _list(values: Any) -> list[Any]:
-    return [None if isinstance(v, float) and np.isnan(v) else v for v in np.asarray(values).tolist()]
+    return [
+        None if isinstance(v, float) and np.isnan(v) else v for v in np.asarray(values).tolist()
+    ]
 
 
 def rank_interval_chart(rank_stats: pd.DataFrame, *, title: str = "Rank uncertainty") -> Figure:

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .._progress import progress_bar
 from .._extras import require
+from .._progress import progress_bar
 from ..errors import SpecError
 from ..index import Index
 from .engine import DEFAULT_MEMORY_CAP, Evaluation
@@ -255,6 +255,4 @@ def sensitivity(
     ab = np.r_[np.arange(0, len(params), d + 2), np.arange(d + 1, len(params), d + 2)]
     stats = rank_statistics(ev.units, nominal.to_numpy(), ev.scores[ab], ranks[ab])
     name = output if isinstance(output, str) else getattr(output, "__name__", "custom")
-    return SensitivityResult(
-        indices, stats, y, params, ev, name, engine.target, sp.seed, notes
-    )
+    return SensitivityResult(indices, stats, y, params, ev, name, engine.target, sp.seed, notes)

@@ -55,7 +55,9 @@ def audit_cmd(
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
     figures = report.charts()
-    charts = {name: {"html": f"{name}.html", "png": f"{name}.png" if png else None} for name in figures}
+    charts = {
+        name: {"html": f"{name}.html", "png": f"{name}.png" if png else None} for name in figures
+    }
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         info = run_info(
             {index.time: index},

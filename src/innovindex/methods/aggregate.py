@@ -18,6 +18,8 @@ domain rules with the plain kernels, and is tested equal to them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -35,33 +37,22 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+Transform = Callable[[FloatArray], FloatArray]
 _TOL = 1e-12  # outranking scores within this of 0.5 / 1 count as a tie / dominance
 #: The weighted means (every aggregation method but Copeland).
 MEANS = ("arithmetic", "geometric", "harmonic", "generalised")
 
 
-def _forward(method: str, A: FloatArray, p: float | None) -> FloatArray:
-    """``f(x)`` of a mean (NaN where undefined; callers check the domain first)."""
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if method == "geometric":
-            return np.log(A)
-        if method == "harmonic":
-            return 1.0 / A
-        if method == "generalised":
-            return np.asarray(A ** float(p), dtype=np.float64)  # type: ignore[arg-type]
-    return A
-
-
-def _inverse(method: str, m: FloatArray, p: float | None) -> FloatArray:
-    """``f^-1`` of a mean."""
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if method == "geometric":
-            return np.exp(m)
-        if method == "harmonic":
-            return 1.0 / m
-        if method == "generalised":
-            return np.asarray(m ** (1.0 / float(p)), dtype=np.float64)  # type: ignore[arg-type]
-    return m
+def _transform(method: str, p: float | None) -> tuple[Transform, Transform]:
+    """``(f, f^-1)`` of a mean: the mean is ``f^-1(sum w f(x) / sum w)``."""
+    if method == "geometric":
+        return np.log, np.exp
+    if method == "harmonic":
+        return np.reciprocal, np.reciprocal
+    if method == "generalised":
+        q = float(p)  # type: ignore[arg-type]
+        return (lambda a: a**q), (lambda m: m ** (1.0 / q))
+    return (lambda a: a), (lambda m: m)
 
 
 def _out_of_domain(method: str, A: FloatArray, p: float | None) -> NDArray[np.bool_]:
@@ -118,7 +109,17 @@ def _mean(
     method: str, A: FloatArray, wv: FloatArray, min_share: float | None, p: float | None
 ) -> FloatArray:
     keep = _available(A, wv, min_share)
-    return _inverse(method, _weighted(A, wv, keep, _forward(method, A, p)), p)
+    f, f_inv = _transform(method, p)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return f_inv(_weighted(A, wv, keep, f(A)))
+
+
+def _positive_mean(
+    method: str, X: ArrayLike, w: ArrayLike | None, min_share: float | None, why: str
+) -> FloatArray:
+    A, wv = _prepare(X, w, method)
+    _require_positive(A, f"{method} mean", why)
+    return _mean(method, A, wv, min_share, None)
 
 
 def _require_positive(A: FloatArray, what: str, why: str) -> None:
@@ -161,9 +162,7 @@ def geometric(
     >>> round(float(geometric([1.0, 2.0, 3.0], [1, 1, 2])[0]), 12)
     2.059767143907
     """
-    A, wv = _prepare(X, w, "geometric")
-    _require_positive(A, "geometric mean", "it takes logarithms")
-    return _mean("geometric", A, wv, min_share, None)
+    return _positive_mean("geometric", X, w, min_share, "it takes logarithms")
 
 
 def harmonic(
@@ -176,9 +175,7 @@ def harmonic(
     SpecError
         If any non-missing value is <= 0.
     """
-    A, wv = _prepare(X, w, "harmonic")
-    _require_positive(A, "harmonic mean", "it takes reciprocals")
-    return _mean("harmonic", A, wv, min_share, None)
+    return _positive_mean("harmonic", X, w, min_share, "it takes reciprocals")
 
 
 def generalised(
@@ -252,9 +249,10 @@ def batched_means(
     B = max(X.shape[0], W.shape[0])
     present = ~np.isnan(X)
     failed = np.broadcast_to(_out_of_domain(method, X, p).any(axis=(1, 2)), (B,)).copy()
-    F = np.where(present, _forward(method, X, p), 0.0)
+    f, f_inv = _transform(method, p)
     P = present.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # failed rows only
+        F = np.where(present, f(X), 0.0)
         if X.shape[0] == 1 and W.shape[0] > 1:  # shared values: a matrix product per group
             num = np.empty((B, X.shape[1], st.size))
             den = np.empty_like(num)
@@ -269,7 +267,7 @@ def batched_means(
         if min_share is not None:
             keep &= np.add.reduceat(P, st, axis=2) / sizes >= min_share
         m = np.where(keep, num / np.where(keep, den, 1.0), np.nan)
-    return _inverse(method, m, p), failed
+        return f_inv(m), failed
 
 
 def outrank_matrix(X: ArrayLike, w: ArrayLike | None = None) -> tuple[FloatArray, int, float]:

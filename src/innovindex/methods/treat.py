@@ -57,6 +57,18 @@ def _column(x: ArrayLike, what: str) -> FloatArray:
     return arr
 
 
+def _centred(x: ArrayLike, what: str, min_n: int) -> tuple[FloatArray, float, int] | None:
+    """Deviations from the mean of the non-NaN values, their sum of squares and count; None
+    when fewer than ``min_n`` values remain or they are all equal (the moment is undefined)."""
+    v = _column(x, what)
+    v = v[~np.isnan(v)]
+    if v.size < min_n:
+        return None
+    d = v - v.mean()
+    s2 = float(np.sum(d**2))
+    return None if s2 == 0.0 else (d, s2, int(v.size))
+
+
 def skew(x: ArrayLike) -> float:
     """Sample skewness, type 2 (Excel ``SKEW``, e1071 ``type = 2``, COINr ``skew``).
 
@@ -76,15 +88,10 @@ def skew(x: ArrayLike) -> float:
     >>> round(skew([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), 6)
     3.255638
     """
-    v = _column(x, "skew")
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 3:
+    centred = _centred(x, "skew", 3)
+    if centred is None:
         return float("nan")
-    d = v - v.mean()
-    s2 = float(np.sum(d**2))
-    if s2 == 0.0:
-        return float("nan")
+    d, s2, n = centred
     g1 = np.sqrt(n) * float(np.sum(d**3)) / s2**1.5
     return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
 
@@ -103,15 +110,10 @@ def kurtosis(x: ArrayLike) -> float:
         ``((n+1)(r-3) + 6)(n-1)/((n-2)(n-3))`` with ``r = n*m4/m2**2``, or NaN when fewer
         than 4 values remain or they are all equal.
     """
-    v = _column(x, "kurtosis")
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 4:
+    centred = _centred(x, "kurtosis", 4)
+    if centred is None:
         return float("nan")
-    d = v - v.mean()
-    s2 = float(np.sum(d**2))
-    if s2 == 0.0:
-        return float("nan")
+    d, s2, n = centred
     r = n * float(np.sum(d**4)) / s2**2
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
@@ -378,5 +380,11 @@ def _apply_fallback(
     v = f2(orig)
     passed, sk, kt = check(v, skew=skew_t, kurtosis=kurt_t)
     return replace(
-        base, values=v, treated=True, fallback=f2.__name__, skew_after=sk, kurt_after=kt, passed=passed
+        base,
+        values=v,
+        treated=True,
+        fallback=f2.__name__,
+        skew_after=sk,
+        kurt_after=kt,
+        passed=passed,
     )

@@ -95,8 +95,10 @@ def test_no_method_table_outside_the_registry() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and path.name != "registry.py":
                 mod = node.module or ""
-                assert node.level == 1 or mod in ("innovindex.errors",) or not mod.startswith(
-                    "innovindex"
+                assert (
+                    node.level == 1
+                    or mod in ("innovindex.errors",)
+                    or not mod.startswith("innovindex")
                 ), (path.name, mod)
                 assert "registry" not in mod and all(a.name != "registry" for a in node.names), (
                     path.name

@@ -172,7 +172,9 @@ def test_gii_log_formula() -> None:
     v = np.array([2.0, 5.0, np.nan, 40.0])
     expected = np.log((40.0 - 1.0) * (v - 2.0) / 38.0 + 1.0)
     np.testing.assert_allclose(transforms.gii_log(v), expected, rtol=1e-15)
-    assert transforms.gii_log(v)[0] == 0.0 and transforms.gii_log(v)[-1] == pytest.approx(np.log(40.0))
+    assert transforms.gii_log(v)[0] == 0.0 and transforms.gii_log(v)[-1] == pytest.approx(
+        np.log(40.0)
+    )
 
 
 def test_gii_log_refuses_max_at_most_one() -> None:
