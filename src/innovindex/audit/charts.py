@@ -1,10 +1,11 @@
 """Plotly charts of an audit: rank intervals and Sobol indices, as interactive HTML and PNG.
 
 Figures are plain Plotly figure dicts (``{"data": [...], "layout": {...}}``): building them
-costs nothing, and writing the HTML goes through :func:`plotly.io.write_html` without the
-validation pass of ``plotly.graph_objects`` (a quarter of a second per chart, more than the
-whole Monte Carlo run of a typical audit). ``plotly.graph_objects.Figure(fig)`` turns one into
-a figure object when wanted.
+costs nothing, and the HTML is the figure's JSON beside the plotly.js bundle that ships with
+the ``plotly`` package (what :func:`plotly.io.write_html` writes), without importing plotly's
+Python side: its validators take longer to import than the whole Monte Carlo run of a
+typical audit. ``plotly.graph_objects.Figure(fig)`` turns one into a figure object when
+wanted.
 
 PNG export is opt-in (``innovindex audit --png``). It goes through kaleido 1.x, which drives
 a Chrome/Chromium browser. When none is installed the HTML is still written and
@@ -14,12 +15,12 @@ a Chrome/Chromium browser. When none is installed the HTML is still written and
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,43 @@ Figure = dict[str, Any]
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
+_HTML = """<html>
+<head><meta charset="utf-8" /><title>{title}</title></head>
+<body>
+<div id="chart" class="plotly-graph-div" style="height:100%; width:100%;"></div>
+<script type="text/javascript">window.PlotlyConfig = {{MathJaxConfig: 'local'}};</script>
+<script type="text/javascript">{plotly_js}</script>
+<script type="text/javascript">
+Plotly.newPlot("chart", {data}, {layout}, {{"responsive": true}});
+</script>
+</body>
+</html>
+"""
+
+
 def _pio() -> Any:
     return require("plotly.io", "audit", "charts")
+
+
+def _package_data(*parts: str) -> Path:
+    """A file of the plotly package, found without importing plotly."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        require("plotly", "audit", "charts")  # raises the one-line install hint
+        raise AssertionError("unreachable")
+    return Path(next(iter(spec.submodule_search_locations)), "package_data", *parts)
 
 
 @cache
 def _template() -> dict[str, Any]:
     """Plotly's ``plotly_white`` template as a plain dict (read from plotly's package data)."""
-    require("plotly", "audit", "charts")
-    path = resources.files("plotly") / "package_data" / "templates" / "plotly_white.json"
+    path = _package_data("templates", "plotly_white.json")
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _json(obj: Any) -> str:
+    # "</" would end the <script> element early
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
 
 
 def _list(values: Any) -> list[Any]:
@@ -139,10 +167,17 @@ class ChartFiles:
 def write_chart(fig: Figure, directory: str | Path, name: str, *, png: bool = False) -> ChartFiles:
     """Write ``<name>.html`` (self-contained) and, with ``png`` and a browser available,
     ``<name>.png``."""
-    pio = _pio()
     directory = Path(directory)
     html = directory / f"{name}.html"
-    pio.write_html(_styled(fig), html, include_plotlyjs=True, full_html=True, validate=False)
+    styled = _styled(fig)
+    title = str(styled["layout"].get("title", {}).get("text", name))
+    page = _HTML.format(
+        title=title.replace("<", "&lt;"),
+        plotly_js=_package_data("plotly.min.js").read_text(encoding="utf-8"),
+        data=_json(styled["data"]),
+        layout=_json(styled["layout"]),
+    )
+    html.write_text(page, encoding="utf-8")
     if not png:
         return ChartFiles(html, None, None)
     return ChartFiles(html, *write_png(fig, directory / f"{name}.png"))
