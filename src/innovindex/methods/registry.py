@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -173,6 +174,7 @@ dist2ref, dist2targ, fracmax, goalposts, minmax, percentile_rank, rank, scaled, 
         ) from None
 
 
+@cache
 def parameters(family: str, name: str) -> tuple[str, ...]:
     """Keyword-only parameters of a kernel (its options), ``direction`` excepted.
 

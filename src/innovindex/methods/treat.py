@@ -88,12 +88,7 @@ def skew(x: ArrayLike) -> float:
     >>> round(skew([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), 6)
     3.255638
     """
-    centred = _centred(x, "skew", 3)
-    if centred is None:
-        return float("nan")
-    d, s2, n = centred
-    g1 = np.sqrt(n) * float(np.sum(d**3)) / s2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    return _skew_kurt(x, "skew")[0]
 
 
 def kurtosis(x: ArrayLike) -> float:
@@ -110,12 +105,7 @@ def kurtosis(x: ArrayLike) -> float:
         ``((n+1)(r-3) + 6)(n-1)/((n-2)(n-3))`` with ``r = n*m4/m2**2``, or NaN when fewer
         than 4 values remain or they are all equal.
     """
-    centred = _centred(x, "kurtosis", 4)
-    if centred is None:
-        return float("nan")
-    d, s2, n = centred
-    r = n * float(np.sum(d**4)) / s2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return _skew_kurt(x, "kurtosis")[1]
 
 
 def check(x: ArrayLike, *, skew: float = 2.0, kurtosis: float = 3.5) -> tuple[bool, float, float]:
@@ -135,15 +125,22 @@ def check(x: ArrayLike, *, skew: float = 2.0, kurtosis: float = 3.5) -> tuple[bo
         constant column) cannot show a failure, so such a column passes; COINr returns the
         column untreated in that case too.
     """
-    sk = _skew_of(x)
-    kt = _kurt_of(x)
+    sk, kt = _skew_kurt(x, "check")
     fails = (not np.isnan(sk) and abs(sk) >= skew) and (not np.isnan(kt) and kt >= kurtosis)
     return (not fails, sk, kt)
 
 
-# module-level names are shadowed by check()'s keyword arguments
-_skew_of = skew
-_kurt_of = kurtosis
+def _skew_kurt(x: ArrayLike, what: str) -> tuple[float, float]:
+    """Type-2 skewness and excess kurtosis from one pass over the column's non-NaN values."""
+    centred = _centred(x, what, 3)
+    if centred is None:
+        return float("nan"), float("nan")
+    d, s2, n = centred
+    sk = float(np.sqrt(n) * float(np.sum(d**3)) / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+    if n < 4:
+        return sk, float("nan")
+    r = n * float(np.sum(d**4)) / s2**2
+    return sk, float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 
 @dataclass(frozen=True)
@@ -208,18 +205,24 @@ class TreatResult:
 
 
 def _winsorise_rounds(
-    v: FloatArray, winmax: int | None, skew_t: float, kurt_t: float, force: bool
-) -> tuple[FloatArray, NDArray[np.bool_], NDArray[np.bool_]]:
-    """Run COINr's winsorisation loop; return values and the last high/low index masks."""
+    v: FloatArray,
+    winmax: int | None,
+    skew_t: float,
+    kurt_t: float,
+    force: bool,
+    first: tuple[bool, float, float],
+) -> tuple[FloatArray, NDArray[np.bool_], NDArray[np.bool_], tuple[bool, float, float]]:
+    """Run COINr's winsorisation loop from ``first`` (the :func:`check` of ``v``); return the
+    values, the last high/low index masks and the check of the result."""
     hi = np.zeros(v.shape, dtype=bool)
     lo = np.zeros(v.shape, dtype=bool)
-    passing = check(v, skew=skew_t, kurtosis=kurt_t)[0]
+    state = first
     nwin = 0
-    while (not passing or force) and (winmax is None or nwin < winmax):
+    while (not state[0] or force) and (winmax is None or nwin < winmax):
         valid = v[~np.isnan(v)]
         if valid.size < 2 or valid.min() == valid.max():
             break  # nothing left to pull in (COINr would fail here)
-        sk = _skew_of(v)
+        sk = state[1]  # the skew of v as it is now
         if np.isnan(sk):
             break
         with np.errstate(invalid="ignore"):
@@ -232,8 +235,8 @@ def _winsorise_rounds(
         # COINr counts the points at the extreme in the latest round on each side; since
         # earlier winsorised points sit at that extreme too, this is the cumulative count.
         nwin = int(hi.sum() + lo.sum())
-        passing = check(v, skew=skew_t, kurtosis=kurt_t)[0]
-    return v, hi, lo
+        state = check(v, skew=skew_t, kurtosis=kurt_t)
+    return v, hi, lo, state
 
 
 def winsorise(
@@ -279,9 +282,24 @@ def winsorise(
     if winmax is not None and winmax < 0:
         raise SpecError(f"winmax must be a non-negative integer or None; got {winmax!r}")
     orig = _column(x, "winsorise")
-    _, sk0, kt0 = check(orig, skew=skew, kurtosis=kurtosis)
-    v, hi, lo = _winsorise_rounds(orig.copy(), winmax, skew, kurtosis, force)
-    passed, sk1, kt1 = check(v, skew=skew, kurtosis=kurtosis)
+    return _winsorise(
+        orig, winmax, skew, kurtosis, force, check(orig, skew=skew, kurtosis=kurtosis)
+    )
+
+
+def _winsorise(
+    orig: FloatArray,
+    winmax: int | None,
+    skew: float,
+    kurtosis: float,
+    force: bool,
+    first: tuple[bool, float, float],
+) -> TreatResult:
+    """:func:`winsorise` of a checked column whose :func:`check` is ``first``."""
+    _, sk0, kt0 = first
+    v, hi, lo, (passed, sk1, kt1) = _winsorise_rounds(
+        orig.copy(), winmax, skew, kurtosis, force, first
+    )
     n_hi, n_lo = int(hi.sum()), int(lo.sum())
     ran = n_hi + n_lo > 0
     return TreatResult(
@@ -354,7 +372,8 @@ def treat_column(
     f2 = fallback
     orig = _column(x, "treat_column")
     # winmax=0 runs no round: the untouched column with its statistics
-    untouched = winsorise(orig, winmax=0, skew=skew, kurtosis=kurtosis)
+    first = check(orig, skew=skew, kurtosis=kurtosis)
+    untouched = _winsorise(orig, 0, skew, kurtosis, False, first)
     if mode == "none":
         return untouched
     if mode == "fallback":
@@ -363,7 +382,9 @@ def treat_column(
         return _apply_fallback(untouched, f2, orig, skew, kurtosis)
     if untouched.passed:
         return untouched
-    win = winsorise(orig, winmax=winmax, skew=skew, kurtosis=kurtosis, force=mode == "force_win")
+    if winmax is not None and winmax < 0:
+        raise SpecError(f"winmax must be a non-negative integer or None; got {winmax!r}")
+    win = _winsorise(orig, winmax, skew, kurtosis, mode == "force_win", first)
     if win.passed or f2 is None:
         return win
     return _apply_fallback(win, f2, orig, skew, kurtosis)
