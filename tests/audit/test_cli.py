@@ -143,3 +143,18 @@ def test_bad_options(files: dict[str, Path], capsys: pytest.CaptureFixture[str])
     files["spec"].write_text("seed: [1\n")
     assert main(_argv(files, "--n", 5)) == 2
     assert "not valid YAML at line" in capsys.readouterr().err
+
+
+def test_help_imports_no_heavy_module() -> None:
+    """``innovindex audit --help`` loads neither pandas nor numpy nor the audit's libraries."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from innovindex.cli import main; main(['audit', '--help']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pandas', 'numpy', 'scipy', 'SALib', 'plotly', 'pydantic', 'yaml', 'duckdb', 'ibis'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--uncertainty" in out.stdout and "--png" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] in ("[]", "['pydantic']")  # typer may load pydantic
