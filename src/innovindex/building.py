@@ -105,7 +105,7 @@ def build_panel(
     progress bar on stderr.
     """
     fw = resolve_framework(framework)
-    pipe = resolve_pipeline(pipeline, fw)
+    pipe = resolve_pipeline(pipeline, fw).validate()  # every parameter, before any work
     df = load_data(data, fw)
     if "impute" in pipe and pipe["impute"].get_params()["method"] in OVER_TIME:
         if "Time" not in df.columns:

@@ -164,3 +164,16 @@ def test_run_from_needs_a_matching_upstream_build(world: pd.DataFrame) -> None:
         other.run_stage(base.stages["raw"], from_="normalise", upstream=(base.stages, base.steps))
     with pytest.raises(SpecError, match="needs the stages of an earlier build"):
         other.run_stage(base.stages["raw"], from_="normalise")
+
+
+def test_imputation_over_years_waits_for_validation(
+    monkeypatch: pytest.MonkeyPatch, fits: list[str]
+) -> None:
+    import innovindex.building as building
+
+    ran: list[str] = []
+    monkeypatch.setattr(building, "impute_panel", lambda *a, **k: ran.append("panel"))
+    spec = {"impute": {"method": "linear"}, "normalise": {"sd": -1}}
+    with pytest.raises(SpecError, match="'sd' parameter of step 'normalise'"):
+        ii.build_panel(demo_world(seed=3, years=[2023, 2024]), "gii2019", spec)
+    assert ran == [] and fits == []
