@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from ..errors import SpecError
 from ..index import Index
+from ..methods import registry
 from ..methods.aggregate import batched_means
 from ..pipeline import Pipeline
 from ..steps import Stage
@@ -361,7 +362,7 @@ def _level_means(
         V[:, :, level.kids],
         Wk,
         level.starts,
-        method=lp["method"],
+        mean=registry.get("aggregate", lp["method"]),  # type: ignore[arg-type]
         p=lp.get("p"),
         min_share=lp.get("min_share"),
     )

@@ -208,7 +208,7 @@ def batched_means(
     W: FloatArray,
     starts: ArrayLike,
     *,
-    method: str = "arithmetic",
+    mean: Callable[..., FloatArray],
     p: float | None = None,
     min_share: float | None = None,
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -229,7 +229,11 @@ def batched_means(
         product.
     starts
         Start of each group along ``k`` (increasing, first 0).
-    method, p, min_share
+    mean
+        The plain kernel whose batched form is wanted (:func:`arithmetic`,
+        :func:`geometric`, :func:`harmonic` or :func:`generalised`, as the registry returns
+        them for a method name).
+    p, min_share
         As in the plain kernels.
 
     Returns
@@ -241,8 +245,9 @@ def batched_means(
         Replications with a value outside the mean's domain (where the plain kernel raises
         :class:`SpecError`); their means are meaningless and must be discarded.
     """
-    if method not in MEANS:
-        raise SpecError(f"batched_means: unknown mean {method!r}; valid: {', '.join(MEANS)}")
+    method = getattr(mean, "__name__", repr(mean))
+    if mean is not globals().get(method) or method not in MEANS:
+        raise SpecError(f"batched_means: {method!r} has no batched form; valid: {', '.join(MEANS)}")
     st = np.asarray(starts, dtype=np.intp)
     k = X.shape[2]
     sizes = np.diff(np.append(st, k))

@@ -154,9 +154,9 @@ def test_batched_means_equal_the_plain_kernel_per_replication(
     X = rng.uniform(0.5, 100.0, size=(1 if shared == "values" else B, U, k))
     X[rng.random(X.shape) < 0.2] = np.nan
     W = rng.uniform(0.0, 2.0, size=(1 if shared == "weights" else B, k))
-    means, failed = aggregate.batched_means(X, W, starts, method=method, p=p, min_share=min_share)
-    assert means.shape == (B, U, len(starts)) and not failed.any()
     plain = getattr(aggregate, method)
+    means, failed = aggregate.batched_means(X, W, starts, mean=plain, p=p, min_share=min_share)
+    assert means.shape == (B, U, len(starts)) and not failed.any()
     kw: dict[str, float] = {} if p is None else {"p": p}
     bounds = [*starts, k]
     for r in range(B):
@@ -175,15 +175,14 @@ def test_batched_means_flag_the_replications_the_plain_kernel_refuses(
     X = np.abs(np.random.default_rng(3).normal(5.0, 1.0, size=(4, 6, 5)))
     X[2, 3, 1] = -1.0  # only replication 2 has a value outside every mean's domain
     W = np.ones((4, 5))
-    _, failed = aggregate.batched_means(X, W, [0, 2], method=method, p=p)
+    _, failed = aggregate.batched_means(X, W, [0, 2], mean=getattr(aggregate, method), p=p)
     assert failed.tolist() == [False, False, True, False]
     kw = {} if p is None else {"p": p}
     with pytest.raises(SpecError):
         getattr(aggregate, method)(X[2], W[2], **kw)
-    aggregate.batched_means(X[:1], W[:1], [0, 2], method="arithmetic")  # no domain limit
-    assert not aggregate.batched_means(X, W, [0, 2], method="arithmetic")[1].any()
+    assert not aggregate.batched_means(X, W, [0, 2], mean=aggregate.arithmetic)[1].any()
 
 
 def test_batched_means_refuse_copeland() -> None:
-    with pytest.raises(SpecError, match="unknown mean 'copeland'"):
-        aggregate.batched_means(np.ones((1, 2, 2)), np.ones((1, 2)), [0], method="copeland")
+    with pytest.raises(SpecError, match="'copeland' has no batched form"):
+        aggregate.batched_means(np.ones((1, 2, 2)), np.ones((1, 2)), [0], mean=aggregate.copeland)
