@@ -177,3 +177,40 @@ def test_imputation_over_years_waits_for_validation(
     with pytest.raises(SpecError, match="'sd' parameter of step 'normalise'"):
         ii.build_panel(demo_world(seed=3, years=[2023, 2024]), "gii2019", spec)
     assert ran == [] and fits == []
+
+
+def test_a_kernel_refusal_in_a_block_names_its_indicator() -> None:
+    """Columns sharing a method are normalised in one kernel call; a refusal still names the
+    indicator (here the one whose target equals its worst value), and the block result equals
+    the kernel applied column by column."""
+    from innovindex.methods import normalise as nk
+    from innovindex.stage import Stage
+    from innovindex.steps import Normalise
+
+    codes = ["a", "b", "c"]
+    meta = pd.DataFrame(
+        {
+            "Level": [1, 1, 1, 2],
+            "iCode": [*codes, "Index"],
+            "iName": [*codes, "Index"],
+            "Direction": [1, -1, 1, 1],
+            "Weight": 1,
+            "Parent": ["Index"] * 3 + [None],
+            "Type": ["Indicator"] * 3 + ["Aggregate"],
+            "Target": [10.0, 0.0, 1.0, None],
+        }
+    )
+    X = np.array([[1.0, 2.0, 1.0], [4.0, 3.0, 5.0], [7.0, np.nan, 9.0]])
+    units = ["u1", "u2", "u3"]
+    stage = Stage(
+        pd.DataFrame(X, index=units, columns=codes),
+        pd.DataFrame({"uName": units}, index=units),
+        ii.Framework.from_frame(meta),
+    )
+    with pytest.raises(SpecError, match="normalising indicator 'c' \\(dist2targ\\)"):
+        Normalise(method="dist2targ").fit_transform(stage)  # c: target 1 = its minimum
+    ok = stage.evolve(values=stage.values.assign(c=[2.0, 5.0, 9.0]))
+    out = Normalise(method="dist2targ").fit_transform(ok).indicators.to_numpy()
+    for j, (target, d) in enumerate([(10.0, 1), (0.0, -1), (1.0, 1)]):
+        col = ok.values.iloc[:, j].to_numpy()
+        np.testing.assert_array_equal(out[:, j], nk.dist2targ(col, target=target, direction=d))
