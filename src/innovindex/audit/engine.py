@@ -358,11 +358,13 @@ def _level_means(
     V: FloatArray, Wk: FloatArray, level: _Level, lp: dict[str, Any]
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """One level of weighted means. V: (1 or B, U, lower), Wk: (1 or B, kids)."""
+    mean = registry.get("aggregate", lp["method"])
+    assert mean is not None  # only the "none" fallback and imputation map to None
     return batched_means(
         V[:, :, level.kids],
         Wk,
         level.starts,
-        mean=registry.get("aggregate", lp["method"]),  # type: ignore[arg-type]
+        mean=mean,
         p=lp.get("p"),
         min_share=lp.get("min_share"),
     )
