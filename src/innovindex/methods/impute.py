@@ -18,6 +18,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
+from ._arrays import column as _column
+
 __all__ = [
     "constant",
     "group_mean",
@@ -33,13 +35,6 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 PANEL_KINDS = ("constant", "linear")
-
-
-def _column(x: ArrayLike, what: str) -> FloatArray:
-    arr = np.array(x, dtype=np.float64)
-    if arr.ndim != 1:
-        raise SpecError(f"{what} expects a 1-D column; got an array of shape {arr.shape}")
-    return arr
 
 
 def _fill_with(x: ArrayLike, stat: Callable[[FloatArray], Any], what: str) -> FloatArray:

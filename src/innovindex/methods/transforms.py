@@ -12,16 +12,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
+from ._arrays import column as _column
+
 __all__ = ["gii_log", "log", "log_ct"]
 
 FloatArray = NDArray[np.float64]
-
-
-def _column(x: ArrayLike, what: str) -> FloatArray:
-    arr = np.array(x, dtype=np.float64)  # always a copy: kernels never modify their input
-    if arr.ndim != 1:
-        raise SpecError(f"{what} expects a 1-D column; got an array of shape {arr.shape}")
-    return arr
 
 
 def _range(v: FloatArray, what: str) -> tuple[float, float]:

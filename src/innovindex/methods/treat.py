@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
+from ._arrays import column as _column
 from .moments import check, kurtosis, skew
 from .transforms import log_ct
 
@@ -49,13 +50,6 @@ FloatArray = NDArray[np.float64]
 Transform = Callable[[ArrayLike], FloatArray]
 
 MODES = ("auto", "force_win", "fallback", "none")
-
-
-def _column(x: ArrayLike, what: str) -> FloatArray:
-    arr = np.array(x, dtype=np.float64)  # always a copy: kernels never modify their input
-    if arr.ndim != 1:
-        raise SpecError(f"{what} expects a 1-D column; got an array of shape {arr.shape}")
-    return arr
 
 
 @dataclass(frozen=True)
