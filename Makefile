@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Third-party reference data (never in the repository): the tests and the demo read it only
+# from $INNOVINDEX_REFERENCE_DATA, by default the shared folder beside the checkout.
+export INNOVINDEX_REFERENCE_DATA ?= $(abspath ../shared/data)
 
 .PHONY: setup demo test test-live lint bench lock clean system-deps
 
@@ -43,6 +46,7 @@ test-live: setup
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 bench: setup

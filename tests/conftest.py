@@ -1,5 +1,7 @@
-"""Shared fixtures. Reference data is third-party and never copied into the repository:
-it is found at ../shared/data beside the checkout, or at $INNOVINDEX_REFERENCE_DATA."""
+"""Shared fixtures. Reference data is third-party and never copied into the repository: the
+tests find it only at ``$INNOVINDEX_REFERENCE_DATA`` (``make test`` sets it to ../shared/data
+beside the checkout). Without it, every test that needs it is skipped, and the run ends with
+one line saying how many."""
 
 from __future__ import annotations
 
@@ -8,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+ENV = "INNOVINDEX_REFERENCE_DATA"
+_ABSENT = "reference data absent"
 
 
 def _find_reference_data() -> Path | None:
-    env = os.environ.get("INNOVINDEX_REFERENCE_DATA")
-    candidates = [Path(env)] if env else []
-    candidates += [REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data"]
-    for c in candidates:
-        if (c / "gii").is_dir() and (c / "coinr_asem").is_dir():
-            return c
+    env = os.environ.get(ENV)
+    if not env:
+        return None
+    root = Path(env)
+    if (root / "gii").is_dir() and (root / "coinr_asem").is_dir():
+        return root
     return None
 
 
@@ -26,8 +29,17 @@ def reference_data() -> Path:
     """Root of the shared reference data (GII, COINr ASEM, WIPO, patent exports)."""
     found = _find_reference_data()
     if found is None:
-        pytest.skip(
-            "reference data not found: expected ../shared/data beside the checkout "
-            "or $INNOVINDEX_REFERENCE_DATA"
-        )
+        where = os.environ.get(ENV)
+        why = f"${ENV}={where} has no gii/ and coinr_asem/" if where else f"${ENV} is not set"
+        pytest.skip(f"{_ABSENT}: {why}")
     return found
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line counting the tests skipped for want of the reference data."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    n = sum(1 for rep in skipped if _ABSENT in str(getattr(rep, "longrepr", "")))
+    if n:
+        terminalreporter.write_line(
+            f"{_ABSENT}: {n} tests skipped (set ${ENV} to the shared data folder to run them)"
+        )

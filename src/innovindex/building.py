@@ -112,7 +112,7 @@ def build_panel(
     series over years before anything else (see :func:`innovindex.monitor.impute.impute_panel`).
     """
     fw = resolve_framework(framework)
-    pipe = resolve_pipeline(pipeline, fw)
+    pipe = resolve_pipeline(pipeline, fw).validate()  # every parameter, before any work
     df = load_data(data, fw)
     missing_before = df[list(fw.indicators)].isna()  # cells imputed over years stay "imputed"
     if panel_impute:

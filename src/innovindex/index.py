@@ -9,14 +9,19 @@ import pandas as pd
 
 from .errors import NotBuiltError, SpecError
 from .framework import Framework
-from .steps import Stage, Step
+from .pipeline import Pipeline, _plain
+from .steps import Screen, Stage, Step, Treat
+from .steps.impute import OVER_TIME
 
 __all__ = ["Index", "compare", "rank_desc"]
 
 
-def rank_desc(values: Any) -> Any:
-    """Ranks with 1 = highest and ties sharing the minimum rank; missing stays missing."""
-    return values.rank(ascending=False, method="min", na_option="keep").astype("Int64")
+def rank_desc(values: Any) -> pd.DataFrame:
+    """Ranks with 1 = highest and ties sharing the minimum rank; missing stays missing.
+
+    ``values`` is a frame (or a grouped frame: ranks within each group)."""
+    ranks: pd.DataFrame = values.rank(ascending=False, method="min", na_option="keep")
+    return ranks.astype("Int64")
 
 
 @dataclass
@@ -95,28 +100,99 @@ class Index:
                 return s
         raise NotBuiltError(f"the pipeline has no {name!r} step")
 
+    def _screen(self) -> Screen:
+        step = self._step("screen")
+        assert isinstance(step, Screen)
+        return step
+
     @property
     def treatment(self) -> pd.DataFrame:
         """One row per indicator: treated?, points winsorised, side, fallback, skew/kurtosis."""
-        return self._step("treat").treatment_.copy()  # type: ignore[attr-defined]
+        step = self._step("treat")
+        assert isinstance(step, Treat)
+        return step.treatment_.copy()
 
     @property
     def screening(self) -> pd.DataFrame:
         """One row per unit: availability, non-zero share, kept, reason."""
-        return self._step("screen").table_.copy()  # type: ignore[attr-defined]
+        return self._screen().table_.copy()
 
     @property
     def coverage(self) -> pd.DataFrame:
         """Data-minimum-coverage flags (True = not met), units x aggregates, from the screen
         step's ``coverage`` rule (:func:`innovindex.methods.coverage.dmc_flags`)."""
-        step = self._step("screen")
+        step = self._screen()
         if not hasattr(step, "coverage_"):
             raise NotBuiltError(
                 "the screen step has no 'coverage' rule, so no coverage flags were computed"
             )
         cov = step.coverage_
-        units = step.table_.index  # type: ignore[attr-defined]
+        units = step.table_.index
         return pd.DataFrame(cov.flagged, index=units, columns=list(cov.codes))
+
+    def rebuild(self, from_: str | None = None, **params: Any) -> Index:
+        """This build with some parameters changed, re-running only the steps from ``from_`` on
+        (COINr's ``Regen(from = )``, the spec edited as with ``Pipeline.set_params``).
+
+        The stages and fitted step objects upstream of ``from_`` are reused as they are (not
+        re-fitted); the result equals a full build with the same change.
+
+        Parameters
+        ----------
+        from_
+            The first step to re-run (default: the first step whose parameters change; with no
+            change at all, the whole pipeline).
+        **params
+            ``step__param=value`` changes, e.g. ``normalise__range=[1, 100]``. They may only
+            touch ``from_`` and later steps.
+
+        Raises
+        ------
+        SpecError
+            For a bad parameter (before any step runs), a change upstream of ``from_``, or a
+            change of the imputation over years (that runs on the whole panel: use
+            :func:`innovindex.build_panel`).
+
+        Examples
+        --------
+        >>> import innovindex as ii
+        >>> from innovindex.demo import demo_world
+        >>> idx = ii.build(demo_world(seed=1, years=[2024]), "gii2019")
+        >>> wide = idx.rebuild(normalise__range=[1, 100])
+        >>> wide.steps[0][1] is idx.steps[0][1], float(wide.stage("normalised").min().min())
+        (True, 1.0)
+        """
+        pipe = Pipeline.from_spec(self.spec, source="<rebuild>").set_params(**params)
+        changed = [n for n, step in pipe.steps if _plain(step.get_params()) != self.spec.get(n)]
+        names = [n for n, _ in pipe.steps]
+        start = from_ if from_ is not None else (changed[0] if changed else None)
+        first = 0 if start is None else pipe._index_of(start)
+        early = [n for n in changed if names.index(n) < first]
+        if early:
+            raise SpecError(
+                f"rebuild from {start!r} cannot change {early}, which run(s) before it; "
+                f"rebuild from {early[0]!r}"
+            )
+        if "impute" in changed:
+            methods = {self.spec["impute"].get("method"), pipe["impute"].get_params()["method"]}
+            if methods & set(OVER_TIME):
+                raise SpecError(
+                    "rebuild cannot change an imputation over years (it runs on the whole "
+                    "panel before the steps): build the panel again with build_panel()"
+                )
+        outputs, fitted = pipe.run_stage(
+            self.stages["raw"],
+            from_=None if first == 0 else names[first],
+            upstream=(self.stages, self.steps),
+        )
+        return Index(
+            framework=self.framework,
+            spec=pipe.to_spec(),
+            stages=outputs,
+            steps=fitted,
+            time=self.time,
+            provenance={**self.provenance, "rebuilt_from": names[first] if names else None},
+        )
 
     def __repr__(self) -> str:
         n_units = len(self._last.values)

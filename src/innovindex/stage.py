@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -38,9 +39,10 @@ class Stage:
         """A copy with some fields replaced (stages are never mutated in place)."""
         return replace(self, **changes)
 
-    @property
+    @cached_property
     def indicators(self) -> pd.DataFrame:
-        """The indicator columns only, in framework order."""
+        """The indicator columns only, in framework order (selected once per stage: steps
+        read them several times; treat the frame as read-only)."""
         return self.values[list(self.framework.indicators)]
 
     def with_indicators(self, matrix: np.ndarray, **changes: Any) -> Stage:

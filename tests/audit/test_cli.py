@@ -81,16 +81,30 @@ def test_sobol_xlsx(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) 
     assert len(sheets["replications"]) == 16 * 6
 
 
+def test_png_only_when_asked(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(_argv(files, "--n", 20)) == 0
+    assert (files["out"] / "rank_intervals.html").is_file()
+    assert not (files["out"] / "rank_intervals.png").exists()
+    info = json.loads((files["out"] / "run.json").read_text())
+    assert info["charts"] == {"rank_intervals": {"html": "rank_intervals.html", "png": None}}
+
+
 def test_png_or_a_clear_note(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     from innovindex.audit.charts import find_browser
 
-    assert main(_argv(files, "--n", 20)) == 0
+    assert main(_argv(files, "--n", 20, "--png")) == 0
     err = capsys.readouterr().err
+    png = files["out"] / "rank_intervals.png"
+    info = json.loads((files["out"] / "run.json").read_text())
     if find_browser() is None:
         assert "PNG unavailable" in err and "chromium" in err
-        assert not (files["out"] / "rank_intervals.png").exists()
+        assert not png.exists()
     else:
-        assert (files["out"] / "rank_intervals.png").is_file() or "PNG unavailable" in err
+        assert png.is_file() or "PNG unavailable" in err
+    assert info["charts"]["rank_intervals"]["png"] == (
+        "rank_intervals.png" if png.exists() else None
+    )
+    assert (files["out"] / "rank_stats.csv").is_file()
 
 
 @pytest.mark.parametrize(
@@ -129,3 +143,18 @@ def test_bad_options(files: dict[str, Path], capsys: pytest.CaptureFixture[str])
     files["spec"].write_text("seed: [1\n")
     assert main(_argv(files, "--n", 5)) == 2
     assert "not valid YAML at line" in capsys.readouterr().err
+
+
+def test_help_imports_no_heavy_module() -> None:
+    """``innovindex audit --help`` loads neither pandas nor numpy nor the audit's libraries."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from innovindex.cli import main; main(['audit', '--help']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pandas', 'numpy', 'scipy', 'SALib', 'plotly', 'pydantic', 'yaml', 'duckdb', 'ibis'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--uncertainty" in out.stdout and "--png" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] in ("[]", "['pydantic']")  # typer may load pydantic

@@ -6,10 +6,10 @@ How it works:
    combination of their uncertain parameters (e.g. one treated-and-normalised indicator
    matrix per (winmax, normalisation) pair). Step outputs are cached by the parameters of the
    steps up to that one, so the steps before treatment run once and ``treat`` once per winmax.
-2. Replications sharing a matrix and an aggregation alternative are aggregated in batches.
-   A NaN-skipping weighted mean of each aggregate is two products, ``sum(w * f(x))`` and
-   ``sum(w * present)``, followed by ``f^-1`` (identity for arithmetic means, ``log``/``exp``
-   for geometric, reciprocals for harmonic, powers for generalised means). Weights are a
+2. Replications sharing a matrix and an aggregation alternative are aggregated in batches
+   with :func:`innovindex.methods.aggregate.batched_means`, the batched form of the plain
+   aggregation kernels: a NaN-skipping weighted mean of each aggregate is two products,
+   ``sum(w * f(x))`` and ``sum(w * present)``, followed by ``f^-1``. Weights are a
    ``(reps, elements)`` array. Where values are shared by the batch (indicators) the products
    are matrix products; where they vary by replication they are a multiply-and-segment-sum.
 3. Batches are sized to a memory cap and spread over threads (numpy releases the GIL in its
@@ -33,6 +33,8 @@ from numpy.typing import NDArray
 
 from ..errors import SpecError
 from ..index import Index
+from ..methods import registry
+from ..methods.aggregate import batched_means
 from ..pipeline import Pipeline
 from ..steps import Stage
 from .sampling import STEP_OF, ParameterSets, Problem
@@ -42,7 +44,6 @@ __all__ = ["Engine", "Evaluation", "rank_rows", "DEFAULT_MEMORY_CAP"]
 FloatArray = NDArray[np.float64]
 DEFAULT_MEMORY_CAP = 2 * 1024**3
 _MAX_BATCH = 2048
-_POSITIVE = {"geometric", "harmonic"}
 
 
 def rank_rows(scores: FloatArray) -> FloatArray:
@@ -357,59 +358,16 @@ def _level_means(
     V: FloatArray, Wk: FloatArray, level: _Level, lp: dict[str, Any]
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """One level of weighted means. V: (1 or B, U, lower), Wk: (1 or B, kids)."""
-    method = lp["method"]
-    C = V[:, :, level.kids]
-    present = ~np.isnan(C)
-    B = max(V.shape[0], Wk.shape[0])
-    bad = np.zeros(B, dtype=bool)
-    p = float(lp["p"]) if lp.get("p") is not None else 1.0
-    if method in _POSITIVE or (method == "generalised" and p < 0):
-        bad = np.broadcast_to((np.where(present, C, 1.0) <= 0).any(axis=(1, 2)), (B,)).copy()
-    elif method == "generalised" and float(p) != int(p):  # the kernel refuses negatives only
-        bad = np.broadcast_to((np.where(present, C, 1.0) < 0).any(axis=(1, 2)), (B,)).copy()
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if method == "arithmetic":
-            F = C
-        elif method == "geometric":
-            F = np.log(C)
-        elif method == "harmonic":
-            F = 1.0 / C
-        else:
-            F = C**p
-    F = np.where(present, F, 0.0)
-    P = present.astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # failed reps only
-        num, den = _sums(F, P, Wk, level, B)
-        keep = den > 0
-        if lp.get("min_share") is not None:
-            share = np.add.reduceat(P, level.starts, axis=2) / level.sizes
-            keep &= share >= lp["min_share"]
-        m = np.where(keep, num / np.where(keep, den, 1.0), np.nan)
-        if method == "geometric":
-            m = np.exp(m)
-        elif method == "harmonic":
-            m = 1.0 / m
-        elif method == "generalised":
-            m = m ** (1.0 / p)
-    return m, bad
-
-
-def _sums(
-    F: FloatArray, P: FloatArray, Wk: FloatArray, level: _Level, B: int
-) -> tuple[FloatArray, FloatArray]:
-    """Per parent: ``sum(w * f(x))`` and ``sum(w * present)`` over its children."""
-    if F.shape[0] == 1 and Wk.shape[0] > 1:
-        # values shared by the batch (e.g. indicators): one matrix product per parent
-        num = np.empty((B, F.shape[1], len(level.codes)))
-        den = np.empty_like(num)
-        for j, (s, m) in enumerate(zip(level.starts, level.sizes, strict=True)):
-            w = Wk[:, s : s + m]
-            num[:, :, j] = w @ F[0, :, s : s + m].T
-            den[:, :, j] = w @ P[0, :, s : s + m].T
-        return num, den
-    num = np.add.reduceat(F * Wk[:, None, :], level.starts, axis=2)
-    den = np.add.reduceat(P * Wk[:, None, :], level.starts, axis=2)
-    return num, den
+    mean = registry.get("aggregate", lp["method"])
+    assert mean is not None  # only the "none" fallback and imputation map to None
+    return batched_means(
+        V[:, :, level.kids],
+        Wk,
+        level.starts,
+        mean=mean,
+        p=lp.get("p"),
+        min_share=lp.get("min_share"),
+    )
 
 
 def _union_units(indexes: list[Any]) -> list[str]:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._extras import require
 from .._progress import progress_bar
 from ..errors import SpecError
 from ..index import Index
@@ -61,7 +62,7 @@ def saltelli_design(
     rng = np.random.default_rng(seed)
     notes: list[str] = []
     if design == "sobol":
-        from SALib.sample import sobol as sobol_sample
+        sobol_sample = require("SALib.sample.sobol", "audit", "Sobol sensitivity")
 
         problem = {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
         with warnings.catch_warnings(record=True) as caught:
@@ -108,7 +109,7 @@ def sobol_indices(
         ``assumption, S1, S1_low, S1_high, ST, ST_low, ST_high, S1_conf, ST_conf`` (the last
         two are SALib's normal-approximation half-widths).
     """
-    from SALib.analyze import sobol as sobol_analyze
+    sobol_analyze = require("SALib.analyze.sobol", "audit", "Sobol sensitivity")
 
     y = np.asarray(y, dtype=np.float64)
     d = len(names)
@@ -254,6 +255,4 @@ def sensitivity(
     ab = np.r_[np.arange(0, len(params), d + 2), np.arange(d + 1, len(params), d + 2)]
     stats = rank_statistics(ev.units, nominal.to_numpy(), ev.scores[ab], ranks[ab])
     name = output if isinstance(output, str) else getattr(output, "__name__", "custom")
-    return SensitivityResult(
-        indices, stats, y, params, ev, name, engine.target, sp.seed, notes
-    )
+    return SensitivityResult(indices, stats, y, params, ev, name, engine.target, sp.seed, notes)

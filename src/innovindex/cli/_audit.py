@@ -30,17 +30,21 @@ def audit_cmd(
     time: Annotated[
         int | None, typer.Option("--time", help="the Time to audit when the data has several")
     ] = None,
-    no_png: Annotated[bool, typer.Option("--no-png", help="write charts as HTML only")] = False,
     sep: _common.SepOpt = None,
     decimal: _common.DecimalOpt = None,
     encoding: _common.EncodingOpt = None,
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="e.g. 8GiB (default: half the RAM)")
     ] = None,
+    png: Annotated[
+        bool,
+        typer.Option("--png/--no-png", help="also export the charts as PNG (needs Chromium)"),
+    ] = False,
 ) -> None:
     """Audit an index: statistics, correlations, Cronbach's alpha, PCA, effective weights, rank
-    intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML and PNG."""
-    from ..audit.charts import write_chart
+    intervals (Monte Carlo) and, with --sobol, Sobol indices; charts as HTML (and PNG with
+    --png)."""
+    from ..audit.charts import write_chart, write_png
     from ..audit.report import run_audit
     from ..audit.spec import load_spec
     from ..building import build
@@ -65,13 +69,11 @@ def audit_cmd(
     check_audit(index, spec, n, sobol=sobol, limit=memory_limit)
     report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
     notes: list[str] = []
+    figures = report.charts()
+    charts = {
+        name: {"html": f"{name}.html", "png": f"{name}.png" if png else None} for name in figures
+    }
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
-        charts = {}
-        for name, fig in report.charts().items():
-            files = write_chart(fig, tmp, name, png=not no_png)
-            charts[name] = {"html": files.html.name, "png": files.png.name if files.png else None}
-            if files.png_note and files.png_note not in notes:
-                notes.append(files.png_note)
         info = run_info(
             {index.time: index},
             inputs=inputs,
@@ -79,6 +81,18 @@ def audit_cmd(
             warnings=warned,
         )
         write_tables(tmp, report.tables, fmt, info)
+        for name, fig in figures.items():
+            write_chart(fig, tmp, name)
+        # PNG last (a browser start-up), once the tables and the HTML charts are in place
+        for name, fig in figures.items() if png else ():
+            path, note = write_png(fig, tmp / f"{name}.png")
+            if path is None:
+                charts[name]["png"] = None
+                if note not in notes:
+                    notes.append(str(note))
+        if png and any(c["png"] is None for c in charts.values()):
+            info["charts"] = charts  # record what was really written
+            write_tables(tmp, {}, "csv", info)  # run.json only, in every format
     for line in warned:
         typer.echo(f"warning: {line}", err=True)
     for note in notes:

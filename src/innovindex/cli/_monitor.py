@@ -13,14 +13,16 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from ..errors import DataWarning, InputError
+
+if TYPE_CHECKING:  # pragma: no cover - pandas loads only when a command runs
+    import pandas as pd
 
 DEFAULT_DB = Path("innovindex.duckdb")
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB project store")]
@@ -72,6 +74,8 @@ def write_rows(frame: pd.DataFrame, out: Path) -> None:
 
 
 def _fmt(v: object, digits: int = 2) -> str:
+    import pandas as pd
+
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return ""
     if isinstance(v, float):
@@ -230,6 +234,8 @@ def profile_cmd(
     """An economy profile: scores, ranks, coverage, strengths and weaknesses, group comparison.
 
     Ranks in [brackets] did not meet the data-minimum coverage (the GII's convention)."""
+    import pandas as pd
+
     from ..monitor import peers, profile
 
     prof = profile(db, unit, run=run, time=time)

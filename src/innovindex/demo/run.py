@@ -54,7 +54,7 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
         world.to_csv(tmp / "data" / "demo_idata.csv", index=False)
         (tmp / "index").mkdir()
         write_tables(tmp / "index", tables, "csv", info)
-        if importlib.util.find_spec("innovindex.patents.demo") is not None:
+        if importlib.util.find_spec("ibis") is not None:  # the patents extra
             from ..patents.demo import run_demo as patents_demo
 
             try:

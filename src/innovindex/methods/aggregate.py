@@ -8,19 +8,61 @@ weights renormalised, as COINr does. A unit with no usable component gets NaN.
 
 ``min_share`` is COINr's ``dat_thresh``: a unit whose share of non-missing components
 (counted, not weighted) is below it gets NaN.
+
+Every mean is ``f^-1(sum w f(x) / sum w)`` over the present components, with ``f`` the
+identity (arithmetic), ``log`` (geometric), ``1/x`` (harmonic) or ``x**p`` (generalised).
+:func:`batched_means` evaluates the same means for many weight sets and many groups of
+components at once (the audit engine's replications); it shares ``f``, ``f^-1`` and the
+domain rules with the plain kernels, and is tested equal to them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
-__all__ = ["arithmetic", "copeland", "generalised", "geometric", "harmonic", "outrank_matrix"]
+__all__ = [
+    "MEANS",
+    "arithmetic",
+    "batched_means",
+    "copeland",
+    "generalised",
+    "geometric",
+    "harmonic",
+    "outrank_matrix",
+]
 
 FloatArray = NDArray[np.float64]
+Transform = Callable[[FloatArray], FloatArray]
 _TOL = 1e-12  # outranking scores within this of 0.5 / 1 count as a tie / dominance
+#: The weighted means (every aggregation method but Copeland).
+MEANS = ("arithmetic", "geometric", "harmonic", "generalised")
+
+
+def _transform(method: str, p: float | None) -> tuple[Transform, Transform]:
+    """``(f, f^-1)`` of a mean: the mean is ``f^-1(sum w f(x) / sum w)``."""
+    if method == "geometric":
+        return np.log, np.exp
+    if method == "harmonic":
+        return np.reciprocal, np.reciprocal
+    if method == "generalised":
+        q = float(p)  # type: ignore[arg-type]
+        return (lambda a: a**q), (lambda m: m ** (1.0 / q))
+    return (lambda a: a), (lambda m: m)
+
+
+def _out_of_domain(method: str, A: FloatArray, p: float | None) -> NDArray[np.bool_]:
+    """Values a mean cannot take: <= 0 under a log or a reciprocal (geometric, harmonic,
+    generalised with p < 0), < 0 under a fractional power. NaN is never out of domain."""
+    if method in ("geometric", "harmonic") or (method == "generalised" and float(p) < 0):  # type: ignore[arg-type]
+        return A <= 0
+    if method == "generalised" and float(p) != int(p):  # type: ignore[arg-type]
+        return A < 0
+    return np.zeros(A.shape, dtype=bool)
 
 
 def _prepare(X: ArrayLike, w: ArrayLike | None, what: str) -> tuple[FloatArray, FloatArray]:
@@ -63,6 +105,23 @@ def _weighted(A: FloatArray, wv: FloatArray, keep: NDArray[np.bool_], f: FloatAr
     return out
 
 
+def _mean(
+    method: str, A: FloatArray, wv: FloatArray, min_share: float | None, p: float | None
+) -> FloatArray:
+    keep = _available(A, wv, min_share)
+    f, f_inv = _transform(method, p)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return f_inv(_weighted(A, wv, keep, f(A)))
+
+
+def _positive_mean(
+    method: str, X: ArrayLike, w: ArrayLike | None, min_share: float | None, why: str
+) -> FloatArray:
+    A, wv = _prepare(X, w, method)
+    _require_positive(A, f"{method} mean", why)
+    return _mean(method, A, wv, min_share, None)
+
+
 def _require_positive(A: FloatArray, what: str, why: str) -> None:
     bad = A <= 0  # NaN compares False
     if np.any(bad):
@@ -85,7 +144,7 @@ def arithmetic(
     [2.3333333333333335]
     """
     A, wv = _prepare(X, w, "arithmetic")
-    return _weighted(A, wv, _available(A, wv, min_share), A)
+    return _mean("arithmetic", A, wv, min_share, None)
 
 
 def geometric(
@@ -103,10 +162,7 @@ def geometric(
     >>> round(float(geometric([1.0, 2.0, 3.0], [1, 1, 2])[0]), 12)
     2.059767143907
     """
-    A, wv = _prepare(X, w, "geometric")
-    _require_positive(A, "geometric mean", "it takes logarithms")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.exp(_weighted(A, wv, _available(A, wv, min_share), np.log(A)))
+    return _positive_mean("geometric", X, w, min_share, "it takes logarithms")
 
 
 def harmonic(
@@ -119,10 +175,7 @@ def harmonic(
     SpecError
         If any non-missing value is <= 0.
     """
-    A, wv = _prepare(X, w, "harmonic")
-    _require_positive(A, "harmonic mean", "it takes reciprocals")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 1.0 / _weighted(A, wv, _available(A, wv, min_share), 1.0 / A)
+    return _positive_mean("harmonic", X, w, min_share, "it takes reciprocals")
 
 
 def generalised(
@@ -144,12 +197,82 @@ def generalised(
             f"generalised mean: p must be finite and non-zero (p -> 0 is the geometric "
             f"mean); got {p!r}"
         )
-    if p < 0:
-        _require_positive(A, f"generalised mean with p={p}", "p is negative")
-    elif float(p) != int(p) and np.any(A < 0):
-        _require_positive(A, f"generalised mean with p={p}", "p is not an integer")
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        return _weighted(A, wv, _available(A, wv, min_share), A**p) ** (1.0 / p)
+    if np.any(_out_of_domain("generalised", A, p)):
+        why = "p is negative" if p < 0 else "p is not an integer"
+        _require_positive(A, f"generalised mean with p={p}", why)
+    return _mean("generalised", A, wv, min_share, p)
+
+
+def batched_means(
+    X: FloatArray,
+    W: FloatArray,
+    starts: ArrayLike,
+    *,
+    mean: Callable[..., FloatArray],
+    p: float | None = None,
+    min_share: float | None = None,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Weighted means of groups of components for a batch of weight sets (or value sets).
+
+    The batched form of :func:`arithmetic`, :func:`geometric`, :func:`harmonic` and
+    :func:`generalised`: the audit engine aggregates thousands of replications with it.
+
+    Parameters
+    ----------
+    X
+        ``(bx, units, k)`` values (NaN: missing). The ``k`` components form consecutive
+        groups, one per parent: group ``g`` is ``X[..., starts[g]:starts[g + 1]]``.
+    W
+        ``(bw, k)`` non-negative weights. ``bx`` and ``bw`` are each 1 or the batch size
+        ``b``; a batch of 1 is shared by every replication. When the values are shared and
+        the weights vary (the indicators of an audit), each group's sums are one matrix
+        product.
+    starts
+        Start of each group along ``k`` (increasing, first 0).
+    mean
+        The plain kernel whose batched form is wanted (:func:`arithmetic`,
+        :func:`geometric`, :func:`harmonic` or :func:`generalised`, as the registry returns
+        them for a method name).
+    p, min_share
+        As in the plain kernels.
+
+    Returns
+    -------
+    means : ndarray, shape (b, units, groups)
+        ``means[r, :, g]`` equals the plain kernel on ``X[r][:, group g]`` with weights
+        ``W[r, group g]`` (up to rounding).
+    failed : ndarray of bool, shape (b,)
+        Replications with a value outside the mean's domain (where the plain kernel raises
+        :class:`SpecError`); their means are meaningless and must be discarded.
+    """
+    method = getattr(mean, "__name__", repr(mean))
+    if mean is not globals().get(method) or method not in MEANS:
+        raise SpecError(f"batched_means: {method!r} has no batched form; valid: {', '.join(MEANS)}")
+    st = np.asarray(starts, dtype=np.intp)
+    k = X.shape[2]
+    sizes = np.diff(np.append(st, k))
+    B = max(X.shape[0], W.shape[0])
+    present = ~np.isnan(X)
+    failed = np.broadcast_to(_out_of_domain(method, X, p).any(axis=(1, 2)), (B,)).copy()
+    f, f_inv = _transform(method, p)
+    P = present.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # failed rows only
+        F = np.where(present, f(X), 0.0)
+        if X.shape[0] == 1 and W.shape[0] > 1:  # shared values: a matrix product per group
+            num = np.empty((B, X.shape[1], st.size))
+            den = np.empty_like(num)
+            for g, (s, m) in enumerate(zip(st, sizes, strict=True)):
+                w = W[:, s : s + m]
+                num[:, :, g] = w @ F[0, :, s : s + m].T
+                den[:, :, g] = w @ P[0, :, s : s + m].T
+        else:
+            num = np.add.reduceat(F * W[:, None, :], st, axis=2)
+            den = np.add.reduceat(P * W[:, None, :], st, axis=2)
+        keep = den > 0
+        if min_share is not None:
+            keep &= np.add.reduceat(P, st, axis=2) / sizes >= min_share
+        m = np.where(keep, num / np.where(keep, den, 1.0), np.nan)
+        return f_inv(m), failed
 
 
 def outrank_matrix(X: ArrayLike, w: ArrayLike | None = None) -> tuple[FloatArray, int, float]:

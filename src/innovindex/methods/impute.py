@@ -1,9 +1,10 @@
-"""Imputation kernels (COINr's ``i_mean``, ``i_median``, ``i_mean_grp``, ``i_median_grp`` and
-the per-unit logic of ``impute_panel``).
+"""Imputation kernels (COINr's ``i_mean``, ``i_median``, ``i_mean_grp``, ``i_median_grp``,
+``impute_by = "row"`` and the per-unit logic of ``impute_panel``).
 
-Each kernel takes one 1-D float column (NaN = missing) and returns a new array with the
-missing values filled where the method can fill them; known values are never changed.
-A column (or group, or series) with no known value stays NaN.
+The column kernels take one 1-D float column (NaN = missing), the row kernels a
+``(units, indicators)`` matrix, the time kernels one unit's series; each returns a new array
+with the missing values filled where the method can fill them; known values are never
+changed. A column (or group, row block, or series) with no known value stays NaN.
 """
 
 from __future__ import annotations
@@ -17,17 +18,23 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
-__all__ = ["group_mean", "group_median", "mean", "median", "panel", "PANEL_KINDS"]
+from ._arrays import column as _column
+
+__all__ = [
+    "constant",
+    "group_mean",
+    "group_median",
+    "linear",
+    "mean",
+    "median",
+    "panel",
+    "row_mean",
+    "row_median",
+    "PANEL_KINDS",
+]
 
 FloatArray = NDArray[np.float64]
 PANEL_KINDS = ("constant", "linear")
-
-
-def _column(x: ArrayLike, what: str) -> FloatArray:
-    arr = np.array(x, dtype=np.float64)
-    if arr.ndim != 1:
-        raise SpecError(f"{what} expects a 1-D column; got an array of shape {arr.shape}")
-    return arr
 
 
 def _fill_with(x: ArrayLike, stat: Callable[[FloatArray], Any], what: str) -> FloatArray:
@@ -150,3 +157,64 @@ def panel(x: ArrayLike, *, kind: str = "linear", time: ArrayLike | None = None) 
     first = int(np.argmax(known))
     idx[idx < 0] = first
     return v[idx]
+
+
+def linear(x: ArrayLike, time: ArrayLike | None = None) -> FloatArray:
+    """:func:`panel` with ``kind="linear"``: interpolate one unit's series over time."""
+    return panel(x, kind="linear", time=time)
+
+
+def constant(x: ArrayLike, time: ArrayLike | None = None) -> FloatArray:
+    """:func:`panel` with ``kind="constant"``: carry one unit's last known value forward."""
+    return panel(x, kind="constant", time=time)
+
+
+def _by_row(
+    X: ArrayLike, blocks: list[list[int]], stat: Callable[..., FloatArray], what: str
+) -> FloatArray:
+    A = np.array(X, dtype=np.float64)
+    if A.ndim != 2:
+        raise SpecError(f"{what} expects a (units x indicators) array; got shape {A.shape}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns stay NaN
+        lo, hi = np.nanmin(A, axis=0), np.nanmax(A, axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    Z = (A - lo) / span
+    for idx in blocks:
+        block = Z[:, idx]
+        holes = np.isnan(block)
+        rows = holes.any(axis=1) & ~holes.all(axis=1)
+        if not rows.any():
+            continue
+        with np.errstate(all="ignore"):
+            fill = stat(block[rows], axis=1)
+        block[rows] = np.where(holes[rows], fill[:, None], block[rows])
+        Z[:, idx] = block
+    return np.where(np.isnan(A), Z * span + lo, A)
+
+
+def row_mean(X: ArrayLike, blocks: list[list[int]]) -> FloatArray:
+    """Fill a unit's missing values with the mean of its other values in the same block.
+
+    COINr's ``impute_by = "row"`` with ``normalise_first``: the values are compared after
+    min-max scaling of each column to [0, 1], and the filled value is scaled back.
+
+    Parameters
+    ----------
+    X
+        ``(units, indicators)`` values.
+    blocks
+        Column positions of each block (e.g. the indicators under one pillar).
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> row_mean([[0.0, 0.0], [10.0, nan], [5.0, 4.0]], [[0, 1]]).tolist()
+    [[0.0, 0.0], [10.0, 4.0], [5.0, 4.0]]
+    """
+    return _by_row(X, blocks, np.nanmean, "row_mean")
+
+
+def row_median(X: ArrayLike, blocks: list[list[int]]) -> FloatArray:
+    """As :func:`row_mean`, with the median of the unit's other values in the block."""
+    return _by_row(X, blocks, np.nanmedian, "row_median")

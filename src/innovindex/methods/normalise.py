@@ -260,13 +260,19 @@ def dist2targ(
     t = _per_column(target, k, "target", "dist2targ")
     if np.any(np.isnan(t)):
         raise SpecError(f"dist2targ: target is missing for column {int(np.argmax(np.isnan(t)))}")
-    Xd, td = X * d, t * d
-    worst = _nan_stat(np.nanmin, Xd)
-    _check_nonzero(td - worst, "dist2targ", "the target equals the worst value")
-    y = 1.0 - (td - Xd) / (td - worst)
-    if cap_max:
-        y = np.minimum(y, 1.0)
+    y = _distance_to(X * d, t * d, cap_max, "dist2targ", "the target equals the worst value")
     return _out(y, one)
+
+
+def _distance_to(
+    Xd: FloatArray, point: FloatArray, cap_max: bool, what: str, problem: str
+) -> FloatArray:
+    """``1 - (point - x) / (point - worst)`` per column (direction already applied), capped at
+    1 with ``cap_max``: the distance scores of :func:`dist2targ` and :func:`dist2ref`."""
+    worst = _nan_stat(np.nanmin, Xd)
+    _check_nonzero(point - worst, what, problem)
+    y = 1.0 - (point - Xd) / (point - worst)
+    return np.minimum(y, 1.0) if cap_max else y
 
 
 def dist2max(x: ArrayLike, *, direction: ArrayLike = 1) -> FloatArray:
@@ -302,12 +308,8 @@ def dist2ref(
             f"dist2ref: the reference unit (row {ref_index}) has a missing value in column "
             f"{int(np.argmax(np.isnan(ref)))}"
         )
-    worst = _nan_stat(np.nanmin, Xd)
-    _check_nonzero(ref - worst, "dist2ref", "the reference value equals the column minimum")
-    y = 1.0 - (ref - Xd) / (ref - worst)
-    if cap_max:
-        y = np.minimum(y, 1.0)
-    return _out(y, one)
+    problem = "the reference value equals the column minimum"
+    return _out(_distance_to(Xd, ref, cap_max, "dist2ref", problem), one)
 
 
 def fracmax(x: ArrayLike, *, direction: ArrayLike = 1) -> FloatArray:

@@ -5,22 +5,39 @@ Families and names:
 * ``normalise``: borda, dist2max, dist2ref, dist2targ, fracmax, goalposts, minmax,
   percentile_rank, rank, scaled, zscore
 * ``fallback`` (treatment transforms): gii_log, log, log_ct, none
-* ``impute``: group_mean, group_median, mean, median, panel
+* ``impute``: constant, group_mean, group_median, linear, mean, median, none, row_mean,
+  row_median
 * ``aggregate``: arithmetic, copeland, generalised, geometric, harmonic
 
-The ``none`` fallback maps to ``None``: treatment then keeps the winsorised column.
+``none`` (a fallback or an imputation) maps to ``None``: treatment then keeps the winsorised
+column, imputation leaves the gaps. Steps take their ``Options`` from :func:`names`, call
+kernels found by :func:`get`, and learn what a kernel takes from :func:`parameters` and
+(imputation) :func:`impute_scope`, so a method is added here and in its kernel module only.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
 from innovindex.errors import SpecError
-from innovindex.methods import aggregate, impute, normalise, treat
+from innovindex.methods import aggregate, impute, normalise, transforms
 
-__all__ = ["AGGREGATORS", "FALLBACKS", "FAMILIES", "IMPUTERS", "NORMALISERS", "get", "names"]
+__all__ = [
+    "AGGREGATORS",
+    "FALLBACKS",
+    "FAMILIES",
+    "IMPUTERS",
+    "IMPUTE_SCOPES",
+    "NORMALISERS",
+    "get",
+    "impute_scope",
+    "names",
+    "parameters",
+]
 
 Kernel = Callable[..., Any]
 
@@ -42,20 +59,41 @@ NORMALISERS: Mapping[str, Kernel] = MappingProxyType(
 
 FALLBACKS: Mapping[str, Kernel | None] = MappingProxyType(
     {
-        "gii_log": treat.gii_log,
-        "log": treat.log,
-        "log_ct": treat.log_ct,
+        "gii_log": transforms.gii_log,
+        "log": transforms.log,
+        "log_ct": transforms.log_ct,
         "none": None,
     }
 )
 
-IMPUTERS: Mapping[str, Kernel] = MappingProxyType(
+IMPUTERS: Mapping[str, Kernel | None] = MappingProxyType(
     {
+        "constant": impute.constant,
         "group_mean": impute.group_mean,
         "group_median": impute.group_median,
+        "linear": impute.linear,
         "mean": impute.mean,
         "median": impute.median,
-        "panel": impute.panel,
+        "none": None,
+        "row_mean": impute.row_mean,
+        "row_median": impute.row_median,
+    }
+)
+
+#: What each imputation kernel reads: ``column`` (one column), ``group`` (one column and the
+#: units' group labels), ``row`` (the matrix and blocks of columns), ``time`` (one unit's
+#: series over the years of a panel), or ``none``.
+IMPUTE_SCOPES: Mapping[str, str] = MappingProxyType(
+    {
+        "constant": "time",
+        "group_mean": "group",
+        "group_median": "group",
+        "linear": "time",
+        "mean": "column",
+        "median": "column",
+        "none": "none",
+        "row_mean": "row",
+        "row_median": "row",
     }
 )
 
@@ -112,7 +150,7 @@ def get(family: str, name: str) -> Kernel | None:
     Returns
     -------
     callable or None
-        The kernel; None only for the "none" fallback.
+        The kernel; None only for the "none" fallback and the "none" imputation.
 
     Raises
     ------
@@ -134,3 +172,36 @@ dist2ref, dist2targ, fracmax, goalposts, minmax, percentile_rank, rank, scaled, 
         raise SpecError(
             f"unknown {family} method {name!r}; valid: {', '.join(sorted(table))}"
         ) from None
+
+
+@cache
+def parameters(family: str, name: str) -> tuple[str, ...]:
+    """Keyword-only parameters of a kernel (its options), ``direction`` excepted.
+
+    A step passes exactly these of its parameters to the kernel.
+
+    Examples
+    --------
+    >>> parameters("normalise", "goalposts")
+    ('lower', 'upper', 'scale', 'trunc')
+    """
+    fn = get(family, name)
+    if fn is None:
+        return ()
+    return tuple(
+        p.name
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind is p.KEYWORD_ONLY and p.name != "direction"
+    )
+
+
+def impute_scope(name: str) -> str:
+    """What the imputation method ``name`` reads (see :data:`IMPUTE_SCOPES`).
+
+    Raises
+    ------
+    SpecError
+        For an unknown method, listing the valid ones.
+    """
+    get("impute", name)
+    return IMPUTE_SCOPES[name]

@@ -14,8 +14,11 @@ The COINr procedure, as implemented in :func:`treat_column` with ``mode="auto"``
    extremes are replaced together and all count. Stop as soon as the column passes or the
    number of winsorised points reaches ``winmax`` (it may exceed it when the last round
    replaced a tie).
-3. If it still fails, apply the fallback transform (default ``log_ct``) to the **original**
-   column (COINr's ``combine_treat = FALSE``): the winsorisation is discarded.
+3. If it still fails, apply the fallback transform (default :func:`~.transforms.log_ct`) to
+   the **original** column (COINr's ``combine_treat = FALSE``): the winsorisation is discarded.
+
+The fallback is passed as a function: method names (``"log_ct"``, ``"gii_log"``...) resolve
+through :mod:`innovindex.methods.registry` only, in the step that reads them.
 """
 
 from __future__ import annotations
@@ -29,118 +32,24 @@ from numpy.typing import ArrayLike, NDArray
 
 from innovindex.errors import SpecError
 
+from ._arrays import column as _column
+from .moments import check, kurtosis, skew
+from .transforms import log_ct
+
 __all__ = [
     "TreatResult",
     "check",
-    "gii_log",
     "kurtosis",
-    "log",
-    "log_ct",
     "skew",
     "treat_column",
     "winsorise",
-    "FALLBACK_NAMES",
     "MODES",
 ]
 
 FloatArray = NDArray[np.float64]
+Transform = Callable[[ArrayLike], FloatArray]
 
 MODES = ("auto", "force_win", "fallback", "none")
-FALLBACK_NAMES = ("gii_log", "log", "log_ct", "none")
-
-
-def _column(x: ArrayLike, what: str) -> FloatArray:
-    arr = np.array(x, dtype=np.float64)  # always a copy: kernels never modify their input
-    if arr.ndim != 1:
-        raise SpecError(f"{what} expects a 1-D column; got an array of shape {arr.shape}")
-    return arr
-
-
-def skew(x: ArrayLike) -> float:
-    """Sample skewness, type 2 (Excel ``SKEW``, e1071 ``type = 2``, COINr ``skew``).
-
-    Parameters
-    ----------
-    x
-        1-D values; NaN are ignored.
-
-    Returns
-    -------
-    float
-        ``sqrt(n(n-1))/(n-2) * m3 / m2**1.5`` of the non-NaN values, or NaN when fewer
-        than 3 values remain or they are all equal.
-
-    Examples
-    --------
-    >>> round(skew([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), 6)
-    3.255638
-    """
-    v = _column(x, "skew")
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 3:
-        return float("nan")
-    d = v - v.mean()
-    s2 = float(np.sum(d**2))
-    if s2 == 0.0:
-        return float("nan")
-    g1 = np.sqrt(n) * float(np.sum(d**3)) / s2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
-
-
-def kurtosis(x: ArrayLike) -> float:
-    """Sample excess kurtosis, type 2 (Excel ``KURT``, e1071 ``type = 2``, COINr ``kurt``).
-
-    Parameters
-    ----------
-    x
-        1-D values; NaN are ignored.
-
-    Returns
-    -------
-    float
-        ``((n+1)(r-3) + 6)(n-1)/((n-2)(n-3))`` with ``r = n*m4/m2**2``, or NaN when fewer
-        than 4 values remain or they are all equal.
-    """
-    v = _column(x, "kurtosis")
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 4:
-        return float("nan")
-    d = v - v.mean()
-    s2 = float(np.sum(d**2))
-    if s2 == 0.0:
-        return float("nan")
-    r = n * float(np.sum(d**4)) / s2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
-
-
-def check(x: ArrayLike, *, skew: float = 2.0, kurtosis: float = 3.5) -> tuple[bool, float, float]:
-    """COINr's skew/kurtosis rule: does the column need no (more) treatment?
-
-    Parameters
-    ----------
-    x
-        1-D values; NaN are ignored.
-    skew, kurtosis
-        Thresholds. The column fails only when ``|skew| >= skew`` **and** ``kurt >= kurtosis``.
-
-    Returns
-    -------
-    tuple of (bool, float, float)
-        ``(passes, skew, kurt)``. A statistic that is undefined (NaN: too few values or a
-        constant column) cannot show a failure, so such a column passes; COINr returns the
-        column untreated in that case too.
-    """
-    sk = _skew_of(x)
-    kt = _kurt_of(x)
-    fails = (not np.isnan(sk) and abs(sk) >= skew) and (not np.isnan(kt) and kt >= kurtosis)
-    return (not fails, sk, kt)
-
-
-# module-level names are shadowed by check()'s keyword arguments
-_skew_of = skew
-_kurt_of = kurtosis
 
 
 @dataclass(frozen=True)
@@ -205,18 +114,24 @@ class TreatResult:
 
 
 def _winsorise_rounds(
-    v: FloatArray, winmax: int | None, skew_t: float, kurt_t: float, force: bool
-) -> tuple[FloatArray, NDArray[np.bool_], NDArray[np.bool_]]:
-    """Run COINr's winsorisation loop; return values and the last high/low index masks."""
+    v: FloatArray,
+    winmax: int | None,
+    skew_t: float,
+    kurt_t: float,
+    force: bool,
+    first: tuple[bool, float, float],
+) -> tuple[FloatArray, NDArray[np.bool_], NDArray[np.bool_], tuple[bool, float, float]]:
+    """Run COINr's winsorisation loop from ``first`` (the :func:`check` of ``v``); return the
+    values, the last high/low index masks and the check of the result."""
     hi = np.zeros(v.shape, dtype=bool)
     lo = np.zeros(v.shape, dtype=bool)
-    passing = check(v, skew=skew_t, kurtosis=kurt_t)[0]
+    state = first
     nwin = 0
-    while (not passing or force) and (winmax is None or nwin < winmax):
+    while (not state[0] or force) and (winmax is None or nwin < winmax):
         valid = v[~np.isnan(v)]
         if valid.size < 2 or valid.min() == valid.max():
             break  # nothing left to pull in (COINr would fail here)
-        sk = _skew_of(v)
+        sk = state[1]  # the skew of v as it is now
         if np.isnan(sk):
             break
         with np.errstate(invalid="ignore"):
@@ -229,8 +144,8 @@ def _winsorise_rounds(
         # COINr counts the points at the extreme in the latest round on each side; since
         # earlier winsorised points sit at that extreme too, this is the cumulative count.
         nwin = int(hi.sum() + lo.sum())
-        passing = check(v, skew=skew_t, kurtosis=kurt_t)[0]
-    return v, hi, lo
+        state = check(v, skew=skew_t, kurtosis=kurt_t)
+    return v, hi, lo, state
 
 
 def winsorise(
@@ -276,9 +191,24 @@ def winsorise(
     if winmax is not None and winmax < 0:
         raise SpecError(f"winmax must be a non-negative integer or None; got {winmax!r}")
     orig = _column(x, "winsorise")
-    _, sk0, kt0 = check(orig, skew=skew, kurtosis=kurtosis)
-    v, hi, lo = _winsorise_rounds(orig.copy(), winmax, skew, kurtosis, force)
-    passed, sk1, kt1 = check(v, skew=skew, kurtosis=kurtosis)
+    return _winsorise(
+        orig, winmax, skew, kurtosis, force, check(orig, skew=skew, kurtosis=kurtosis)
+    )
+
+
+def _winsorise(
+    orig: FloatArray,
+    winmax: int | None,
+    skew: float,
+    kurtosis: float,
+    force: bool,
+    first: tuple[bool, float, float],
+) -> TreatResult:
+    """:func:`winsorise` of a checked column whose :func:`check` is ``first``."""
+    _, sk0, kt0 = first
+    v, hi, lo, (passed, sk1, kt1) = _winsorise_rounds(
+        orig.copy(), winmax, skew, kurtosis, force, first
+    )
     n_hi, n_lo = int(hi.sum()), int(lo.sum())
     ran = n_hi + n_lo > 0
     return TreatResult(
@@ -298,82 +228,13 @@ def winsorise(
     )
 
 
-def _range(v: FloatArray, what: str) -> tuple[float, float]:
-    valid = v[~np.isnan(v)]
-    if valid.size == 0:
-        raise SpecError(f"{what}: the column has no non-missing values to transform")
-    lo, hi = float(valid.min()), float(valid.max())
-    if lo == hi:
-        raise SpecError(f"{what}: the column is constant (all values {lo}); cannot log-transform")
-    return lo, hi
-
-
-def log_ct(x: ArrayLike) -> FloatArray:
-    """COINr's ``log_CT``: ``ln(x - min + 0.01 * (max - min))``.
-
-    Raises
-    ------
-    SpecError
-        If the column is constant or all missing (the argument would be 0).
-    """
-    v = _column(x, "log_ct")
-    lo, hi = _range(v, "log_ct")
-    return np.log(v - lo + 0.01 * (hi - lo))
-
-
-def gii_log(x: ArrayLike) -> FloatArray:
-    """GII scaled log: ``ln((max - 1) * (x - min) / (max - min) + 1)``.
-
-    Maps the column onto ``[0, ln(max)]`` keeping its order.
-
-    Raises
-    ------
-    SpecError
-        If ``max <= 1`` (the transform would flatten or reverse the indicator) or the
-        column is constant.
-    """
-    v = _column(x, "gii_log")
-    lo, hi = _range(v, "gii_log")
-    if hi <= 1.0:
-        raise SpecError(
-            f"gii_log needs a column maximum above 1 (it would reverse or flatten the "
-            f"indicator otherwise); found max {hi}"
-        )
-    return np.log((hi - 1.0) * (v - lo) / (hi - lo) + 1.0)
-
-
-def log(x: ArrayLike) -> FloatArray:
-    """Plain natural log.
-
-    Raises
-    ------
-    SpecError
-        If any non-missing value is <= 0.
-    """
-    v = _column(x, "log")
-    bad = v <= 0
-    if np.any(bad):
-        raise SpecError(
-            f"log needs positive values; found {int(bad.sum())} value(s) <= 0 "
-            f"(smallest {float(np.nanmin(v))}); use log_ct instead"
-        )
-    return np.log(v)
-
-
-def _fallback_fn(name: str) -> Callable[[ArrayLike], FloatArray] | None:
-    # names resolve through the registry only (imported here: the registry imports us)
-    from innovindex.methods.registry import get
-
-    return get("fallback", name)
-
-
 def treat_column(
     x: ArrayLike,
     *,
     skew: float = 2.0,
     kurtosis: float = 3.5,
     winmax: int | None = 5,
-    fallback: str = "log_ct",
+    fallback: Transform | None = log_ct,
     mode: str = "auto",
 ) -> TreatResult:
     """Treat one column as COINr's ``Treat`` does (``combine_treat = FALSE``).
@@ -387,8 +248,9 @@ def treat_column(
     winmax
         Maximum number of winsorised points (None: no limit).
     fallback
-        Transform used when winsorising does not make the column pass: "log_ct"
-        (default), "gii_log", "log" or "none" (keep the winsorised column).
+        Transform applied to the original column when winsorising does not make it pass
+        (default :func:`~.transforms.log_ct`; the registry's ``fallback`` family), or None to
+        keep the winsorised column. :attr:`TreatResult.fallback` records its ``__name__``.
     mode
         "auto": check; if the column fails, winsorise; if it still fails, apply
         ``fallback`` to the original column.
@@ -406,7 +268,7 @@ def treat_column(
     Raises
     ------
     SpecError
-        For an unknown ``mode`` or ``fallback``, or a transform that cannot be applied.
+        For an unknown ``mode``, or a transform that cannot be applied.
 
     Examples
     --------
@@ -416,28 +278,30 @@ def treat_column(
     """
     if mode not in MODES:
         raise SpecError(f"unknown treat mode {mode!r}; valid: {', '.join(sorted(MODES))}")
-    f2 = _fallback_fn(fallback)
+    f2 = fallback
     orig = _column(x, "treat_column")
     # winmax=0 runs no round: the untouched column with its statistics
-    untouched = winsorise(orig, winmax=0, skew=skew, kurtosis=kurtosis)
+    first = check(orig, skew=skew, kurtosis=kurtosis)
+    untouched = _winsorise(orig, 0, skew, kurtosis, False, first)
     if mode == "none":
         return untouched
     if mode == "fallback":
         if f2 is None:
             return untouched
-        return _apply_fallback(untouched, f2, fallback, orig, skew, kurtosis)
+        return _apply_fallback(untouched, f2, orig, skew, kurtosis)
     if untouched.passed:
         return untouched
-    win = winsorise(orig, winmax=winmax, skew=skew, kurtosis=kurtosis, force=mode == "force_win")
+    if winmax is not None and winmax < 0:
+        raise SpecError(f"winmax must be a non-negative integer or None; got {winmax!r}")
+    win = _winsorise(orig, winmax, skew, kurtosis, mode == "force_win", first)
     if win.passed or f2 is None:
         return win
-    return _apply_fallback(win, f2, fallback, orig, skew, kurtosis)
+    return _apply_fallback(win, f2, orig, skew, kurtosis)
 
 
 def _apply_fallback(
     base: TreatResult,
-    f2: Callable[[ArrayLike], FloatArray],
-    name: str,
+    f2: Transform,
     orig: FloatArray,
     skew_t: float,
     kurt_t: float,
@@ -446,5 +310,11 @@ def _apply_fallback(
     v = f2(orig)
     passed, sk, kt = check(v, skew=skew_t, kurtosis=kurt_t)
     return replace(
-        base, values=v, treated=True, fallback=name, skew_after=sk, kurt_after=kt, passed=passed
+        base,
+        values=v,
+        treated=True,
+        fallback=f2.__name__,
+        skew_after=sk,
+        kurt_after=kt,
+        passed=passed,
     )

@@ -74,9 +74,9 @@ def impute_panel(
         raise SpecError(
             f"panel imputation 'max_gap' must be a whole number of years >= 1; got {max_gap!r}"
         )
-    kernel = registry.get("impute", "panel")
-    assert kernel is not None
     kind = "linear" if method == "linear" else "constant"
+    kernel = registry.get("impute", kind)
+    assert kernel is not None
     out = data.sort_values(["uCode", "Time"]).copy()
     times = out["Time"].to_numpy(dtype=float)
     groups = list(out.groupby("uCode", sort=False).indices.values())
@@ -88,7 +88,7 @@ def impute_panel(
             if known.all() or not known.any():
                 continue
             t = times[idx]
-            filled = kernel(series, kind=kind, time=t)
+            filled = kernel(series, time=t)
             if max_gap is not None:
                 far = _nearest_known_distance(t, known, backward_only=kind == "constant") > max_gap
                 filled = np.where(~known & far, np.nan, filled)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
 
     The store's patent tables are replaced. The concordance comes from ``concordance``,
     else from the usual places (:func:`.concordance.load_concordance`), else from the
-    reference data folder next to the checkout.
+    reference data folder named by ``$INNOVINDEX_REFERENCE_DATA`` (never from the checkout).
 
     Returns
     -------
@@ -67,9 +68,9 @@ def _concordance(path: Path | None) -> Concordance:
     except InputError:
         if path is not None:
             raise
-    here = Path(__file__).resolve()
-    for root in (here.parents[3].parent, here.parents[3].parent.parent):
-        candidate = root / "shared" / "data" / "wipo" / "ipc_technology_concordance.csv"
+    root = os.environ.get("INNOVINDEX_REFERENCE_DATA")
+    if root:
+        candidate = Path(root) / "wipo" / "ipc_technology_concordance.csv"
         if candidate.exists():
             return load_concordance(candidate)
     return load_concordance(None)  # raises the helpful "run innovindex data fetch" error

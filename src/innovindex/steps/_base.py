@@ -63,9 +63,29 @@ class Step:
         """An unfitted copy with the same parameters."""
         return type(self)(**self.get_params())
 
+    def validate(self, stage: Stage | None = None) -> None:
+        """Check every parameter without fitting anything.
+
+        The declared constraints always; given the data (the pipeline's input stage), also
+        what the parameters name in the framework and the data: per-indicator overrides,
+        levels, group columns, units. :meth:`Pipeline.validate` runs this for every step
+        before any step runs, so a bad parameter of a late step costs no work.
+
+        Raises
+        ------
+        SpecError
+            One line naming the step, the parameter, what was expected and what was found.
+        """
+        self._validate()
+        if stage is not None:
+            self._check_against(stage)
+
     def _validate(self) -> None:
         for param, constraint in self._constraints.items():
             check(self.name, param, getattr(self, param), constraint)
+
+    def _check_against(self, stage: Stage) -> None:
+        """Checks of the parameters that need the framework or the data (none by default)."""
 
     def _indicator_params(self, stage: Stage) -> dict[str, dict[str, Any]]:
         """Every indicator's effective parameters: the step's, updated by the framework's
@@ -109,7 +129,7 @@ class Step:
 
     def fit(self, stage: Stage) -> Self:
         """Learn what the step needs from ``stage``; returns self."""
-        self._validate()
+        self.validate(stage)
         return self
 
     def transform(self, stage: Stage) -> Stage:  # pragma: no cover - abstract

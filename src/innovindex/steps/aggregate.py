@@ -81,8 +81,7 @@ class Aggregate(Step):
             )
         return out
 
-    def fit(self, stage: Stage) -> Aggregate:
-        super().fit(stage)
+    def _check_against(self, stage: Stage) -> None:
         valid = [lev for lev in stage.framework.levels if lev > 1]
         unknown = sorted(str(k) for k in (self.levels or {}) if str(k) not in map(str, valid))
         if unknown:
@@ -90,6 +89,11 @@ class Aggregate(Step):
                 f"aggregate 'levels' names level(s) {unknown} that the framework does not have; "
                 f"its aggregate levels are {valid}"
             )
+        for lev in valid:
+            self._level_params(lev)
+
+    def fit(self, stage: Stage) -> Aggregate:
+        super().fit(stage)
         self.level_params_ = {
             lev: self._level_params(lev) for lev in stage.framework.levels if lev > 1
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._validation import Boolean
 from ..errors import InputError
 from ._base import Stage, Step
@@ -36,13 +38,18 @@ class Denominate(Step):
 
     def transform(self, stage: Stage) -> Stage:
         self._check_fitted("denominators_")
-        values = stage.values.copy()
         for code, den in self.denominators_.items():
             if den not in stage.units.columns:
                 raise InputError(
                     f"denominator {den!r} of indicator {code!r} is not a column of the data",
                     column=den,
                 )
-            d = stage.units[den].astype(float)
-            values[code] = values[code] / d.where(d != 0)
+        if not self.denominators_:
+            return stage
+        codes = list(self.denominators_)
+        D = stage.units[list(self.denominators_.values())].to_numpy(dtype=float)
+        values = stage.values.copy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            quotient = values[codes].to_numpy(dtype=float) / np.where(D != 0, D, np.nan)
+        values[codes] = quotient
         return stage.evolve(values=values)

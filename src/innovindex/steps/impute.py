@@ -9,15 +9,13 @@ import pandas as pd
 
 from .._validation import Integer, Options, Text
 from ..errors import SpecError
-from ..methods import impute as kernels
 from ..methods import registry
 from ._base import Stage, Step
 
-__all__ = ["Impute", "impute_panel"]
+__all__ = ["Impute", "OVER_TIME", "impute_panel"]
 
-CROSS_SECTION = ("none", "mean", "median", "group_mean", "group_median")
-BY_ROW = ("row_mean", "row_median")
-OVER_TIME = ("linear", "constant")
+#: Methods that impute over the years of a panel (run by :func:`impute_panel` first).
+OVER_TIME = tuple(n for n in registry.names("impute") if registry.impute_scope(n) == "time")
 
 
 class Impute(Step):
@@ -41,7 +39,7 @@ class Impute(Step):
     name = "impute"
     stage = "imputed"
     _constraints = {
-        "method": Options(CROSS_SECTION + BY_ROW + OVER_TIME),
+        "method": Options(tuple(registry.names("impute"))),
         "group": Text(none_ok=True),
         "level": Integer(2),
     }
@@ -53,74 +51,55 @@ class Impute(Step):
 
     def _validate(self) -> None:
         super()._validate()
-        if self.method.startswith("group_") and not self.group:
+        if registry.impute_scope(self.method) == "group" and not self.group:
             raise SpecError(f"impute method {self.method!r} needs a 'group' column")
 
-    def fit(self, stage: Stage) -> Impute:
-        super().fit(stage)
-        if (
-            self.group
-            and self.method.startswith("group_")
-            and self.group not in stage.units.columns
-        ):
+    def _check_against(self, stage: Stage) -> None:
+        scope = registry.impute_scope(self.method)
+        if self.group and scope == "group" and self.group not in stage.units.columns:
             raise SpecError(
                 f"impute group {self.group!r} is not a group column of the data; "
                 f"available: {[c for c in stage.units.columns if c not in ('uName', 'Time')]}"
             )
+        if scope == "row":
+            self._blocks(stage)
+
+    def fit(self, stage: Stage) -> Impute:
+        super().fit(stage)
         self.n_imputed_ = int(stage.indicators.isna().to_numpy().sum())
         return self
 
     def transform(self, stage: Stage) -> Stage:
         self._check_fitted("n_imputed_")
-        if self.method in (
-            "none",
-            *OVER_TIME,
-        ):  # over-time imputation runs on the whole panel first
-            return stage
-        if self.method in BY_ROW:
-            return stage.with_indicators(self._by_row(stage))
+        scope = registry.impute_scope(self.method)
         func = registry.get("impute", self.method)
-        assert func is not None
-        groups = (
-            stage.units[self.group].to_numpy(dtype=object)
-            if self.method.startswith("group_")
-            else None
-        )
+        if func is None or scope == "time":  # over-time imputation runs on the whole panel first
+            return stage
         X = stage.indicators.to_numpy(dtype=float, copy=True)
+        if scope == "row":
+            return stage.with_indicators(func(X, self._blocks(stage)))
+        groups = stage.units[self.group].to_numpy(dtype=object) if scope == "group" else None
         for j in range(X.shape[1]):
             X[:, j] = func(X[:, j], groups) if groups is not None else func(X[:, j])
         return stage.with_indicators(X)
 
-    def _by_row(self, stage: Stage) -> np.ndarray:
+    def _blocks(self, stage: Stage) -> list[list[int]]:
+        """Column positions of the indicators under each aggregate at ``level``."""
         fw = stage.framework
         if self.level not in fw.levels or self.level < 2:
             raise SpecError(
                 f"impute 'level' must be an aggregate level of the framework {fw.levels[1:]}; got {self.level!r}"
             )
-        stat = np.nanmean if self.method == "row_mean" else np.nanmedian
-        X = stage.indicators.to_numpy(dtype=float, copy=True)
         col = {c: j for j, c in enumerate(fw.indicators)}
-        lo, hi = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
-        span = np.where(hi > lo, hi - lo, 1.0)
-        Z = (X - lo) / span
-        for code in fw.codes_at(self.level):
-            idx = [col[c] for c in fw.descendants(code)]
-            block = Z[:, idx]
-            holes = np.isnan(block)
-            rows = holes.any(axis=1) & ~holes.all(axis=1)
-            if not rows.any():
-                continue
-            with np.errstate(all="ignore"):
-                fill = stat(block[rows], axis=1)
-            block[rows] = np.where(holes[rows], fill[:, None], block[rows])
-            Z[:, idx] = block
-        return np.where(np.isnan(X), Z * span + lo, X)
+        return [[col[c] for c in fw.descendants(code)] for code in fw.codes_at(self.level)]
 
 
 def impute_panel(data: pd.DataFrame, indicators: list[str], method: str) -> pd.DataFrame:
     """Impute each unit's series over ``Time`` (``linear`` or ``constant``) on a whole iData panel."""
     if method not in OVER_TIME:
         raise SpecError(f"panel imputation method must be one of {list(OVER_TIME)}; got {method!r}")
+    func = registry.get("impute", method)
+    assert func is not None
     out = data.sort_values(["uCode", "Time"]).copy()
     arr: Any
     for code in indicators:
@@ -128,6 +107,6 @@ def impute_panel(data: pd.DataFrame, indicators: list[str], method: str) -> pd.D
         for idx in out.groupby("uCode", sort=False).indices.values():
             series = arr[idx]
             if np.isnan(series).any() and not np.isnan(series).all():
-                arr[idx] = kernels.panel(series, kind=method)
+                arr[idx] = func(series)
         out[code] = arr
     return out.loc[data.index]

@@ -14,20 +14,11 @@ from ._base import Stage, Step
 
 __all__ = ["Normalise"]
 
-#: Which step parameters each method takes (the rest are ignored for that method).
-_METHOD_PARAMS: dict[str, tuple[str, ...]] = {
-    "minmax": ("range",),
-    "scaled": ("lower", "upper", "range"),
-    "zscore": ("mean", "sd"),
-    "rank": (),
-    "percentile_rank": (),
-    "borda": (),
-    "goalposts": ("lower", "upper", "scale", "trunc"),
-    "dist2targ": ("target", "cap_max"),
-    "dist2max": (),
-    "dist2ref": ("ref_index", "cap_max"),
-    "fracmax": (),
-}
+#: The normalisation methods (the registry's ``normalise`` family); each takes the step
+#: parameters named like its kernel's options (``registry.parameters``).
+METHODS = tuple(registry.names("normalise"))
+#: Kernel options that may differ from column to column (passed as one value per column).
+_PER_COLUMN = frozenset({"lower", "upper", "scale", "target"})
 
 
 class Normalise(Step):
@@ -64,7 +55,7 @@ class Normalise(Step):
     name = "normalise"
     stage = "normalised"
     _constraints = {
-        "method": Options(tuple(_METHOD_PARAMS)),
+        "method": Options(METHODS),
         "range": Pair(),
         "mean": Real(),
         "sd": Real(0, low_open=True),
@@ -132,17 +123,21 @@ class Normalise(Step):
             out[code] = p
         return out
 
+    def _check_against(self, stage: Stage) -> None:
+        self._column_params(stage)
+
     def fit(self, stage: Stage) -> Normalise:
         super().fit(stage)
         self.params_ = self._column_params(stage)
-        rows = {}
         X = stage.indicators.to_numpy(dtype=float)
-        for j, (code, p) in enumerate(self.params_.items()):
-            x = X[:, j]
-            if p["method"] == "minmax":
-                rows[code] = (np.nanmin(x), np.nanmax(x))
-            elif p["method"] == "scaled":
+        codes = list(self.params_)
+        mm = [j for j, c in enumerate(codes) if self.params_[c]["method"] == "minmax"]
+        lo, hi = np.nanmin(X[:, mm], axis=0), np.nanmax(X[:, mm], axis=0)
+        rows = {codes[j]: (lo[i], hi[i]) for i, j in enumerate(mm)}
+        for code, p in self.params_.items():
+            if p["method"] == "scaled":
                 rows[code] = (p["lower"], p["upper"])
+        rows = {c: rows[c] for c in codes if c in rows}  # indicator order
         self.bounds_ = pd.DataFrame.from_dict(rows, orient="index", columns=["lower", "upper"])
         return self
 
@@ -153,9 +148,12 @@ class Normalise(Step):
         bounds = {
             c: tuple(b) for c, b in zip(self.bounds_.index, self.bounds_.to_numpy(), strict=True)
         }
+        # columns sharing a method and its scalar options are normalised in one kernel call
+        # (the kernels work column by column; per-column options are passed as arrays)
+        blocks: dict[tuple[Any, ...], list[tuple[int, str, dict[str, Any]]]] = {}
         for j, (code, p) in enumerate(self.params_.items()):
             method = p["method"]
-            kwargs = {k: p[k] for k in _METHOD_PARAMS[method] if k != "ref_index"}
+            kwargs = {k: p[k] for k in registry.parameters("normalise", method) if k in p}
             if method == "dist2ref":  # the reference unit's position in *this* data
                 if p["ref_unit"] not in stage.values.index:
                     raise SpecError(
@@ -165,10 +163,29 @@ class Normalise(Step):
             if code in bounds and bounds[code][0] != bounds[code][1]:
                 lower, upper = bounds[code]
                 method, kwargs = "scaled", {"lower": lower, "upper": upper, "range": p["range"]}
-            func = registry.get("normalise", method)
-            assert func is not None
-            try:
-                X[:, j] = func(X[:, j], direction=directions[code], **kwargs)
-            except SpecError as exc:
-                raise SpecError(f"normalising indicator {code!r} ({method}): {exc}") from None
+            shared = tuple(sorted((k, v) for k, v in kwargs.items() if k not in _PER_COLUMN))
+            blocks.setdefault((method, shared), []).append((j, code, kwargs))
+        for (method, shared), cols in blocks.items():
+            idx = [j for j, _, _ in cols]
+            kwargs = dict(shared)
+            for k in {k for _, _, kw in cols for k in kw} & _PER_COLUMN:
+                kwargs[k] = np.array([kw[k] for _, _, kw in cols], dtype=float)
+            d = np.array([directions[c] for _, c, _ in cols], dtype=float)
+            X[:, idx] = self._apply(method, X[:, idx], d, kwargs, [c for _, c, _ in cols])
         return stage.with_indicators(X)
+
+    @staticmethod
+    def _apply(
+        method: str, X: np.ndarray, d: np.ndarray, kwargs: dict[str, Any], codes: list[str]
+    ) -> np.ndarray:
+        """One kernel call on a block of columns; a refusal names the indicator."""
+        func = registry.get("normalise", method)
+        assert func is not None
+        try:
+            return np.asarray(func(X, direction=d, **kwargs), dtype=float)
+        except SpecError as exc:
+            if len(codes) > 1:  # find the indicator the kernel refuses
+                for i, code in enumerate(codes):
+                    one = {k: v[i] if k in _PER_COLUMN else v for k, v in kwargs.items()}
+                    Normalise._apply(method, X[:, [i]], d[[i]], one, [code])
+            raise SpecError(f"normalising indicator {codes[0]!r} ({method}): {exc}") from None

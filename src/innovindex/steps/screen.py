@@ -100,13 +100,15 @@ class Screen(Step):
             )
         return table
 
-    def fit(self, stage: Stage) -> Screen:
-        super().fit(stage)
+    def _check_against(self, stage: Stage) -> None:
         codes = set(stage.values.index)
         for name in ("exclude", "include"):
             unknown = sorted(set(getattr(self, name) or ()) - codes)
             if unknown:
                 raise SpecError(f"screen {name!r} names unit(s) not in the data: {unknown}")
+
+    def fit(self, stage: Stage) -> Screen:
+        super().fit(stage)
         self.table_ = self._table(stage)
         if self.coverage:
             from ..methods.coverage import dmc_flags

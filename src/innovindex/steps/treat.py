@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._validation import Integer, Options, Real
 from ..errors import SpecError
+from ..methods import registry
 from ..methods import treat as kernels
 from ._base import Stage, Step
 
@@ -57,7 +58,7 @@ class Treat(Step):
         "skew": Real(0),
         "kurtosis": Real(),
         "winmax": Integer(0),
-        "fallback": Options(kernels.FALLBACK_NAMES),
+        "fallback": Options(tuple(registry.names("fallback"))),
         "mode": Options(kernels.MODES),
     }
 
@@ -83,7 +84,7 @@ class Treat(Step):
             try:
                 res = kernels.treat_column(
                     X[:, j], skew=p["skew"], kurtosis=p["kurtosis"], winmax=int(p["winmax"]),
-                    fallback=p["fallback"], mode=p["mode"],
+                    fallback=registry.get("fallback", p["fallback"]), mode=p["mode"],
                 )  # fmt: skip
             except SpecError as exc:
                 raise SpecError(f"treating indicator {code!r}: {exc}") from None
@@ -98,6 +99,9 @@ class Treat(Step):
                 }
             )  # fmt: skip
         return X, pd.DataFrame(rows, columns=TREATMENT_COLUMNS)
+
+    def _check_against(self, stage: Stage) -> None:
+        self._indicator_params(stage)
 
     def fit(self, stage: Stage) -> Treat:
         """Check the parameters and record how the fitted data would be treated."""

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from innovindex.errors import SpecError
+from innovindex.methods import aggregate
 from innovindex.methods import aggregate as agg
 
 NAN = np.nan
@@ -127,3 +128,61 @@ def test_outrank_matrix_missing_values_compare_on_common_components() -> None:
     assert M[0, 1] == pytest.approx(2 / 3) and M[1, 0] == pytest.approx(1 / 3)
     assert np.isnan(M[0, 2]) and np.isnan(M[2, 1])
     assert agg.copeland(X, [1.0, 1.0, 2.0]).tolist() == [1.0, -1.0, 0.0]
+
+
+# ------------------------------------------------------------------ batched means
+def _groups(rng: np.random.Generator, k: int) -> list[int]:
+    cuts = np.sort(rng.choice(np.arange(1, k), size=3, replace=False))
+    return [0, *cuts.tolist()]
+
+
+@pytest.mark.parametrize(
+    ("method", "p"),
+    [("arithmetic", None), ("geometric", None), ("harmonic", None), ("generalised", 2.5),
+     ("generalised", -1.0)],
+)  # fmt: skip
+@pytest.mark.parametrize("shared", ["values", "weights", "neither"])
+@pytest.mark.parametrize("min_share", [None, 0.6])
+def test_batched_means_equal_the_plain_kernel_per_replication(
+    method: str, p: float | None, shared: str, min_share: float | None
+) -> None:
+    """Each replication and group of the batched kernel equals the plain kernel on that
+    group's columns with that replication's weights (to 1e-12)."""
+    rng = np.random.default_rng(7)
+    B, U, k = 9, 13, 12
+    starts = _groups(rng, k)
+    X = rng.uniform(0.5, 100.0, size=(1 if shared == "values" else B, U, k))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    W = rng.uniform(0.0, 2.0, size=(1 if shared == "weights" else B, k))
+    plain = getattr(aggregate, method)
+    means, failed = aggregate.batched_means(X, W, starts, mean=plain, p=p, min_share=min_share)
+    assert means.shape == (B, U, len(starts)) and not failed.any()
+    kw: dict[str, float] = {} if p is None else {"p": p}
+    bounds = [*starts, k]
+    for r in range(B):
+        x, w = X[min(r, X.shape[0] - 1)], W[min(r, W.shape[0] - 1)]
+        for g in range(len(starts)):
+            cols = slice(bounds[g], bounds[g + 1])
+            expected = plain(x[:, cols], w[cols], min_share=min_share, **kw)
+            np.testing.assert_allclose(means[r, :, g], expected, rtol=1e-12, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize(("method", "p"), [("geometric", None), ("harmonic", None),
+                                           ("generalised", -2.0), ("generalised", 0.5)])  # fmt: skip
+def test_batched_means_flag_the_replications_the_plain_kernel_refuses(
+    method: str, p: float | None
+) -> None:
+    X = np.abs(np.random.default_rng(3).normal(5.0, 1.0, size=(4, 6, 5)))
+    X[2, 3, 1] = -1.0  # only replication 2 has a value outside every mean's domain
+    W = np.ones((4, 5))
+    _, failed = aggregate.batched_means(X, W, [0, 2], mean=getattr(aggregate, method), p=p)
+    assert failed.tolist() == [False, False, True, False]
+    kw = {} if p is None else {"p": p}
+    with pytest.raises(SpecError):
+        getattr(aggregate, method)(X[2], W[2], **kw)
+    assert not aggregate.batched_means(X, W, [0, 2], mean=aggregate.arithmetic)[1].any()
+
+
+def test_batched_means_refuse_copeland() -> None:
+    with pytest.raises(SpecError, match="'copeland' has no batched form"):
+        aggregate.batched_means(np.ones((1, 2, 2)), np.ones((1, 2)), [0], mean=aggregate.copeland)
