@@ -1,0 +1,207 @@
+"""Sector allocation of patent applicants, after the Eurostat / KU Leuven method
+(EEE-PPAT; Van Looy, du Plessis and Magerman 2006, "Data production methods for
+harmonized patent statistics: patentee sector allocation"), the method behind PATSTAT's
+``psn_sector``.
+
+Sectors: ``company``, ``university`` (higher education), ``government`` (government and
+public research), ``hospital``, ``nonprofit``, ``individual``, ``unknown``.
+
+Rules, in order (the first that fires decides; see docs/firms.md):
+
+1. PATSTAT imports: ``psn_sector`` as given (:func:`from_psn_sector`);
+2. the inventor rule: an applicant whose name matches an inventor of the same application
+   is an individual (:func:`is_inventor`, applied per application by the callers);
+3. hospital words (hospital, Klinikum, 医院, 病院, 병원 ...);
+4. university words (university, Hochschule, 大学, 대학교, industry-academic cooperation ...);
+5. strong government words (ministry, republic of, department of, national laboratory,
+   academy of sciences, CNRS, 独立行政法人 ...);
+6. a legal form (cleanco's list plus the CJK supplement in :mod:`.names`): company;
+7. non-profit words (foundation, Stiftung, association, society, 财团法人, 재단 ...);
+8. weak public-research words (institute, research centre, 研究所, 연구원 ...): government;
+9. company words (industries, foods, systems, group, holdings, 工业, 食品 ...): company;
+10. a person-like name (2-6 alphabetic tokens, or ``SURNAME, Given``): individual;
+11. otherwise unknown.
+
+Keyword lists are multilingual (English, French, German, Spanish, Portuguese, Italian,
+Dutch, Nordic, Polish, romanised Japanese and Korean) and in Chinese, Japanese and Korean
+script. They are matched on folded tokens (no accents, lower case) or, for CJK, as
+substrings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .names import _CJK, normalise, tokens
+
+__all__ = ["SECTORS", "sector_of", "allocate", "from_psn_sector", "is_inventor", "person_key"]
+
+SECTORS = ("company", "university", "government", "hospital", "nonprofit", "individual", "unknown")
+
+_HOSPITAL = (
+    "hospital", "hospitals", "hopital", "hopitaux", "hospitalier", "hospitaliers", "ospedale", "ospedaliera",
+    "krankenhaus", "klinikum", "uniklinik", "universitatsklinikum", "clinic", "clinics", "clinique", "klinik",
+    "medical center", "medical centre", "health system", "sjukhus", "ziekenhuis", "szpital",
+    "assistance publique", "chu",
+)
+_HOSPITAL_CJK = ("医院", "醫院", "病院", "병원")
+_UNIVERSITY = (
+    "university", "universities", "univ", "universite", "universitat", "universitaet", "universidad", "universidade",
+    "universita", "universiteit", "universitet", "uniwersytet", "hochschule", "fachhochschule", "polytechnic",
+    "politecnico", "polytechnique", "politechnika", "institute of technology", "college", "ecole normale",
+    "ecole centrale", "industry academic cooperation", "industry university cooperation",
+    "university industry cooperation", "academic cooperation foundation", "daigaku", "daehak", "daehakgyo",
+    "school of medicine", "board of regents", "regents of the",
+)
+_UNIVERSITY_CJK = ("大学", "大學", "学院", "學院", "대학교", "대학", "산학협력단")
+_GOV_STRONG = (
+    "ministry", "ministere", "ministerio", "ministero", "ministerium", "government", "gouvernement", "gobierno",
+    "governo", "regierung", "state of", "republic of", "republique", "kingdom of", "united states of america",
+    "secretary of", "department of", "represented by", "as represented", "her majesty", "national laboratory",
+    "national laboratories", "laboratoire national", "academy of sciences", "academy of science", "academie des sciences",
+    "akademie der wissenschaften", "chinese academy", "cnrs", "inserm", "inra", "inrae", "csic", "cnr", "csiro",
+    "commissariat", "fraunhofer", "max planck", "bundesanstalt", "bundesamt", "bundesrepublik", "administration",
+    "middle school", "high school", "agency for", "national institute", "national institutes",
+    "national research", "rural development", "koninkrijk", "etat", "estado",
+)
+_GOV_STRONG_CJK = (
+    "独立行政法人", "国立研究開発法人", "国立", "政府", "中国科学院", "科学院", "农业科学院", "中学", "中學",
+    "高中", "중학교", "고등학교", "대한민국", "研究開発法人",
+)
+_NONPROFIT = (
+    "foundation", "fondation", "fundacion", "fundacao", "fondazione", "stiftung", "stichting", "stiftelse",
+    "association", "associazione", "asociacion", "associacao", "verein", "vereniging", "society", "societe savante",
+    "charity", "charitable", "non profit", "nonprofit", "not for profit", "ev", "zaidan", "shadan",
+)
+_NONPROFIT_CJK = ("财团法人", "財團法人", "財団法人", "社团法人", "社團法人", "社団法人", "基金会", "基金會", "재단", "협회")
+_GOV_WEAK = (
+    "institute", "institut", "instituto", "istituto", "inst", "research center", "research centre",
+    "centre de recherche", "centro de investigacion", "centro di ricerca", "forschungszentrum", "research council",
+    "council", "agency", "office", "authority", "commission", "bureau", "observatory", "academy", "akademi",
+    "academia", "kenkyusho", "yeonguwon",
+)
+_GOV_WEAK_CJK = ("研究所", "研究院", "研究中心", "研究センター", "연구원", "연구소", "연구센터")
+_COMPANY = (
+    "industries", "industry", "industrial", "ind", "indus", "industria", "industrie", "industrias", "foods", "food",
+    "systems", "system", "technologies", "technology", "tech", "group", "groupe", "gruppo", "holdings", "holding",
+    "international", "int", "intl", "products", "product", "manufacturing", "mfg", "manufactory", "factory",
+    "enterprises", "enterprise", "entpr", "associates", "partnership", "partners", "trading", "electric",
+    "electrical", "electronics", "chemical", "chemicals", "works", "werke", "design", "packaging", "pizza",
+    "pizzeria", "bakery", "restaurant", "restaurants", "services", "service", "solutions", "laboratories",
+    "laboratory", "labs", "lab", "pharma", "pharmaceutical", "pharmaceuticals", "biotech", "biotechnology",
+    "engineering", "machinery", "machines", "equipment", "appliances", "appliance", "metal", "metals", "plastic",
+    "plastics", "software", "networks", "communications", "telecom", "motors", "motor", "automotive", "steel",
+    "textile", "textiles", "garment", "dairy", "brands", "sales", "marketing", "consulting", "media",
+    "hausgeraete", "hausgerate", "maschinenbau", "fabrik", "societe", "sociedad", "societa", "compagnie", "company",
+    "denki", "kogyo", "seisakusho", "shokuhin", "kagaku", "kasei", "sangyo", "tsushin", "shoji", "seiko",
+    "foodservice", "worldwide", "global", "usa", "america", "europe", "europa", "licensing", "patent", "patents",
+    "innovations", "ventures", "capital", "co", "corp", "inc",
+)
+_COMPANY_CJK = ("工业", "工業", "食品", "科技", "集团", "集團", "电器", "電器", "电子", "電子", "制造", "製造",
+                "实业", "實業", "商事", "工業所", "製作所", "产业", "産業", "기업", "산업", "전자", "식품")
+# PATSTAT psn_sector values -> sectors (combined values: the first listed wins)
+_PSN = {
+    "COMPANY": "company", "INDIVIDUAL": "individual", "UNIVERSITY": "university", "HOSPITAL": "hospital",
+    "GOV NON-PROFIT": "government", "GOV NON-PROFIT UNIVERSITY": "university", "COMPANY GOV NON-PROFIT": "company",
+    "COMPANY UNIVERSITY": "company", "COMPANY HOSPITAL": "company", "GOV NON-PROFIT HOSPITAL": "hospital",
+}
+_PERSON = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$", re.UNICODE)
+
+
+def _phrases(words: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    ws = tuple(words)
+    return frozenset(w for w in ws if " " not in w), tuple(f" {w} " for w in ws if " " in w)
+
+
+_LISTS = {
+    name: _phrases(words)
+    for name, words in {
+        "hospital": _HOSPITAL, "university": _UNIVERSITY, "gov_strong": _GOV_STRONG, "nonprofit": _NONPROFIT,
+        "gov_weak": _GOV_WEAK, "company": _COMPANY,
+    }.items()
+}
+_CJK_LISTS = {
+    "hospital": _HOSPITAL_CJK, "university": _UNIVERSITY_CJK, "gov_strong": _GOV_STRONG_CJK,
+    "nonprofit": _NONPROFIT_CJK, "gov_weak": _GOV_WEAK_CJK, "company": _COMPANY_CJK,
+}
+_ORDER = (
+    ("hospital", "hospital"), ("university", "university"), ("gov_strong", "government"), ("legal", "company"),
+    ("nonprofit", "nonprofit"), ("gov_weak", "government"), ("company", "company"),
+)
+
+
+def _hit(list_name: str, toks: list[str], joined: str, raw: str) -> bool:
+    words, phrases = _LISTS[list_name]
+    if any(t in words for t in toks) or any(p in joined for p in phrases):
+        return True
+    if not _CJK.search(raw):
+        return False
+    if list_name == "university":  # 科学院 (academy of sciences) is not a 学院 (college)
+        raw = raw.replace("科学院", "").replace("科學院", "")
+    return any(k in raw for k in _CJK_LISTS[list_name])
+
+
+def sector_of(name: str | None) -> tuple[str, str]:
+    """``(sector, rule)`` of one applicant name by the keyword rules (3-11 above)."""
+    if name is None or not name.strip():
+        return "unknown", "no name"
+    toks = tokens(name)
+    joined = " " + " ".join(toks) + " "
+    forms = normalise(name).forms
+    for list_name, sector in _ORDER:
+        if list_name == "legal":
+            if forms and not (_ambiguous(forms) and _looks_like_person(name, toks)):
+                return "company", "legal form " + forms[0]
+            continue
+        if _hit(list_name, toks, joined, name):
+            return sector, f"{list_name} keyword"
+    if _looks_like_person(name, toks):
+        return "individual", "person-like name"
+    return "unknown", "no rule"
+
+
+# short legal forms that are also syllables of romanised East Asian given names
+# (Sung Young OK, Ji Yo SEP, Zhong Zhi DA): on a person-like name they do not decide
+_CLEAR_FORMS = frozenset({
+    "inc", "ltd", "co", "corp", "llc", "gmbh", "ag", "sa", "kk", "bv", "nv", "srl", "spa", "plc", "oy", "ab",
+    "pty", "lp", "llp", "sas", "sarl", "ltda", "kg", "se", "as", "aps", "oyj", "bhd", "sdn", "pte", "pvt",
+})
+
+
+def _ambiguous(forms: tuple[str, ...]) -> bool:
+    return all(len(f) <= 3 and f not in _CLEAR_FORMS for f in forms)
+
+
+def _looks_like_person(name: str, toks: list[str]) -> bool:
+    if _CJK.search(name):  # 2-4 CJK characters, no legal form: a personal name
+        plain = name.replace(" ", "")
+        return 2 <= len(plain) <= 4 and all(_CJK.match(c) for c in plain)
+    if not 2 <= len(toks) <= 6 or any(ch.isdigit() for ch in name):
+        return False
+    if sum(len(t) > 1 for t in toks) == 0:
+        return False
+    return all(_PERSON.match(t) for t in toks) and all(t.isascii() for t in toks)
+
+
+def from_psn_sector(value: str | None) -> str | None:
+    """PATSTAT's ``psn_sector`` as a sector, or None when it does not decide (UNKNOWN, empty)."""
+    if value is None:
+        return None
+    return _PSN.get(" ".join(value.strip().upper().split()))
+
+
+def person_key(name: str) -> str:
+    """A name compared with inventors: folded tokens, sorted (word order and commas vary)."""
+    return " ".join(sorted(t for t in tokens(name) if t))
+
+
+def is_inventor(applicant: str, inventors: Iterable[str]) -> bool:
+    """True when ``applicant`` matches one of the application's inventors by name."""
+    key = person_key(applicant)
+    return bool(key) and any(person_key(i) == key for i in inventors)
+
+
+def allocate(names: Iterable[str | None]) -> list[tuple[str, str]]:
+    """:func:`sector_of` for many names."""
+    return [sector_of(n) for n in names]
