@@ -1,0 +1,271 @@
+"""Applicant harmonisation: spelling variants -> one harmonised applicant with a stable id.
+
+Method (blocking + rapidfuzz, chosen over Splink; see docs/firms.md): names are normalised
+(:mod:`.names`); equal keys are one applicant (``exact key``); keys are then blocked on
+their first four characters, and within a block pairs whose rapidfuzz
+``token_sort_ratio`` reaches ``threshold`` are linked (``fuzzy``, score = the ratio);
+linked keys form clusters (union-find). Individuals are only merged within one country
+(two "Kim Min Soo" in different countries are different people).
+
+The id is ``HA`` + the first 12 hex digits of the SHA-1 of the cluster's smallest key
+(and country for individuals), so the same input always gives the same ids. An
+overrides file (``raw_name, country, applicant_id, applicant_name, sector``; blank =
+keep) is applied after clustering on every run, so corrections survive re-runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, SpecError
+from .names import normalise
+from .sectors import SECTORS, from_psn_sector, person_key, sector_of
+
+__all__ = ["MAPPING_COLUMNS", "STORE_TABLE", "application_sectors", "harmonise", "apply_overrides",
+           "harmonise_store", "read_overrides"]
+
+MAPPING_COLUMNS = ["raw_name", "country", "applicant_id", "applicant_name", "sector", "method", "score"]
+STORE_TABLE = "firm_applicants"
+_BLOCK = 4
+_MAX_BLOCK = 5000
+
+
+def application_sectors(parties: pd.DataFrame) -> pd.DataFrame:
+    """Sector of each applicant of each application: ``appln_id, name, sector, method``.
+
+    The inventor rule first (the applicant's name is one of the application's inventors:
+    individual), then the name rules of :func:`.sectors.sector_of`.
+    """
+    app = parties[parties["role"] == "applicant"].dropna(subset=["name"])
+    inv = parties[parties["role"] == "inventor"].dropna(subset=["name"])
+    inv_keys = set(zip(inv["appln_id"], (person_key(n) for n in inv["name"]), strict=True))
+    rows = []
+    for aid, name in zip(app["appln_id"], app["name"], strict=True):
+        if (aid, person_key(name)) in inv_keys:
+            rows.append((aid, name, "individual", "inventor rule"))
+        else:
+            sec, rule = sector_of(name)
+            rows.append((aid, name, sec, rule))
+    return pd.DataFrame(rows, columns=["appln_id", "name", "sector", "method"])
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n)
+
+    def find(self, i: int) -> int:
+        p = self.parent
+        while p[i] != i:
+            p[i] = p[p[i]]
+            i = int(p[i])
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _link(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster labels and best link score of each key (blocking + rapidfuzz)."""
+    from rapidfuzz import fuzz, process
+
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    uf = _Union(len(keys))
+    best = np.full(len(keys), 100.0)
+    blocks: dict[str, list[int]] = {}
+    for i in order:
+        blocks.setdefault(keys[i][:_BLOCK], []).append(i)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        for start in range(0, len(members), _MAX_BLOCK):  # huge blocks: sorted windows
+            chunk = members[start:start + _MAX_BLOCK]
+            texts = [keys[i] for i in chunk]
+            sim = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold,
+                                dtype=np.uint8, workers=1)
+            np.fill_diagonal(sim, 0)
+            for a, b in zip(*np.nonzero(np.triu(sim)), strict=True):
+                ia, ib = chunk[int(a)], chunk[int(b)]
+                uf.union(ia, ib)
+                s = float(sim[a, b])
+                best[ia] = min(best[ia], s) if best[ia] < 100 else s
+                best[ib] = min(best[ib], s) if best[ib] < 100 else s
+    labels = np.array([uf.find(i) for i in range(len(keys))])
+    return labels, best
+
+
+def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
+    """Harmonise distinct applicant names.
+
+    Parameters
+    ----------
+    names
+        ``raw_name``, ``country`` (may be null), optional ``applications`` (weight of
+        each name), ``inventor_share`` (share of its applications where it is also an
+        inventor) and ``psn_sector``.
+    threshold
+        rapidfuzz ``token_sort_ratio`` (0-100) from which two keys are the same applicant.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The mapping table: :data:`MAPPING_COLUMNS`, one row per (raw name, country).
+    """
+    if not 0 < threshold <= 100:
+        raise SpecError(f"threshold must be in (0, 100]; got {threshold}")
+    df = names.reset_index(drop=True).copy()
+    df["country"] = df["country"].where(df["country"].notna(), None) if "country" in df else None
+    weight = df["applications"].to_numpy() if "applications" in df else np.ones(len(df))
+    norm = [normalise(str(n)) for n in df["raw_name"]]
+    keys = [n.key or str(raw).casefold() for n, raw in zip(norm, df["raw_name"], strict=True)]
+    sectors, methods = [], []
+    psn = df["psn_sector"] if "psn_sector" in df else pd.Series([None] * len(df))
+    inv = df["inventor_share"] if "inventor_share" in df else pd.Series([0.0] * len(df))
+    for raw, p, share in zip(df["raw_name"], psn, inv, strict=True):
+        given = from_psn_sector(p) if isinstance(p, str) else None
+        if given:
+            sectors.append(given)
+            methods.append("psn_sector")
+        elif share is not None and share >= 0.5:
+            sectors.append("individual")
+            methods.append("inventor rule")
+        else:
+            sec, rule = sector_of(str(raw))
+            sectors.append(sec)
+            methods.append(rule)
+    # individuals are compared within their country only
+    ckeys = [f"{k}\x1f{c or ''}" if s == "individual" else k
+             for k, c, s in zip(keys, df["country"], sectors, strict=True)]
+    uniq = sorted(set(ckeys))
+    pos = {k: i for i, k in enumerate(uniq)}
+    labels, best = _link(uniq, threshold)
+    cluster = np.array([labels[pos[k]] for k in ckeys])
+    score = np.array([best[pos[k]] for k in ckeys])
+    out = pd.DataFrame({"raw_name": df["raw_name"], "country": df["country"], "_c": cluster,
+                        "_k": ckeys, "_w": weight, "sector": sectors, "method": methods})
+    rep: dict[int, tuple[str, str]] = {}
+    for c, grp in out.groupby("_c", sort=False):
+        g = grp.sort_values(["_w", "raw_name"], ascending=[False, True], kind="mergesort")
+        ident = "HA" + hashlib.sha1(min(grp["_k"]).encode("utf-8")).hexdigest()[:12]
+        rep[int(str(c))] = (ident, str(g["raw_name"].iloc[0]))
+    out["applicant_id"] = [rep[int(c)][0] for c in out["_c"]]
+    out["applicant_name"] = [rep[int(c)][1] for c in out["_c"]]
+    # one sector per harmonised applicant: the weighted majority of its names
+    maj = out.groupby(["applicant_id", "sector"], sort=True)["_w"].sum().reset_index()
+    maj = maj.sort_values(["applicant_id", "_w", "sector"], ascending=[True, False, True], kind="mergesort")
+    first = maj.drop_duplicates("applicant_id").set_index("applicant_id")["sector"]
+    out["sector"] = out["applicant_id"].map(first)
+    size = out.groupby("_c")["_k"].transform("nunique")
+    linked = np.where(size > 1, np.where(score < 100, "fuzzy", "exact key"), "exact key")
+    out["method"] = [f"{lk}; {m}" for lk, m in zip(linked, out["method"], strict=True)]
+    out["score"] = np.where(size > 1, score, 100.0)
+    return out[MAPPING_COLUMNS].sort_values(["applicant_id", "raw_name"], kind="mergesort").reset_index(drop=True)
+
+
+def read_overrides(path: str | Path) -> pd.DataFrame:
+    """Read an overrides file (CSV/XLSX/Parquet): ``raw_name`` required; ``country``,
+    ``applicant_id``, ``applicant_name``, ``sector`` optional (blank = keep)."""
+    from ..io.readers import read_table
+
+    cols = ("raw_name", "country", "applicant_id", "applicant_name", "sector")
+    df = read_table(path, text_columns=cols)
+    if "raw_name" not in df.columns:
+        raise InputError(f"missing column 'raw_name'; found {list(df.columns)[:6]}", file=path, column="raw_name")
+    extra = [c for c in df.columns if c not in cols]
+    if extra:
+        raise InputError(f"unknown column(s) {extra}; expected some of {list(cols)}", file=path, column=str(extra[0]))
+    return df
+
+
+def apply_overrides(mapping: pd.DataFrame, overrides: pd.DataFrame, *, source: str = "<overrides>") -> pd.DataFrame:
+    """Apply corrections to a mapping table; every row must name a raw name in it."""
+    out = mapping.copy()
+    for i, row in overrides.reset_index(drop=True).iterrows():
+        line = int(str(i)) + 2
+        raw = row.get("raw_name")
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
+            raise InputError("empty raw_name", file=source, row=line, column="raw_name")
+        hit = out["raw_name"] == raw
+        country = row.get("country")
+        if isinstance(country, str) and country.strip():
+            hit &= out["country"] == country.strip()
+        if not hit.any():
+            raise InputError(f"unknown applicant {raw!r}: not a raw name of the mapping", file=source, row=line,
+                             column="raw_name")
+        sector = row.get("sector")
+        if isinstance(sector, str) and sector.strip():
+            if sector.strip() not in SECTORS:
+                raise InputError(f"unknown sector {sector!r}; expected one of {list(SECTORS)}", file=source,
+                                 row=line, column="sector")
+            out.loc[hit, "sector"] = sector.strip()
+        for col in ("applicant_id", "applicant_name"):
+            v = row.get(col)
+            if isinstance(v, str) and v.strip():
+                out.loc[hit, col] = v.strip()
+        out.loc[hit, "method"] = "override"
+        out.loc[hit, "score"] = 100.0
+    return out
+
+
+def _store_names(con: object) -> pd.DataFrame:
+    """Distinct applicant (name, country) of the store, with weights and the inventor share."""
+    fold = ("array_to_string(list_sort(list_filter(string_split_regex(lower(strip_accents({c})), "
+            "'[^[:alnum:]]+'), lambda x: x <> '')), ' ')")
+    sql = f"""
+        WITH a AS (SELECT appln_id, name, country, {fold.format(c='name')} AS k
+                   FROM patent_parties WHERE role = 'applicant' AND name IS NOT NULL),
+             i AS (SELECT DISTINCT appln_id, {fold.format(c='name')} AS k
+                   FROM patent_parties WHERE role = 'inventor' AND name IS NOT NULL)
+        SELECT a.name AS raw_name, a.country, count(*) AS applications,
+               avg(CASE WHEN i.k IS NULL THEN 0.0 ELSE 1.0 END) AS inventor_share
+        FROM a LEFT JOIN i ON a.appln_id = i.appln_id AND a.k = i.k
+        GROUP BY a.name, a.country ORDER BY a.name, a.country
+    """
+    return con.execute(sql).df()  # type: ignore[attr-defined,no-any-return]
+
+
+def harmonise_store(db: str | Path, *, overrides: str | Path | None = None, threshold: float = 92.0) -> pd.DataFrame:
+    """Harmonise the store's applicants, apply ``overrides`` and keep the mapping in the
+    store as ``firm_applicants`` (replaced in one transaction). Returns the mapping."""
+    from ..dbfile import connect_store
+
+    ov = read_overrides(overrides) if overrides is not None else None
+    con = connect_store(db, read_only=True)
+    try:
+        try:
+            names = _store_names(con)
+        except Exception as exc:  # no patent tables yet
+            if "patent_parties" in str(exc):
+                raise InputError("the store has no patent_parties table: import patents first", file=db) from None
+            raise
+    finally:
+        con.close()
+    if names.empty:
+        raise InputError("the store has no applicant names", file=db)
+    mapping = harmonise(names, threshold=threshold)
+    if ov is not None:
+        mapping = apply_overrides(mapping, ov, source=str(overrides))
+    write_mapping(db, mapping)
+    return mapping
+
+
+def write_mapping(db: str | Path, mapping: pd.DataFrame) -> None:
+    """Replace the store's ``firm_applicants`` table with ``mapping`` in one transaction."""
+    from ..dbfile import connect_store
+
+    con = connect_store(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.register("_mapping", mapping[MAPPING_COLUMNS])
+        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT * FROM _mapping")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
