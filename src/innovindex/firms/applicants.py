@@ -2,7 +2,8 @@
 
 Method (blocking + rapidfuzz, chosen over Splink; see docs/firms.md): names are normalised
 (:mod:`.names`); equal keys are one applicant (``exact key``); keys are then blocked on
-their first four characters, and within a block pairs whose rapidfuzz
+their first four characters and their digits (names that differ in a number are never
+merged), and within a block pairs whose rapidfuzz
 ``token_sort_ratio`` reaches ``threshold`` are linked (``fuzzy``, score = the ratio);
 linked keys form clusters (union-find). Individuals are only merged within one country
 (two "Kim Min Soo" in different countries are different people).
@@ -16,6 +17,7 @@ keep) is applied after clustering on every run, so corrections survive re-runs.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,7 @@ __all__ = ["MAPPING_COLUMNS", "STORE_TABLE", "application_sectors", "harmonise",
 MAPPING_COLUMNS = ["raw_name", "country", "applicant_id", "applicant_name", "sector", "method", "score"]
 STORE_TABLE = "firm_applicants"
 _BLOCK = 4
+_DIGITS = re.compile(r"\D+")
 _MAX_BLOCK = 5000
 
 
@@ -77,9 +80,9 @@ def _link(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
     order = sorted(range(len(keys)), key=lambda i: keys[i])
     uf = _Union(len(keys))
     best = np.full(len(keys), 100.0)
-    blocks: dict[str, list[int]] = {}
-    for i in order:
-        blocks.setdefault(keys[i][:_BLOCK], []).append(i)
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for i in order:  # block: first characters and the digits (names differing in a number never merge)
+        blocks.setdefault((keys[i][:_BLOCK], _DIGITS.sub("", keys[i])), []).append(i)
     for members in blocks.values():
         if len(members) < 2:
             continue

@@ -50,7 +50,7 @@ _UNIVERSITY = (
     "university", "universities", "univ", "universite", "universitat", "universitaet", "universidad", "universidade",
     "universita", "universiteit", "universitet", "uniwersytet", "hochschule", "fachhochschule", "polytechnic",
     "politecnico", "polytechnique", "politechnika", "institute of technology", "college", "ecole normale",
-    "ecole centrale", "industry academic cooperation", "industry university cooperation",
+    "ecole centrale", "industry academic cooperation", "industry university cooperation", "alumni research",
     "university industry cooperation", "academic cooperation foundation", "daigaku", "daehak", "daehakgyo",
     "school of medicine", "board of regents", "regents of the",
 )
@@ -72,7 +72,7 @@ _GOV_STRONG_CJK = (
 _NONPROFIT = (
     "foundation", "fondation", "fundacion", "fundacao", "fondazione", "stiftung", "stichting", "stiftelse",
     "association", "associazione", "asociacion", "associacao", "verein", "vereniging", "society", "societe savante",
-    "charity", "charitable", "non profit", "nonprofit", "not for profit", "ev", "zaidan", "shadan",
+    "found", "fdn", "assn", "assoc", "charity", "charitable", "non profit", "nonprofit", "not for profit", "ev", "zaidan", "shadan",
 )
 _NONPROFIT_CJK = ("财团法人", "財團法人", "財団法人", "社团法人", "社團法人", "社団法人", "基金会", "基金會", "재단", "협회")
 _GOV_WEAK = (
