@@ -6,13 +6,14 @@ stderr line and exit status 2. Every output is written atomically after all chec
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import SpecError
+from ..errors import DataWarning, SpecError
 
 DEFAULT_DB = Path("innovindex.duckdb")
 
@@ -85,7 +86,14 @@ def _build(
     from ..firms.data import read_firms
     from ..firms.index import build_firms
 
-    panel = build_firms(read_firms(data), years=None if year is None else [year])
+    with warnings.catch_warnings(record=True) as caught:  # degenerate input: one line each
+        warnings.simplefilter("always", DataWarning)
+        panel = build_firms(read_firms(data), years=None if year is None else [year])
+    for w in caught:
+        if issubclass(w.category, DataWarning):
+            typer.echo(f"warning: {w.message}", err=True)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     frames = []
     for t, idx in panel.items():
         s = idx.scores().reset_index()

@@ -2,8 +2,8 @@
 
 Method (blocking + rapidfuzz, chosen over Splink; see docs/firms.md): names are normalised
 (:mod:`.names`); equal keys are one applicant (``exact key``); keys are then blocked on
-their first four characters and their digits (names that differ in a number are never
-merged), and within a block pairs whose rapidfuzz
+their first four characters (refined by four more while a block has more than 500 keys)
+and their digits (names that differ in a number are never merged), and within a block pairs whose rapidfuzz
 ``token_sort_ratio`` reaches ``threshold`` are linked (``fuzzy``, score = the ratio);
 linked keys form clusters (union-find). Individuals are only merged within one country
 (two "Kim Min Soo" in different countries are different people).
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, SpecError
-from .names import normalise
-from .sectors import SECTORS, from_psn_sector, person_key, sector_of
+from .names import analyse
+from .sectors import SECTORS, from_psn_sector, person_key, sector_from, sector_of
 
 __all__ = ["MAPPING_COLUMNS", "STORE_TABLE", "application_sectors", "harmonise", "apply_overrides",
            "harmonise_store", "read_overrides"]
@@ -34,7 +34,7 @@ MAPPING_COLUMNS = ["raw_name", "country", "applicant_id", "applicant_name", "sec
 STORE_TABLE = "firm_applicants"
 _BLOCK = 4
 _DIGITS = re.compile(r"\D+")
-_MAX_BLOCK = 5000
+_MAX_BLOCK = 500
 
 
 def application_sectors(parties: pd.DataFrame) -> pd.DataFrame:
@@ -73,6 +73,24 @@ class _Union:
             self.parent[max(a, b)] = min(a, b)
 
 
+def _blocks(keys: list[str], order: list[int]) -> list[list[int]]:
+    """Blocks of key indexes: the same first characters (4, refined by 4 more while a block
+    has more than ``_MAX_BLOCK`` keys) and the same digits."""
+    out: list[list[int]] = []
+    todo: list[tuple[int, list[int]]] = [(_BLOCK, order)]
+    while todo:
+        n, members = todo.pop()
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i in members:
+            groups.setdefault((keys[i][:n], _DIGITS.sub("", keys[i])), []).append(i)
+        for (prefix, _), g in groups.items():
+            if len(g) > _MAX_BLOCK and len(prefix) == n and any(len(keys[i]) > n for i in g):
+                todo.append((n + _BLOCK, g))
+            else:
+                out.append(g)
+    return out
+
+
 def _link(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Cluster labels and best link score of each key (blocking + rapidfuzz)."""
     from rapidfuzz import fuzz, process
@@ -80,14 +98,8 @@ def _link(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
     order = sorted(range(len(keys)), key=lambda i: keys[i])
     uf = _Union(len(keys))
     best = np.full(len(keys), 100.0)
-    blocks: dict[tuple[str, str], list[int]] = {}
-    for i in order:  # block: first characters and the digits (names differing in a number never merge)
-        blocks.setdefault((keys[i][:_BLOCK], _DIGITS.sub("", keys[i])), []).append(i)
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        for start in range(0, len(members), _MAX_BLOCK):  # huge blocks: sorted windows
-            chunk = members[start:start + _MAX_BLOCK]
+    for chunk in _blocks(keys, order):
+        if len(chunk) > 1:
             texts = [keys[i] for i in chunk]
             sim = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold,
                                 dtype=np.uint8, workers=1)
@@ -96,8 +108,8 @@ def _link(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
                 ia, ib = chunk[int(a)], chunk[int(b)]
                 uf.union(ia, ib)
                 s = float(sim[a, b])
-                best[ia] = min(best[ia], s) if best[ia] < 100 else s
-                best[ib] = min(best[ib], s) if best[ib] < 100 else s
+                best[ia] = min(best[ia], s)
+                best[ib] = min(best[ib], s)
     labels = np.array([uf.find(i) for i in range(len(keys))])
     return labels, best
 
@@ -124,12 +136,13 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
     df = names.reset_index(drop=True).copy()
     df["country"] = df["country"].where(df["country"].notna(), None) if "country" in df else None
     weight = df["applications"].to_numpy() if "applications" in df else np.ones(len(df))
-    norm = [normalise(str(n)) for n in df["raw_name"]]
-    keys = [n.key or str(raw).casefold() for n, raw in zip(norm, df["raw_name"], strict=True)]
-    sectors, methods = [], []
+    keys, sectors, methods = [], [], []
     psn = df["psn_sector"] if "psn_sector" in df else pd.Series([None] * len(df))
     inv = df["inventor_share"] if "inventor_share" in df else pd.Series([0.0] * len(df))
     for raw, p, share in zip(df["raw_name"], psn, inv, strict=True):
+        name = str(raw)
+        toks, norm = analyse(name)
+        keys.append(norm.key or name.casefold())
         given = from_psn_sector(p) if isinstance(p, str) else None
         if given:
             sectors.append(given)
@@ -138,7 +151,7 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
             sectors.append("individual")
             methods.append("inventor rule")
         else:
-            sec, rule = sector_of(str(raw))
+            sec, rule = sector_from(name, toks, norm.forms)
             sectors.append(sec)
             methods.append(rule)
     # individuals are compared within their country only

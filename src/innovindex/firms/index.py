@@ -22,6 +22,7 @@ net_asset_growth   net assets on the previous year, percent (empty on a non-posi
 
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from typing import Any
 
@@ -30,6 +31,7 @@ import pandas as pd
 import yaml
 
 from ..building import build_panel
+from ..errors import DataWarning, InputError
 from ..framework import Framework
 from ..index import Index
 from ..pipeline import Pipeline
@@ -99,6 +101,23 @@ def firm_idata(firms: pd.DataFrame) -> pd.DataFrame:
 
 def build_firms(firms: pd.DataFrame, *, years: list[int] | None = None,
                 pipeline: Pipeline | None = None) -> dict[int | None, Index]:
-    """Build the Firm Innovation Index for each fiscal year (or ``years``)."""
+    """Build the Firm Innovation Index for each fiscal year (or ``years``).
+
+    Without ``years``, a year in which an indicator has no data at all (the first year of
+    the panel has no growth rates) is left out with a :class:`~innovindex.errors.DataWarning`.
+    """
     data = firm_idata(firms)
-    return build_panel(data, firm_framework(), pipeline or firm_pipeline(), times=years)
+    fw = firm_framework()
+    if years is None:
+        years = []
+        for y, grp in data.groupby("Time", sort=True):
+            empty = [c for c in fw.indicators if grp[c].isna().all()]
+            if empty:
+                warnings.warn(f"fiscal year {y} left out: no data for {empty}", DataWarning, stacklevel=2)
+            else:
+                years.append(int(str(y)))
+        if not years:
+            raise InputError("no fiscal year has data for every firm_innovation indicator "
+                             f"({list(fw.indicators)}); growth needs two consecutive years")
+    data = data[data["Time"].isin(years)]  # build_panel checks every year it is given
+    return build_panel(data, fw, pipeline or firm_pipeline(), times=years)

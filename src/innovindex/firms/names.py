@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .._identity import canonical
 
-__all__ = ["NormalName", "normalise", "legal_forms", "tokens", "CJK_LEGAL_FORMS"]
+__all__ = ["NormalName", "analyse", "normalise", "legal_forms", "tokens", "CJK_LEGAL_FORMS"]
 
 # cleanco lacks these (checked against cleanco 2.3 prepare_default_terms)
 _SUPPLEMENT = (
@@ -141,13 +141,18 @@ def legal_forms(toks: list[str]) -> tuple[list[str], list[str]]:
     return rest, found
 
 
-@lru_cache(maxsize=200_000)
-def normalise(name: str) -> NormalName:
-    """The comparable form of an applicant name (see the module docstring)."""
+def analyse(name: str) -> tuple[list[str], NormalName]:
+    """The folded tokens of a name (legal forms included) and its :class:`NormalName`."""
     toks = tokens(name)
     found: list[str] = []
+    kept = toks
     if _CJK.search(name):
-        toks = [t for t in (_strip_cjk(t, found) if _CJK.search(t) else t for t in toks) if t]
-    rest, forms = legal_forms(toks)
-    forms = found + forms
-    return NormalName((" ".join(rest), tuple(rest), tuple(forms)))
+        kept = [t for t in (_strip_cjk(t, found) if _CJK.search(t) else t for t in toks) if t]
+    rest, forms = legal_forms(kept)
+    return toks, NormalName((" ".join(rest), tuple(rest), tuple(found + forms)))
+
+
+@lru_cache(maxsize=100_000)
+def normalise(name: str) -> NormalName:
+    """The comparable form of an applicant name (see the module docstring)."""
+    return analyse(name)[1]

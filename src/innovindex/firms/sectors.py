@@ -35,7 +35,7 @@ from collections.abc import Iterable
 
 from .names import _CJK, normalise, tokens
 
-__all__ = ["SECTORS", "sector_of", "allocate", "from_psn_sector", "is_inventor", "person_key"]
+__all__ = ["SECTORS", "sector_of", "sector_from", "allocate", "from_psn_sector", "is_inventor", "person_key"]
 
 SECTORS = ("company", "university", "government", "hospital", "nonprofit", "individual", "unknown")
 
@@ -146,9 +146,14 @@ def sector_of(name: str | None) -> tuple[str, str]:
     """``(sector, rule)`` of one applicant name by the keyword rules (3-11 above)."""
     if name is None or not name.strip():
         return "unknown", "no name"
-    toks = tokens(name)
+    return sector_from(name, tokens(name), normalise(name).forms)
+
+
+def sector_from(name: str, toks: list[str], forms: tuple[str, ...]) -> tuple[str, str]:
+    """:func:`sector_of` from a name's folded tokens and legal forms (already computed)."""
+    if not name.strip():
+        return "unknown", "no name"
     joined = " " + " ".join(toks) + " "
-    forms = normalise(name).forms
     for list_name, sector in _ORDER:
         if list_name == "legal":
             if forms and not (_ambiguous(forms) and _looks_like_person(name, toks)):
