@@ -23,7 +23,9 @@ def concordance(reference_data: Path) -> Concordance:
 
 @pytest.fixture(scope="session")
 def espacenet(reference_data: Path) -> ImportResult:
-    files = sorted((reference_data / "patents" / "espacenet_pizza_2000_2014").glob("pizza_sliced_2*.csv"))
+    files = sorted(
+        (reference_data / "patents" / "espacenet_pizza_2000_2014").glob("pizza_sliced_2*.csv")
+    )
     assert len(files) == 5, "the five raw Espacenet files are expected"
     return run_import("espacenet", files)
 
@@ -31,7 +33,9 @@ def espacenet(reference_data: Path) -> ImportResult:
 def duckdb_tables(result: ImportResult, concordance: Concordance) -> PatentTables:
     con = ibis.duckdb.connect()
     t = {n: con.create_table(TABLE_NAMES[n], getattr(result, n)) for n in SCHEMAS}
-    return PatentTables(t["applications"], t["classifications"], t["parties"], concordance_table(concordance.table))
+    return PatentTables(
+        t["applications"], t["classifications"], t["parties"], concordance_table(concordance.table)
+    )
 
 
 def write_parquet(result: ImportResult, out: Path) -> Path:

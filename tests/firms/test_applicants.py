@@ -25,13 +25,21 @@ PAIRS = Path(__file__).parent / "data" / "name_pairs.csv"
 def export_names(reference_data: Path) -> pd.DataFrame:
     d = reference_data / "patents"
     frames = []
-    for fmt, f in (("lens", d / "lens_pizza_1000" / "pizza_lens_1000_raw.csv"),
-                   ("patentscope", d / "patentscope_pizza_medium" / "pizza_medium.csv")):
+    for fmt, f in (
+        ("lens", d / "lens_pizza_1000" / "pizza_lens_1000_raw.csv"),
+        ("patentscope", d / "patentscope_pizza_medium" / "pizza_medium.csv"),
+    ):
         p = run_import(fmt, [f]).parties.to_pandas()
         frames.append(p[(p["role"] == "applicant") & p["name"].notna()])
     p = pd.concat(frames)
-    return p.groupby(["name"], dropna=False).size().rename("applications").reset_index().rename(
-        columns={"name": "raw_name"}).assign(country=None)
+    return (
+        p.groupby(["name"], dropna=False)
+        .size()
+        .rename("applications")
+        .reset_index()
+        .rename(columns={"name": "raw_name"})
+        .assign(country=None)
+    )
 
 
 def test_precision_and_recall_on_labelled_pairs(export_names: pd.DataFrame) -> None:
@@ -47,9 +55,13 @@ def test_precision_and_recall_on_labelled_pairs(export_names: pd.DataFrame) -> N
     fp = sum(p and not t for p, t in zip(pred, truth, strict=True))
     fn = sum(t and not p for p, t in zip(pred, truth, strict=True))
     precision, recall = tp / (tp + fp), tp / (tp + fn)
-    print(f"\nharmonisation on {len(pairs)} labelled pairs ({sum(truth)} same): "
-          f"precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
-    for (a, b), p, t in zip(zip(pairs["name_a"], pairs["name_b"], strict=True), pred, truth, strict=True):
+    print(
+        f"\nharmonisation on {len(pairs)} labelled pairs ({sum(truth)} same): "
+        f"precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})"
+    )
+    for (a, b), p, t in zip(
+        zip(pairs["name_a"], pairs["name_b"], strict=True), pred, truth, strict=True
+    ):
         if p != t:
             print(f"  {'merged' if p else 'apart '}: {a!r} / {b!r}")
     assert precision >= 0.98
@@ -63,42 +75,80 @@ def test_same_input_same_ids(export_names: pd.DataFrame) -> None:
 
 
 def test_individuals_merge_only_within_a_country() -> None:
-    names = pd.DataFrame({"raw_name": ["KIM MIN SOO", "Kim, Min Soo", "KIM MIN SOO", "Acme Foods Inc", "ACME FOODS, INC."],
-                          "country": ["KR", "KR", "US", "US", "GB"]})
+    names = pd.DataFrame(
+        {
+            "raw_name": [
+                "KIM MIN SOO",
+                "Kim, Min Soo",
+                "KIM MIN SOO",
+                "Acme Foods Inc",
+                "ACME FOODS, INC.",
+            ],
+            "country": ["KR", "KR", "US", "US", "GB"],
+        }
+    )
     m = harmonise(names).set_index(["raw_name", "country"])["applicant_id"]
     assert m[("KIM MIN SOO", "KR")] == m[("Kim, Min Soo", "KR")]
     assert m[("KIM MIN SOO", "KR")] != m[("KIM MIN SOO", "US")]
-    assert m[("Acme Foods Inc", "US")] == m[("ACME FOODS, INC.", "GB")]  # companies across countries
+    assert (
+        m[("Acme Foods Inc", "US")] == m[("ACME FOODS, INC.", "GB")]
+    )  # companies across countries
 
 
 def test_overrides_survive_reruns(tmp_path: Path) -> None:
-    names = pd.DataFrame({"raw_name": ["Kraft General Foods", "Kraft Foods Holdings, Inc.", "Tony Thomas"],
-                          "country": [None, None, None]})
+    names = pd.DataFrame(
+        {
+            "raw_name": ["Kraft General Foods", "Kraft Foods Holdings, Inc.", "Tony Thomas"],
+            "country": [None, None, None],
+        }
+    )
     m = harmonise(names)
     assert m["applicant_id"].nunique() == 3
-    ov = pd.DataFrame({"raw_name": ["Kraft Foods Holdings, Inc.", "Tony Thomas"],
-                       "applicant_id": [m.set_index("raw_name").loc["Kraft General Foods", "applicant_id"], ""],
-                       "sector": ["", "individual"]})
+    ov = pd.DataFrame(
+        {
+            "raw_name": ["Kraft Foods Holdings, Inc.", "Tony Thomas"],
+            "applicant_id": [
+                m.set_index("raw_name").loc["Kraft General Foods", "applicant_id"],
+                "",
+            ],
+            "sector": ["", "individual"],
+        }
+    )
     for _ in range(2):  # a re-run recomputes, then applies the same corrections
         fixed = apply_overrides(harmonise(names), ov).set_index("raw_name")
-        assert fixed.loc["Kraft Foods Holdings, Inc.", "applicant_id"] == fixed.loc["Kraft General Foods", "applicant_id"]
+        assert (
+            fixed.loc["Kraft Foods Holdings, Inc.", "applicant_id"]
+            == fixed.loc["Kraft General Foods", "applicant_id"]
+        )
         assert fixed.loc["Tony Thomas", "method"] == "override"
 
 
-def test_cli_applicants_writes_mapping_and_store_table(tmp_path: Path, reference_data: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_applicants_writes_mapping_and_store_table(
+    tmp_path: Path, reference_data: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "s.duckdb"
     lens = reference_data / "patents" / "lens_pizza_1000" / "pizza_lens_1000_raw.csv"
     assert main(["patents", "import", "--format", "lens", str(lens), "--db", str(db)]) == 0
     out = tmp_path / "map.csv"
     assert main(["patents", "applicants", "--db", str(db), "--out", str(out)]) == 0
     m = pd.read_csv(out)
-    assert list(m.columns) == ["raw_name", "country", "applicant_id", "applicant_name", "sector", "method", "score"]
+    assert list(m.columns) == [
+        "raw_name",
+        "country",
+        "applicant_id",
+        "applicant_name",
+        "sector",
+        "method",
+        "score",
+    ]
     assert m["raw_name"].is_unique
     bad = tmp_path / "ov.csv"
     bad.write_text("raw_name,sector\nNO SUCH APPLICANT LTD,company\n", encoding="utf-8")
     out2 = tmp_path / "map2.csv"
     capsys.readouterr()
-    code = main(["patents", "applicants", "--db", str(db), "--out", str(out2), "--overrides", str(bad)])
+    code = main(
+        ["patents", "applicants", "--db", str(db), "--out", str(out2), "--overrides", str(bad)]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1
     assert "row 2, column 'raw_name': unknown applicant 'NO SUCH APPLICANT LTD'" in err

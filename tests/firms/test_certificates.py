@@ -29,11 +29,13 @@ def _register() -> pd.DataFrame:
     #    (not valid at the end of 2021: it expires on that day)
     # C: 2021-06-01 -> valid 2021, 2022, 2023
     # A renewed: 2022-03-01 -> valid 2022 on
-    raw = pd.DataFrame({
-        "firm_id": ["A", "B", "C", "A"],
-        "issued": ["2019-03-01", "2020-12-31", "2021-06-01", "2022-03-01"],
-        "expires": [None, "2021-12-31", None, None],
-    })
+    raw = pd.DataFrame(
+        {
+            "firm_id": ["A", "B", "C", "A"],
+            "issued": ["2019-03-01", "2020-12-31", "2021-06-01", "2022-03-01"],
+            "expires": [None, "2021-12-31", None, None],
+        }
+    )
     return check_register(raw)
 
 
@@ -66,11 +68,28 @@ def test_a_quoted_figure_that_does_not_match() -> None:
 
 def test_cli_writes_counts_and_comparison(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     reg = tmp_path / "reg.csv"
-    reg.write_text("firm_id,issued,expires\nA,2019-03-01,\nB,2020-12-31,2021-12-31\nC,2021-06-01,\n"
-                   "A,2022-03-01,\n", encoding="utf-8")
+    reg.write_text(
+        "firm_id,issued,expires\nA,2019-03-01,\nB,2020-12-31,2021-12-31\nC,2021-06-01,\n"
+        "A,2022-03-01,\n",
+        encoding="utf-8",
+    )
     out, q = tmp_path / "c.csv", tmp_path / "q.csv"
-    code = main(["firms", "certificates", "--register", str(reg), "--out", str(out), "--quote", "2019=1",
-                 "--quote", "2022=3", "--quotes-out", str(q)])
+    code = main(
+        [
+            "firms",
+            "certificates",
+            "--register",
+            str(reg),
+            "--out",
+            str(out),
+            "--quote",
+            "2019=1",
+            "--quote",
+            "2022=3",
+            "--quotes-out",
+            str(q),
+        ]
+    )
     stdout = capsys.readouterr().out
     assert code == 0
     assert "valid_at_year_end 2022: quoted 3, data 2 (DOES NOT MATCH)" in stdout

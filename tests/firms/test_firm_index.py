@@ -16,14 +16,24 @@ from innovindex.firms.index import build_firms, firm_framework, firm_idata
 
 
 def _two_firms() -> pd.DataFrame:
-    return check_firms(pd.DataFrame({
-        "firm_id": ["A", "A", "B", "B", "C", "C"], "year": [2022, 2023] * 3,
-        "revenue": [100.0, 120.0, 200.0, 180.0, 50.0, 60.0], "rd_total": [5.0, 6.0, 4.0, 9.0, 1.0, 3.0],
-        "staff": [10, 10, 40, 40, 5, 5], "st_staff": [2, 3, 4, 4, 1, 1],
-        "ip_class1": [1, 1, 0, 2, 0, 0], "ip_class2": [1, 3, 2, 2, 0, 1], "standards": [0, 1, 0, 0, 0, 0],
-        "hightech_revenue": [50.0, 90.0, 20.0, 30.0, 10.0, 30.0], "transfers": [1, 2, 0, 1, 0, 0],
-        "net_assets": [10.0, 12.0, 30.0, 27.0, -5.0, 5.0],
-    }))
+    return check_firms(
+        pd.DataFrame(
+            {
+                "firm_id": ["A", "A", "B", "B", "C", "C"],
+                "year": [2022, 2023] * 3,
+                "revenue": [100.0, 120.0, 200.0, 180.0, 50.0, 60.0],
+                "rd_total": [5.0, 6.0, 4.0, 9.0, 1.0, 3.0],
+                "staff": [10, 10, 40, 40, 5, 5],
+                "st_staff": [2, 3, 4, 4, 1, 1],
+                "ip_class1": [1, 1, 0, 2, 0, 0],
+                "ip_class2": [1, 3, 2, 2, 0, 1],
+                "standards": [0, 1, 0, 0, 0, 0],
+                "hightech_revenue": [50.0, 90.0, 20.0, 30.0, 10.0, 30.0],
+                "transfers": [1, 2, 0, 1, 0, 0],
+                "net_assets": [10.0, 12.0, 30.0, 27.0, -5.0, 5.0],
+            }
+        )
+    )
 
 
 def test_indicators_by_hand() -> None:
@@ -47,31 +57,77 @@ def test_build_panel_leaves_out_the_first_year_with_a_warning() -> None:
     assert sorted(panel) == [2023]
     scores = panel[2023].scores()
     assert list(scores.index) == ["A", "B", "C"]
-    assert set(firm_framework().indicators) == set(firm_idata(_two_firms()).columns) - {"uCode", "uName", "Time"}
+    assert set(firm_framework().indicators) == set(firm_idata(_two_firms()).columns) - {
+        "uCode",
+        "uName",
+        "Time",
+    }
     assert scores["FII"].between(0, 100).all()
     # the index is the arithmetic mean of its four pillars (equal weights)
-    assert scores["FII"].to_numpy() == pytest.approx(scores[["RD", "IP", "MKT", "GRW"]].mean(axis=1).to_numpy())
+    assert scores["FII"].to_numpy() == pytest.approx(
+        scores[["RD", "IP", "MKT", "GRW"]].mean(axis=1).to_numpy()
+    )
 
 
 def test_cli_synthetic_world_then_check_and_build(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     world = tmp_path / "world"
     assert main(["firms", "synthetic", "--out", str(world), "--firms", "30", "--seed", "3"]) == 0
     names = sorted(p.name for p in world.iterdir())
-    assert names == ["README_SYNTHETIC.txt", "synthetic_applicants.csv", "synthetic_certificates.csv",
-                     "synthetic_firm_years.csv"]
+    assert names == [
+        "README_SYNTHETIC.txt",
+        "synthetic_applicants.csv",
+        "synthetic_certificates.csv",
+        "synthetic_firm_years.csv",
+    ]
     assert "SYNTHETIC" in (world / "README_SYNTHETIC.txt").read_text(encoding="utf-8")
     firms = read_firms(world / "synthetic_firm_years.csv")
     assert set(pd.read_csv(world / "synthetic_firm_years.csv")["source"]) == {"SYNTHETIC"}
     assert firms["firm_id"].str.startswith("SYN-").all()
     report = tmp_path / "check.csv"
-    assert main(["firms", "check", "--data", str(world / "synthetic_firm_years.csv"), "--year", "2024",
-                 "--out", str(report)]) == 0
+    assert (
+        main(
+            [
+                "firms",
+                "check",
+                "--data",
+                str(world / "synthetic_firm_years.csv"),
+                "--year",
+                "2024",
+                "--out",
+                str(report),
+            ]
+        )
+        == 0
+    )
     r = pd.read_csv(report)
     assert r[r["condition"] == "verdict"]["firm_id"].nunique() == firms["firm_id"].nunique()
     scores = tmp_path / "scores.csv"
-    assert main(["firms", "build", "--data", str(world / "synthetic_firm_years.csv"), "--out", str(scores)]) == 0
+    assert (
+        main(
+            [
+                "firms",
+                "build",
+                "--data",
+                str(world / "synthetic_firm_years.csv"),
+                "--out",
+                str(scores),
+            ]
+        )
+        == 0
+    )
     s = pd.read_csv(scores)
     assert {"uCode", "Time", "FII"} <= set(s.columns)
     counts = tmp_path / "counts.csv"
-    assert main(["firms", "certificates", "--register", str(world / "synthetic_certificates.csv"),
-                 "--out", str(counts)]) == 0
+    assert (
+        main(
+            [
+                "firms",
+                "certificates",
+                "--register",
+                str(world / "synthetic_certificates.csv"),
+                "--out",
+                str(counts),
+            ]
+        )
+        == 0
+    )

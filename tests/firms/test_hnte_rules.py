@@ -25,22 +25,43 @@ def firm(**over: Any) -> pd.DataFrame:
     IP 8+8+8+6+0 = 30, transfer 20, R&D organisation 18, growth 4 (net assets +10%: band
     D 3-4) + 0 (flat sales: band F) = 4 -> 72."""
     base: dict[str, Any] = {
-        "firm_id": "F", "registered_on": "2015-06-01",
-        "revenue": 100e6, "sales_revenue": 100e6, "hightech_revenue": 70e6,
-        "rd_total": 6e6, "rd_in_china": 6e6, "staff": 100, "st_staff": 20,
-        "net_assets": (100.0, 110.0, 121.0), "ip_class1": 1, "ip_class2": 0, "ip_self_developed": 1,
-        "standards": 0, "transfers": 4, "violations": 0,
-        "score_ip_advancement": 8, "score_ip_support": 8, "score_ip_quantity": 8, "score_ip_acquisition": 6,
-        "score_transfer": 20, "score_rd_organisation": 18, "score_growth_net_assets": 4, "score_growth_sales": 0,
+        "firm_id": "F",
+        "registered_on": "2015-06-01",
+        "revenue": 100e6,
+        "sales_revenue": 100e6,
+        "hightech_revenue": 70e6,
+        "rd_total": 6e6,
+        "rd_in_china": 6e6,
+        "staff": 100,
+        "st_staff": 20,
+        "net_assets": (100.0, 110.0, 121.0),
+        "ip_class1": 1,
+        "ip_class2": 0,
+        "ip_self_developed": 1,
+        "standards": 0,
+        "transfers": 4,
+        "violations": 0,
+        "score_ip_advancement": 8,
+        "score_ip_support": 8,
+        "score_ip_quantity": 8,
+        "score_ip_acquisition": 6,
+        "score_transfer": 20,
+        "score_rd_organisation": 18,
+        "score_growth_net_assets": 4,
+        "score_growth_sales": 0,
     }
     base.update(over)
     rows = []
     for i, y in enumerate(YEARS):
-        rows.append({"year": y, **{k: (v[i] if isinstance(v, tuple) else v) for k, v in base.items()}})
+        rows.append(
+            {"year": y, **{k: (v[i] if isinstance(v, tuple) else v) for k, v in base.items()}}
+        )
     return check_firms(pd.DataFrame(rows))
 
 
-def cond(df: pd.DataFrame, name: str, *, year: int = 2024, apply_date: date | None = None) -> pd.Series:
+def cond(
+    df: pd.DataFrame, name: str, *, year: int = 2024, apply_date: date | None = None
+) -> pd.Series:
     out = check(df, "hnte2016", year, apply_date=apply_date)
     return out.set_index("condition").loc[name]
 
@@ -72,10 +93,18 @@ def test_reference_firm_is_recognised() -> None:
         (200_000_001.0, 0.0299, 0.03, "not met"),
     ],
 )
-def test_rd_intensity_boundaries(sales: float, rd_share: float, threshold: float, status: str) -> None:
+def test_rd_intensity_boundaries(
+    sales: float, rd_share: float, threshold: float, status: str
+) -> None:
     # the same sales every year, so R&D / sales over the 3 years = rd_share exactly
     rd = round(sales * rd_share, 2)
-    df = firm(revenue=sales, sales_revenue=sales, hightech_revenue=0.7 * sales, rd_total=rd, rd_in_china=rd)
+    df = firm(
+        revenue=sales,
+        sales_revenue=sales,
+        hightech_revenue=0.7 * sales,
+        rd_total=rd,
+        rd_in_china=rd,
+    )
     c = cond(df, "rd_intensity")
     assert c["threshold"] == threshold
     assert c["status"] == status, c
@@ -84,10 +113,19 @@ def test_rd_intensity_boundaries(sales: float, rd_share: float, threshold: float
 def test_rd_intensity_uses_the_latest_sales_for_the_band_and_three_year_sums() -> None:
     # sales 30, 40, 50 million (latest = 50 million -> 5% band); R&D 1.0, 2.0, 3.0 million:
     # (1+2+3) / (30+40+50) = 6/120 = 0.05 -> met exactly at the boundary
-    df = firm(revenue=(30e6, 40e6, 50e6), sales_revenue=(30e6, 40e6, 50e6), hightech_revenue=(20e6, 30e6, 40e6),
-              rd_total=(1e6, 2e6, 3e6), rd_in_china=(1e6, 2e6, 3e6))
+    df = firm(
+        revenue=(30e6, 40e6, 50e6),
+        sales_revenue=(30e6, 40e6, 50e6),
+        hightech_revenue=(20e6, 30e6, 40e6),
+        rd_total=(1e6, 2e6, 3e6),
+        rd_in_china=(1e6, 2e6, 3e6),
+    )
     c = cond(df, "rd_intensity")
-    assert c["value"] == pytest.approx(0.05, abs=1e-15) and c["threshold"] == 0.05 and c["status"] == "met"
+    assert (
+        c["value"] == pytest.approx(0.05, abs=1e-15)
+        and c["threshold"] == 0.05
+        and c["status"] == "met"
+    )
 
 
 # ---------------------------------------------------------------- simple thresholds
@@ -153,16 +191,24 @@ def test_expert_blocks_are_an_interval() -> None:
     assert (out.loc["score.ip", "value"], out.loc["score.ip", "value_max"]) == (8, 30)
     assert (out.loc["score.transfer", "value"], out.loc["score.transfer", "value_max"]) == (19, 24)
     assert (out.loc["score.growth", "value"], out.loc["score.growth", "value_max"]) == (3, 4)
-    assert (out.loc["innovation_score", "value"], out.loc["innovation_score", "value_max"]) == (30, 78)
+    assert (out.loc["innovation_score", "value"], out.loc["innovation_score", "value_max"]) == (
+        30,
+        78,
+    )
     assert out.loc["innovation_score", "status"] == "unknown"
     assert out.loc["verdict", "status"] == "undetermined"
     assert out.loc["verdict", "note"] == "undecided: innovation_score"
 
 
 # ---------------------------------------------------------------- growth formulas
-def growth_of(values: tuple[float, ...], registered: str = "2015-06-01") -> tuple[float, float, float]:
-    years = YEARS[-len(values):]
-    rows = [{"firm_id": "G", "year": y, "registered_on": registered, "net_assets": v} for y, v in zip(years, values)]
+def growth_of(
+    values: tuple[float, ...], registered: str = "2015-06-01"
+) -> tuple[float, float, float]:
+    years = YEARS[-len(values) :]
+    rows = [
+        {"firm_id": "G", "year": y, "registered_on": registered, "net_assets": v}
+        for y, v in zip(years, values, strict=False)
+    ]
     out = check(check_firms(pd.DataFrame(rows)), "hnte2016", 2024).set_index("condition")
     note = out.loc["score.growth.net_assets"]
     rate = _rate(values, registered)
@@ -170,8 +216,10 @@ def growth_of(values: tuple[float, ...], registered: str = "2015-06-01") -> tupl
 
 
 def _rate(values: tuple[float, ...], registered: str) -> float:
-    rows = [{"firm_id": "G", "year": y, "registered_on": registered, "net_assets": v}
-            for y, v in zip(YEARS[-len(values):], values)]
+    rows = [
+        {"firm_id": "G", "year": y, "registered_on": registered, "net_assets": v}
+        for y, v in zip(YEARS[-len(values) :], values, strict=False)
+    ]
     from innovindex.firms.rules._measures import FirmWindow, evaluate_measure
 
     df = check_firms(pd.DataFrame(rows))
@@ -209,8 +257,9 @@ def _rate(values: tuple[float, ...], registered: str) -> float:
         ((-10.0, 20.0, 40.0), "2015-06-01", 0.0, (0, 0)),
     ],
 )
-def test_growth_formula_and_edge_cases(values: tuple[float, ...], registered: str, rate: float,
-                                       band: tuple[int, int]) -> None:
+def test_growth_formula_and_edge_cases(
+    values: tuple[float, ...], registered: str, rate: float, band: tuple[int, int]
+) -> None:
     got, lo, hi = growth_of(values, registered)
     assert got == pytest.approx(rate, abs=1e-12)
     assert (lo, hi) == band
@@ -220,8 +269,20 @@ def test_young_firm_rd_intensity_uses_its_actual_period() -> None:
     # registered 2022-03-15: fiscal years 2022-2023 only. Sales 20 and 30 million, R&D 1.0 and
     # 1.5 million: 2.5 / 50 = 5% -> met at the 50-million band; 2021 (absent) is not needed
     rows = [
-        {"firm_id": "Y", "year": 2022, "registered_on": "2022-03-15", "sales_revenue": 20e6, "rd_total": 1e6},
-        {"firm_id": "Y", "year": 2023, "registered_on": "2022-03-15", "sales_revenue": 30e6, "rd_total": 1.5e6},
+        {
+            "firm_id": "Y",
+            "year": 2022,
+            "registered_on": "2022-03-15",
+            "sales_revenue": 20e6,
+            "rd_total": 1e6,
+        },
+        {
+            "firm_id": "Y",
+            "year": 2023,
+            "registered_on": "2022-03-15",
+            "sales_revenue": 30e6,
+            "rd_total": 1.5e6,
+        },
     ]
     c = cond(check_firms(pd.DataFrame(rows)), "rd_intensity")
     assert c["value"] == pytest.approx(0.05, abs=1e-15) and c["status"] == "met"
@@ -260,8 +321,10 @@ def test_another_scheme_needs_no_code(tmp_path) -> None:  # type: ignore[no-unty
         "  - {id: staff, measure: staff, op: '>=', threshold: 5}\n",
         encoding="utf-8",
     )
-    rows = [{"firm_id": "S", "year": 2022, "revenue": 100.0, "staff": 4},
-            {"firm_id": "S", "year": 2023, "revenue": 110.0, "staff": 4}]
+    rows = [
+        {"firm_id": "S", "year": 2022, "revenue": 100.0, "staff": 4},
+        {"firm_id": "S", "year": 2023, "revenue": 110.0, "staff": 4},
+    ]
     out = check(check_firms(pd.DataFrame(rows)), str(spec), 2024).set_index("condition")
     # 110/100 - 1 = 0.10 (two years: v2/v1 - 1) -> met; 4 staff < 5 -> not met
     assert out.loc["growth", "value"] == pytest.approx(0.10, abs=1e-12)

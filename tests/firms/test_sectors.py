@@ -74,11 +74,13 @@ def test_inventor_rule_makes_an_applicant_an_individual() -> None:
     # rule can: the same tokens in another order and case are the same person
     assert is_inventor("DEPOORTERE, Thomas", ["Thomas Depoortere"])
     assert not is_inventor("DEPOORTERE, Thomas", ["Depoortere Anne"])
-    parties = pd.DataFrame({
-        "appln_id": ["A1", "A1", "A1", "A2", "A2"],
-        "role": ["applicant", "applicant", "inventor", "applicant", "inventor"],
-        "name": ["LEO BRAND", "ACME PIZZA LTD", "Brand Leo", "LEO BRAND", "Someone Else"],
-    })
+    parties = pd.DataFrame(
+        {
+            "appln_id": ["A1", "A1", "A1", "A2", "A2"],
+            "role": ["applicant", "applicant", "inventor", "applicant", "inventor"],
+            "name": ["LEO BRAND", "ACME PIZZA LTD", "Brand Leo", "LEO BRAND", "Someone Else"],
+        }
+    )
     out = application_sectors(parties).set_index(["appln_id", "name"])
     # A1: LEO BRAND is also an inventor there -> individual by the inventor rule
     assert out.loc[("A1", "LEO BRAND"), "sector"] == "individual"
@@ -90,9 +92,18 @@ def test_inventor_rule_makes_an_applicant_an_individual() -> None:
 
 @pytest.mark.parametrize(
     ("value", "sector"),
-    [("COMPANY", "company"), ("GOV NON-PROFIT", "government"), ("UNIVERSITY", "university"),
-     ("HOSPITAL", "hospital"), ("INDIVIDUAL", "individual"), ("UNKNOWN", None), ("", None), (None, None),
-     ("COMPANY GOV NON-PROFIT", "company"), ("GOV NON-PROFIT UNIVERSITY", "university")],
+    [
+        ("COMPANY", "company"),
+        ("GOV NON-PROFIT", "government"),
+        ("UNIVERSITY", "university"),
+        ("HOSPITAL", "hospital"),
+        ("INDIVIDUAL", "individual"),
+        ("UNKNOWN", None),
+        ("", None),
+        (None, None),
+        ("COMPANY GOV NON-PROFIT", "company"),
+        ("GOV NON-PROFIT UNIVERSITY", "university"),
+    ],
 )
 def test_psn_sector_used_as_given(value: str | None, sector: str | None) -> None:
     assert from_psn_sector(value) == sector

@@ -20,10 +20,19 @@ DEFAULT_DB = Path("innovindex.duckdb")
 
 def _check(
     data: Annotated[Path, typer.Option("--data", help="Firm-year file (CSV, XLSX or Parquet).")],
-    year: Annotated[int, typer.Option("--year", help="Application year (fiscal years before it are assessed).")],
+    year: Annotated[
+        int, typer.Option("--year", help="Application year (fiscal years before it are assessed).")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Report file (.csv or .parquet).")],
-    rules: Annotated[str, typer.Option("--rules", help="Built-in rule set (hnte2016) or a rule-set YAML.")] = "hnte2016",
-    apply_date: Annotated[str | None, typer.Option("--apply-date", help="Application date YYYY-MM-DD (default 1 January of --year).")] = None,
+    rules: Annotated[
+        str, typer.Option("--rules", help="Built-in rule set (hnte2016) or a rule-set YAML.")
+    ] = "hnte2016",
+    apply_date: Annotated[
+        str | None,
+        typer.Option(
+            "--apply-date", help="Application date YYYY-MM-DD (default 1 January of --year)."
+        ),
+    ] = None,
 ) -> None:
     """Check firms against recognition rules: each condition, value, threshold and the verdict."""
     from ..firms._io import write_frame
@@ -44,11 +53,20 @@ def _check(
 
 
 def _certificates(
-    register: Annotated[Path, typer.Option("--register", help="Certificate register: firm_id, issued, expires.")],
+    register: Annotated[
+        Path, typer.Option("--register", help="Certificate register: firm_id, issued, expires.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Counts file (.csv or .parquet).")],
-    validity: Annotated[int, typer.Option("--validity-years", help="Validity when 'expires' is empty.")] = 3,
-    quote: Annotated[list[str] | None, typer.Option("--quote", help="A quoted figure YEAR=VALUE to compare (repeatable).")] = None,
-    quotes_out: Annotated[Path | None, typer.Option("--quotes-out", help="Where to write the quote comparison.")] = None,
+    validity: Annotated[
+        int, typer.Option("--validity-years", help="Validity when 'expires' is empty.")
+    ] = 3,
+    quote: Annotated[
+        list[str] | None,
+        typer.Option("--quote", help="A quoted figure YEAR=VALUE to compare (repeatable)."),
+    ] = None,
+    quotes_out: Annotated[
+        Path | None, typer.Option("--quotes-out", help="Where to write the quote comparison.")
+    ] = None,
 ) -> None:
     """Stock of valid certificates at each year end, new ones, growth; compare quoted figures."""
     from ..firms._io import write_frame
@@ -71,13 +89,17 @@ def _certificates(
         write_frame(comparison, quotes_out)
         for _, r in comparison.iterrows():
             flag = "matches" if r["matches"] else "DOES NOT MATCH"
-            typer.echo(f"{r['measure']} {int(r['year'])}: quoted {r['quoted']:,.4g}, data {r['data']:,.4g} ({flag})")
+            typer.echo(
+                f"{r['measure']} {int(r['year'])}: quoted {r['quoted']:,.4g}, data {r['data']:,.4g} ({flag})"
+            )
 
 
 def _build(
     data: Annotated[Path, typer.Option("--data", help="Firm-year file (CSV, XLSX or Parquet).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Scores file (.csv or .parquet).")],
-    year: Annotated[int | None, typer.Option("--year", help="One fiscal year (default: every year).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="One fiscal year (default: every year).")
+    ] = None,
 ) -> None:
     """Build the Firm Innovation Index (framework firm_innovation) for every fiscal year."""
     import pandas as pd
@@ -105,7 +127,9 @@ def _build(
 
 
 def _synthetic(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the SYNTHETIC firm world.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the SYNTHETIC firm world.")
+    ],
     firms: Annotated[int, typer.Option("--firms", help="Number of firms.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2024,
 ) -> None:
@@ -119,8 +143,16 @@ def _synthetic(
 def _applicants(
     out: Annotated[Path, typer.Option("--out", "-o", help="Mapping table (.csv or .parquet).")],
     db: Annotated[Path, typer.Option("--db", help="Project store (DuckDB file).")] = DEFAULT_DB,
-    overrides: Annotated[Path | None, typer.Option("--overrides", help="Corrections: raw_name, country, applicant_id / applicant_name / sector.")] = None,
-    threshold: Annotated[float, typer.Option(help="Similarity (0-100) to merge spelling variants.")] = 92.0,
+    overrides: Annotated[
+        Path | None,
+        typer.Option(
+            "--overrides",
+            help="Corrections: raw_name, country, applicant_id / applicant_name / sector.",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Similarity (0-100) to merge spelling variants.")
+    ] = 92.0,
 ) -> None:
     """Harmonise applicant names and allocate sectors; write the reviewable mapping table."""
     from ..firms._io import write_frame
@@ -129,13 +161,17 @@ def _applicants(
     table = harmonise_store(db, overrides=overrides, threshold=threshold)
     write_frame(table, out)
     n = table["applicant_id"].nunique()
-    typer.echo(f"wrote {out}: {len(table)} names -> {n} harmonised applicants (stored as firm_applicants)")
+    typer.echo(
+        f"wrote {out}: {len(table)} names -> {n} harmonised applicants (stored as firm_applicants)"
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Attach the ``firms`` sub-app, and ``applicants`` to the ``patents`` group."""
-    firms = typer.Typer(help="Enterprises: recognition rules, certificate counts, firm-level index.",
-                        no_args_is_help=True)
+    firms = typer.Typer(
+        help="Enterprises: recognition rules, certificate counts, firm-level index.",
+        no_args_is_help=True,
+    )
     firms.command("check")(_check)
     firms.command("certificates")(_certificates)
     firms.command("build")(_build)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,13 +28,35 @@ from ..errors import InputError, SpecError
 from .names import analyse
 from .sectors import SECTORS, from_psn_sector, person_key, sector_from, sector_of
 
-__all__ = ["MAPPING_COLUMNS", "STORE_TABLE", "application_sectors", "harmonise", "apply_overrides",
-           "harmonise_store", "read_overrides"]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
-MAPPING_COLUMNS = ["raw_name", "country", "applicant_id", "applicant_name", "sector", "method", "score"]
+__all__ = [
+    "MAPPING_COLUMNS",
+    "STORE_TABLE",
+    "application_sectors",
+    "applicant_names",
+    "harmonise",
+    "apply_overrides",
+    "harmonise_store",
+    "inventor_key",
+    "read_overrides",
+]
+
+MAPPING_COLUMNS = [
+    "raw_name",
+    "country",
+    "applicant_id",
+    "applicant_name",
+    "sector",
+    "method",
+    "score",
+]
 STORE_TABLE = "firm_applicants"
 _BLOCK = 4
 _DIGITS = re.compile(r"\D+")
+_JOIN = r"[.'’`´]"  # as in names.tokens: dots and apostrophes join, other punctuation separates
+_SEP = r"(?:[^\w&]|_)+"
 _MAX_BLOCK = 500
 
 
@@ -101,8 +124,14 @@ def _link(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
     for chunk in _blocks(keys, order):
         if len(chunk) > 1:
             texts = [keys[i] for i in chunk]
-            sim = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold,
-                                dtype=np.uint8, workers=1)
+            sim = process.cdist(
+                texts,
+                texts,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=threshold,
+                dtype=np.uint8,
+                workers=1,
+            )
             np.fill_diagonal(sim, 0)
             for a, b in zip(*np.nonzero(np.triu(sim)), strict=True):
                 ia, ib = chunk[int(a)], chunk[int(b)]
@@ -136,13 +165,26 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
     df = names.reset_index(drop=True).copy()
     df["country"] = df["country"].where(df["country"].notna(), None) if "country" in df else None
     weight = df["applications"].to_numpy() if "applications" in df else np.ones(len(df))
-    keys, sectors, methods = [], [], []
+    # names that differ only in case, dots and punctuation are analysed once
+    raw = df["raw_name"].astype(str)
+    pre = (
+        raw.str.lower()
+        .str.replace(_JOIN, "", regex=True)
+        .str.replace(_SEP, " ", regex=True)
+        .str.strip()
+    )
+    pre = pre.where(pre != "", raw)
+    forms = pd.unique(pre)
+    keyof, secof = {}, {}
+    for form in forms:
+        toks, norm = analyse(form)
+        keyof[form] = norm.key or form
+        secof[form] = sector_from(form, toks, norm.forms)
+    keys = [keyof[f] for f in pre]
+    sectors, methods = [], []
     psn = df["psn_sector"] if "psn_sector" in df else pd.Series([None] * len(df))
     inv = df["inventor_share"] if "inventor_share" in df else pd.Series([0.0] * len(df))
-    for raw, p, share in zip(df["raw_name"], psn, inv, strict=True):
-        name = str(raw)
-        toks, norm = analyse(name)
-        keys.append(norm.key or name.casefold())
+    for form, p, share in zip(pre, psn, inv, strict=True):
         given = from_psn_sector(p) if isinstance(p, str) else None
         if given:
             sectors.append(given)
@@ -151,36 +193,59 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
             sectors.append("individual")
             methods.append("inventor rule")
         else:
-            sec, rule = sector_from(name, toks, norm.forms)
+            sec, rule = secof[form]
             sectors.append(sec)
             methods.append(rule)
     # individuals are compared within their country only
-    ckeys = [f"{k}\x1f{c or ''}" if s == "individual" else k
-             for k, c, s in zip(keys, df["country"], sectors, strict=True)]
+    ckeys = [
+        f"{k}\x1f{c or ''}" if s == "individual" else k
+        for k, c, s in zip(keys, df["country"], sectors, strict=True)
+    ]
     uniq = sorted(set(ckeys))
     pos = {k: i for i, k in enumerate(uniq)}
     labels, best = _link(uniq, threshold)
     cluster = np.array([labels[pos[k]] for k in ckeys])
     score = np.array([best[pos[k]] for k in ckeys])
-    out = pd.DataFrame({"raw_name": df["raw_name"], "country": df["country"], "_c": cluster,
-                        "_k": ckeys, "_w": weight, "sector": sectors, "method": methods})
-    rep: dict[int, tuple[str, str]] = {}
-    for c, grp in out.groupby("_c", sort=False):
-        g = grp.sort_values(["_w", "raw_name"], ascending=[False, True], kind="mergesort")
-        ident = "HA" + hashlib.sha1(min(grp["_k"]).encode("utf-8")).hexdigest()[:12]
-        rep[int(str(c))] = (ident, str(g["raw_name"].iloc[0]))
-    out["applicant_id"] = [rep[int(c)][0] for c in out["_c"]]
-    out["applicant_name"] = [rep[int(c)][1] for c in out["_c"]]
+    out = pd.DataFrame(
+        {
+            "raw_name": df["raw_name"],
+            "country": df["country"],
+            "_c": cluster,
+            "_k": ckeys,
+            "_w": weight,
+            "sector": sectors,
+            "method": methods,
+        }
+    )
+    # representative: the most used spelling (ties: the first in order); id: hash of the
+    # cluster's smallest key (vectorised: one sort, no per-cluster loop)
+    top = out.sort_values(
+        ["_c", "_w", "raw_name"], ascending=[True, False, True], kind="mergesort"
+    )
+    rep_name = top.drop_duplicates("_c").set_index("_c")["raw_name"]
+    low = out.groupby("_c")["_k"].min()
+    ids = pd.Series(
+        ["HA" + hashlib.sha1(str(k).encode("utf-8")).hexdigest()[:12] for k in low], index=low.index
+    )
+    out["applicant_id"] = out["_c"].map(ids).astype(object)
+    out["applicant_name"] = out["_c"].map(rep_name).astype(object)
     # one sector per harmonised applicant: the weighted majority of its names
     maj = out.groupby(["applicant_id", "sector"], sort=True)["_w"].sum().reset_index()
-    maj = maj.sort_values(["applicant_id", "_w", "sector"], ascending=[True, False, True], kind="mergesort")
-    first = maj.drop_duplicates("applicant_id").set_index("applicant_id")["sector"]
-    out["sector"] = out["applicant_id"].map(first)
+    maj = maj.sort_values(
+        ["applicant_id", "_w", "sector"], ascending=[True, False, True], kind="mergesort"
+    )
+    out["sector"] = out["applicant_id"].map(
+        maj.drop_duplicates("applicant_id").set_index("applicant_id")["sector"]
+    )
     size = out.groupby("_c")["_k"].transform("nunique")
     linked = np.where(size > 1, np.where(score < 100, "fuzzy", "exact key"), "exact key")
     out["method"] = [f"{lk}; {m}" for lk, m in zip(linked, out["method"], strict=True)]
     out["score"] = np.where(size > 1, score, 100.0)
-    return out[MAPPING_COLUMNS].sort_values(["applicant_id", "raw_name"], kind="mergesort").reset_index(drop=True)
+    return (
+        out[MAPPING_COLUMNS]
+        .sort_values(["applicant_id", "raw_name"], kind="mergesort")
+        .reset_index(drop=True)
+    )
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
@@ -191,14 +256,22 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     cols = ("raw_name", "country", "applicant_id", "applicant_name", "sector")
     df = read_table(path, text_columns=cols)
     if "raw_name" not in df.columns:
-        raise InputError(f"missing column 'raw_name'; found {list(df.columns)[:6]}", file=path, column="raw_name")
+        raise InputError(
+            f"missing column 'raw_name'; found {list(df.columns)[:6]}", file=path, column="raw_name"
+        )
     extra = [c for c in df.columns if c not in cols]
     if extra:
-        raise InputError(f"unknown column(s) {extra}; expected some of {list(cols)}", file=path, column=str(extra[0]))
+        raise InputError(
+            f"unknown column(s) {extra}; expected some of {list(cols)}",
+            file=path,
+            column=str(extra[0]),
+        )
     return df
 
 
-def apply_overrides(mapping: pd.DataFrame, overrides: pd.DataFrame, *, source: str = "<overrides>") -> pd.DataFrame:
+def apply_overrides(
+    mapping: pd.DataFrame, overrides: pd.DataFrame, *, source: str = "<overrides>"
+) -> pd.DataFrame:
     """Apply corrections to a mapping table; every row must name a raw name in it."""
     out = mapping.copy()
     for i, row in overrides.reset_index(drop=True).iterrows():
@@ -211,13 +284,21 @@ def apply_overrides(mapping: pd.DataFrame, overrides: pd.DataFrame, *, source: s
         if isinstance(country, str) and country.strip():
             hit &= out["country"] == country.strip()
         if not hit.any():
-            raise InputError(f"unknown applicant {raw!r}: not a raw name of the mapping", file=source, row=line,
-                             column="raw_name")
+            raise InputError(
+                f"unknown applicant {raw!r}: not a raw name of the mapping",
+                file=source,
+                row=line,
+                column="raw_name",
+            )
         sector = row.get("sector")
         if isinstance(sector, str) and sector.strip():
             if sector.strip() not in SECTORS:
-                raise InputError(f"unknown sector {sector!r}; expected one of {list(SECTORS)}", file=source,
-                                 row=line, column="sector")
+                raise InputError(
+                    f"unknown sector {sector!r}; expected one of {list(SECTORS)}",
+                    file=source,
+                    row=line,
+                    column="sector",
+                )
             out.loc[hit, "sector"] = sector.strip()
         for col in ("applicant_id", "applicant_name"):
             v = row.get(col)
@@ -228,37 +309,53 @@ def apply_overrides(mapping: pd.DataFrame, overrides: pd.DataFrame, *, source: s
     return out
 
 
-def _store_names(con: object) -> pd.DataFrame:
-    """Distinct applicant (name, country) of the store, with weights and the inventor share."""
-    fold = ("array_to_string(list_sort(list_filter(string_split_regex(lower(strip_accents({c})), "
-            "'[^[:alnum:]]+'), lambda x: x <> '')), ' ')")
-    sql = f"""
-        WITH a AS (SELECT appln_id, name, country, {fold.format(c='name')} AS k
-                   FROM patent_parties WHERE role = 'applicant' AND name IS NOT NULL),
-             i AS (SELECT DISTINCT appln_id, {fold.format(c='name')} AS k
-                   FROM patent_parties WHERE role = 'inventor' AND name IS NOT NULL)
-        SELECT a.name AS raw_name, a.country, count(*) AS applications,
-               avg(CASE WHEN i.k IS NULL THEN 0.0 ELSE 1.0 END) AS inventor_share
-        FROM a LEFT JOIN i ON a.appln_id = i.appln_id AND a.k = i.k
-        GROUP BY a.name, a.country ORDER BY a.name, a.country
-    """
-    return con.execute(sql).df()  # type: ignore[attr-defined,no-any-return]
+def inventor_key(name: ir.StringValue) -> ir.StringValue:
+    """:func:`.sectors.person_key` as an Ibis expression (DuckDB and Spark)."""
+    import ibis
+
+    words = name.lower().re_replace(r"[^\p{L}\p{N}]+", " ").strip().split(" ").sort()
+    return ibis.literal(" ").join(words)
 
 
-def harmonise_store(db: str | Path, *, overrides: str | Path | None = None, threshold: float = 92.0) -> pd.DataFrame:
+def applicant_names(parties: ir.Table) -> ir.Table:
+    """Distinct applicant ``raw_name, country`` with ``applications`` (rows) and
+    ``inventor_share`` (share of them where an inventor of the same application has the
+    same :func:`inventor_key`): the input of :func:`harmonise`, on any engine."""
+    import ibis
+
+    p = parties.filter(parties.name.notnull())
+    a = p.filter(p.role == "applicant")
+    a = a.select("appln_id", "country", raw_name=a.name, k=inventor_key(a.name))
+    i = p.filter(p.role == "inventor")
+    i = i.select(_aid=i.appln_id, _k=inventor_key(i.name)).distinct()
+    j = a.left_join(i, [a.appln_id == i._aid, a.k == i._k])
+    hit = ibis.ifelse(j._aid.isnull(), 0.0, 1.0)
+    g = j.group_by(["raw_name", "country"]).aggregate(
+        applications=j.count(), inventor_share=hit.mean()
+    )
+    return g.order_by([g.raw_name, g.country])
+
+
+def harmonise_store(
+    db: str | Path, *, overrides: str | Path | None = None, threshold: float = 92.0
+) -> pd.DataFrame:
     """Harmonise the store's applicants, apply ``overrides`` and keep the mapping in the
     store as ``firm_applicants`` (replaced in one transaction). Returns the mapping."""
+    import ibis
+
     from ..dbfile import connect_store
 
     ov = read_overrides(overrides) if overrides is not None else None
     con = connect_store(db, read_only=True)
     try:
+        backend = ibis.duckdb.from_connection(con)
         try:
-            names = _store_names(con)
-        except Exception as exc:  # no patent tables yet
-            if "patent_parties" in str(exc):
-                raise InputError("the store has no patent_parties table: import patents first", file=db) from None
-            raise
+            parties = backend.table("patent_parties")
+        except Exception:  # TableNotFound: nothing imported yet
+            raise InputError(
+                "the store has no patent_parties table: import patents first", file=db
+            ) from None
+        names = applicant_names(parties).to_pandas()
     finally:
         con.close()
     if names.empty:

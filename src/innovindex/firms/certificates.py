@@ -57,8 +57,10 @@ class Growth:
 
     def sentence(self) -> str:
         """``"49,000 in 2012 to 330,000 in 2021: 6.73-fold (+573%), 23.6% a year"``."""
-        return (f"{self.start:,.0f} in {self.y0} to {self.end:,.0f} in {self.y1}: {self.fold:.2f}-fold "
-                f"({self.increase_pct:+.0f}%), {self.cagr_pct:.1f}% a year")
+        return (
+            f"{self.start:,.0f} in {self.y0} to {self.end:,.0f} in {self.y1}: {self.fold:.2f}-fold "
+            f"({self.increase_pct:+.0f}%), {self.cagr_pct:.1f}% a year"
+        )
 
 
 def growth(start: float, end: float, y0: int, y1: int) -> Growth:
@@ -66,7 +68,9 @@ def growth(start: float, end: float, y0: int, y1: int) -> Growth:
     if y1 <= y0:
         raise SpecError(f"growth needs a later end year; got {y0} -> {y1}")
     if not (start > 0 and math.isfinite(start)) or not (end >= 0 and math.isfinite(end)):
-        raise SpecError(f"growth needs a positive start level and a non-negative end level; got {start} -> {end}")
+        raise SpecError(
+            f"growth needs a positive start level and a non-negative end level; got {start} -> {end}"
+        )
     return Growth(y0, y1, float(start), float(end))
 
 
@@ -76,7 +80,9 @@ def read_register(path: str | Path, *, validity_years: int = 3) -> pd.DataFrame:
     return check_register(raw, validity_years=validity_years, source=str(path))
 
 
-def check_register(data: pd.DataFrame, *, validity_years: int = 3, source: str = "<register>") -> pd.DataFrame:
+def check_register(
+    data: pd.DataFrame, *, validity_years: int = 3, source: str = "<register>"
+) -> pd.DataFrame:
     """Checked register: ``firm_id``, ``issued``, ``expires`` as dates (filled from the validity).
 
     Raises
@@ -88,11 +94,18 @@ def check_register(data: pd.DataFrame, *, validity_years: int = 3, source: str =
         raise SpecError(f"validity must be at least 1 year; got {validity_years}")
     for col in ("firm_id", "issued"):
         if col not in data.columns:
-            raise InputError(f"missing column {col!r}; found {list(data.columns)[:6]}", file=source, column=col)
+            raise InputError(
+                f"missing column {col!r}; found {list(data.columns)[:6]}", file=source, column=col
+            )
     df = data.reset_index(drop=True).copy()
     blank = df["firm_id"].isna() | (df["firm_id"].astype(str).str.strip() == "")
     if blank.any():
-        raise InputError("empty firm id", file=source, row=int(np.flatnonzero(blank.to_numpy())[0]) + 2, column="firm_id")
+        raise InputError(
+            "empty firm id",
+            file=source,
+            row=int(np.flatnonzero(blank.to_numpy())[0]) + 2,
+            column="firm_id",
+        )
     if "expires" not in df.columns:
         df["expires"] = None
     for col in ("issued", "expires"):
@@ -103,14 +116,21 @@ def check_register(data: pd.DataFrame, *, validity_years: int = 3, source: str =
             bad |= parsed.isna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(f"expected a date YYYY-MM-DD; got {raw.iloc[i]!r}", file=source, row=i + 2, column=col)
+            raise InputError(
+                f"expected a date YYYY-MM-DD; got {raw.iloc[i]!r}",
+                file=source,
+                row=i + 2,
+                column=col,
+            )
         df[col] = parsed
     default = df["issued"] + pd.DateOffset(years=validity_years)
     df["expires"] = df["expires"].fillna(default)
     early = df["expires"] <= df["issued"]
     if early.any():
         i = int(np.flatnonzero(early.to_numpy())[0])
-        raise InputError("expires on or before its issue date", file=source, row=i + 2, column="expires")
+        raise InputError(
+            "expires on or before its issue date", file=source, row=i + 2, column="expires"
+        )
     return df[["firm_id", "issued", "expires"]]
 
 
@@ -145,8 +165,13 @@ def counts(register: pd.DataFrame, years: tuple[int, int] | None = None) -> pd.D
     return out
 
 
-def compare_quotes(table: pd.DataFrame, quotes: Mapping[int, float], *, column: str = "valid_at_year_end",
-                   tolerance_pct: float = 1.0) -> pd.DataFrame:
+def compare_quotes(
+    table: pd.DataFrame,
+    quotes: Mapping[int, float],
+    *,
+    column: str = "valid_at_year_end",
+    tolerance_pct: float = 1.0,
+) -> pd.DataFrame:
     """Quoted figures against the data: ``year, quoted, data, difference, difference_pct,
     matches`` (within ``tolerance_pct``), then one ``growth`` row per basis comparing the
     quoted growth (first to last quoted year) with the data's over the same years."""
@@ -160,17 +185,40 @@ def compare_quotes(table: pd.DataFrame, quotes: Mapping[int, float], *, column: 
         d = have[y]
         diff = d - q
         pct = diff / q * 100.0 if q else float("nan")
-        rows.append({"year": y, "measure": column, "quoted": float(q), "data": d, "difference": diff,
-                     "difference_pct": pct, "matches": bool(abs(pct) <= tolerance_pct)})
+        rows.append(
+            {
+                "year": y,
+                "measure": column,
+                "quoted": float(q),
+                "data": d,
+                "difference": diff,
+                "difference_pct": pct,
+                "matches": bool(abs(pct) <= tolerance_pct),
+            }
+        )
     ys = sorted(quotes)
     if len(ys) >= 2:
         a, b = ys[0], ys[-1]
         gq = growth(quotes[a], quotes[b], a, b)
         gd = growth(have[a], have[b], a, b) if have[a] > 0 else None
-        for name, attr in (("fold", "fold"), ("increase_pct", "increase_pct"), ("cagr_pct", "cagr_pct")):
+        for name, attr in (
+            ("fold", "fold"),
+            ("increase_pct", "increase_pct"),
+            ("cagr_pct", "cagr_pct"),
+        ):
             q = getattr(gq, attr)
             d = getattr(gd, attr) if gd else float("nan")
-            rows.append({"year": b, "measure": f"{name} {a}-{b}", "quoted": q, "data": d, "difference": d - q,
-                         "difference_pct": (d - q) / q * 100.0 if q else float("nan"),
-                         "matches": bool(gd is not None and abs(d - q) <= abs(q) * tolerance_pct / 100.0)})
+            rows.append(
+                {
+                    "year": b,
+                    "measure": f"{name} {a}-{b}",
+                    "quoted": q,
+                    "data": d,
+                    "difference": d - q,
+                    "difference_pct": (d - q) / q * 100.0 if q else float("nan"),
+                    "matches": bool(
+                        gd is not None and abs(d - q) <= abs(q) * tolerance_pct / 100.0
+                    ),
+                }
+            )
     return pd.DataFrame(rows)

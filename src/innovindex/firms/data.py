@@ -107,7 +107,9 @@ def check_firms(data: pd.DataFrame, *, source: str = "<firms>") -> pd.DataFrame:
         raise InputError("no data rows: expected one row per firm and year", file=source)
     for col in ("firm_id", "year"):
         if col not in data.columns:
-            raise _fail(f"missing column {col!r}; found {list(data.columns)[:8]}", source, None, col)
+            raise _fail(
+                f"missing column {col!r}; found {list(data.columns)[:8]}", source, None, col
+            )
     df = data.reset_index(drop=True).copy()
     ids = df["firm_id"]
     blank = ids.isna() | (ids.astype(str).str.strip() == "")
@@ -135,7 +137,10 @@ def check_firms(data: pd.DataFrame, *, source: str = "<firms>") -> pd.DataFrame:
             if over.any():
                 i = int(np.flatnonzero(over.to_numpy())[0])
                 raise _fail(
-                    f"{part} ({df[part].iloc[i]:g}) is above {whole} ({df[whole].iloc[i]:g})", source, i, part
+                    f"{part} ({df[part].iloc[i]:g}) is above {whole} ({df[whole].iloc[i]:g})",
+                    source,
+                    i,
+                    part,
                 )
     cats = [c for c in RD_CATEGORIES if c in df.columns]
     if cats:
@@ -146,7 +151,9 @@ def check_firms(data: pd.DataFrame, *, source: str = "<firms>") -> pd.DataFrame:
                 i = int(np.flatnonzero(over.to_numpy())[0])
                 raise _fail(
                     f"the R&D categories add up to {total.iloc[i]:g}, above rd_total ({df['rd_total'].iloc[i]:g})",
-                    source, i, "rd_total",
+                    source,
+                    i,
+                    "rd_total",
                 )
             df["rd_total"] = df["rd_total"].fillna(total)
         else:
@@ -156,7 +163,12 @@ def check_firms(data: pd.DataFrame, *, source: str = "<firms>") -> pd.DataFrame:
     dup = df.duplicated(["firm_id", "year"], keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise _fail(f"firm {df['firm_id'].iloc[i]!r} year {df['year'].iloc[i]} is given twice", source, i, "year")
+        raise _fail(
+            f"firm {df['firm_id'].iloc[i]!r} year {df['year'].iloc[i]} is given twice",
+            source,
+            i,
+            "year",
+        )
     return df
 
 
@@ -189,5 +201,8 @@ def _dates(df: pd.DataFrame, source: str) -> None:
         if len(dates) > 1:
             i = int(grp.index[grp["registered_on"] != dates[0]][0])
             raise _fail(
-                f"firm {firm!r} has two registration dates ({dates[0]} and {dates[1]})", source, i, "registered_on"
+                f"firm {firm!r} has two registration dates ({dates[0]} and {dates[1]})",
+                source,
+                i,
+                "registered_on",
             )

@@ -43,14 +43,20 @@ FRAMEWORK_NAME = "firm_innovation"
 
 def firm_framework() -> Framework:
     """The ``firm_innovation`` framework (four pillars, nine indicators)."""
-    with resources.files(__package__).joinpath(f"{FRAMEWORK_NAME}.csv").open("r", encoding="utf-8") as fh:
+    with (
+        resources.files(__package__)
+        .joinpath(f"{FRAMEWORK_NAME}.csv")
+        .open("r", encoding="utf-8") as fh
+    ):
         meta = pd.read_csv(fh)
     return Framework.from_frame(meta, source=f"firms:{FRAMEWORK_NAME}")
 
 
 def firm_pipeline() -> Pipeline:
     """The framework's default pipeline (winsorise, min-max 0-100, arithmetic mean)."""
-    text = resources.files(__package__).joinpath(f"{FRAMEWORK_NAME}.yaml").read_text(encoding="utf-8")
+    text = (
+        resources.files(__package__).joinpath(f"{FRAMEWORK_NAME}.yaml").read_text(encoding="utf-8")
+    )
     spec: dict[str, Any] = yaml.safe_load(text)
     return Pipeline.from_spec(spec, source=f"firms:{FRAMEWORK_NAME} default pipeline")
 
@@ -65,7 +71,9 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _yoy(df: pd.DataFrame, col: pd.Series) -> pd.Series:
-    s = pd.DataFrame({"firm_id": df["firm_id"], "year": df["year"], "v": col}).sort_values(["firm_id", "year"])
+    s = pd.DataFrame({"firm_id": df["firm_id"], "year": df["year"], "v": col}).sort_values(
+        ["firm_id", "year"]
+    )
     prev = s.groupby("firm_id")["v"].shift(1)
     prev_year = s.groupby("firm_id")["year"].shift(1)
     ok = (prev > 0) & (prev_year == s["year"] - 1)
@@ -99,8 +107,9 @@ def firm_idata(firms: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def build_firms(firms: pd.DataFrame, *, years: list[int] | None = None,
-                pipeline: Pipeline | None = None) -> dict[int | None, Index]:
+def build_firms(
+    firms: pd.DataFrame, *, years: list[int] | None = None, pipeline: Pipeline | None = None
+) -> dict[int | None, Index]:
     """Build the Firm Innovation Index for each fiscal year (or ``years``).
 
     Without ``years``, a year in which an indicator has no data at all (the first year of
@@ -113,11 +122,15 @@ def build_firms(firms: pd.DataFrame, *, years: list[int] | None = None,
         for y, grp in data.groupby("Time", sort=True):
             empty = [c for c in fw.indicators if grp[c].isna().all()]
             if empty:
-                warnings.warn(f"fiscal year {y} left out: no data for {empty}", DataWarning, stacklevel=2)
+                warnings.warn(
+                    f"fiscal year {y} left out: no data for {empty}", DataWarning, stacklevel=2
+                )
             else:
                 years.append(int(str(y)))
         if not years:
-            raise InputError("no fiscal year has data for every firm_innovation indicator "
-                             f"({list(fw.indicators)}); growth needs two consecutive years")
+            raise InputError(
+                "no fiscal year has data for every firm_innovation indicator "
+                f"({list(fw.indicators)}); growth needs two consecutive years"
+            )
     data = data[data["Time"].isin(years)]  # build_panel checks every year it is given
     return build_panel(data, fw, pipeline or firm_pipeline(), times=years)

@@ -23,15 +23,44 @@ __all__ = ["NormalName", "analyse", "normalise", "legal_forms", "tokens", "CJK_L
 
 # cleanco lacks these (checked against cleanco 2.3 prepare_default_terms)
 _SUPPLEMENT = (
-    ("pty",), ("pty", "ltd"), ("pvt", "ltd"), ("aktiengesellschaft",), ("kabushiki", "kaisha"),
-    ("kabushikikaisha",), ("yugen", "kaisha"), ("godo", "kaisha"), ("chusik", "hoesa"), ("jusik", "hoesa"),
-    ("ltda",), ("sarl",), ("sas",), ("bvba",), ("sprl",), ("incorporated",), ("l", "l", "c"),
+    ("pty",),
+    ("pty", "ltd"),
+    ("pvt", "ltd"),
+    ("aktiengesellschaft",),
+    ("kabushiki", "kaisha"),
+    ("kabushikikaisha",),
+    ("yugen", "kaisha"),
+    ("godo", "kaisha"),
+    ("chusik", "hoesa"),
+    ("jusik", "hoesa"),
+    ("ltda",),
+    ("sarl",),
+    ("sas",),
+    ("bvba",),
+    ("sprl",),
+    ("incorporated",),
+    ("l", "l", "c"),
 )
 # Chinese (simplified, traditional), Japanese and Korean legal forms, longest first
 CJK_LEGAL_FORMS = (
-    "股份有限公司", "有限责任公司", "有限責任公司", "集团有限公司", "集團有限公司", "有限公司", "公司",
-    "株式会社", "有限会社", "合同会社", "（株）", "(株)", "㈱",
-    "주식회사", "유한회사", "(주)", "（주）", "㈜",
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "集团有限公司",
+    "集團有限公司",
+    "有限公司",
+    "公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "（株）",
+    "(株)",
+    "㈱",
+    "주식회사",
+    "유한회사",
+    "(주)",
+    "（주）",
+    "㈜",
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _JOIN = re.compile(r"[.'’`´]")
@@ -75,6 +104,8 @@ class NormalName(tuple[str, tuple[str, ...], tuple[str, ...]]):
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # the common case: nothing to compose, strip or decompose
+        return text.strip().lower()
     text = unicodedata.normalize("NFKC", canonical(text))
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -111,7 +142,7 @@ def _strip_cjk(text: str, found: list[str]) -> str:
                 text, changed = text[: -len(f)].rstrip(), True
                 found.append(form)
             elif text.startswith(f) and len(text) > len(f):
-                text, changed = text[len(f):].lstrip(), True
+                text, changed = text[len(f) :].lstrip(), True
                 found.append(form)
     return text
 
@@ -129,7 +160,7 @@ def legal_forms(toks: list[str]) -> tuple[list[str], list[str]]:
                 found.append(" ".join(rest[-k:]))
                 rest, changed = rest[:-k], True
                 break
-            if rest[-k - 1:-k] == ["&"] and tuple(rest[-k:]) in terms:  # "& co"
+            if rest[-k - 1 : -k] == ["&"] and tuple(rest[-k:]) in terms:  # "& co"
                 break
         if rest and rest[-1] == "&":
             rest = rest[:-1]

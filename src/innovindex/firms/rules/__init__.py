@@ -48,7 +48,9 @@ class RuleSet:
             raise SpecError(f"{source}: rule set lacks key(s) {missing}")
         for c in spec["conditions"]:
             if c.get("op") not in _OPS:
-                raise SpecError(f"{source}: condition {c.get('id')!r} has op {c.get('op')!r}; expected one of {list(_OPS)}")
+                raise SpecError(
+                    f"{source}: condition {c.get('id')!r} has op {c.get('op')!r}; expected one of {list(_OPS)}"
+                )
         self.name = str(spec["scheme"])
         self.version = str(spec["version"])
 
@@ -81,7 +83,9 @@ def load_rules(name: str | Path) -> RuleSet:
     else:
         p = Path(name)
         if p.suffix.lower() not in (".yaml", ".yml") or not p.is_file():
-            raise SpecError(f"unknown rule set {str(name)!r}; built in: {available()} (or a .yaml file)")
+            raise SpecError(
+                f"unknown rule set {str(name)!r}; built in: {available()} (or a .yaml file)"
+            )
         text, source = p.read_text(encoding="utf-8"), str(p)
     try:
         spec = yaml.safe_load(text)
@@ -114,7 +118,9 @@ def _cases(cases: list[Mapping[str, Any]], get: Callable[[Any], Measured], key: 
     raise SpecError(f"rule set: no case matched (add a last case without 'when'): {cases}")
 
 
-def _item(item: Mapping[str, Any], w: FirmWindow, get: Callable[[Any], Measured]) -> tuple[float, float, str]:
+def _item(
+    item: Mapping[str, Any], w: FirmWindow, get: Callable[[Any], Measured]
+) -> tuple[float, float, str]:
     if "expert" in item:
         lo, hi = (float(x) for x in item["expert"])
         given = _given(item, w)
@@ -161,23 +167,47 @@ def _one_firm(rules: RuleSet, w: FirmWindow, year: int) -> list[dict[str, Any]]:
         for iname, ispec in bspec["items"].items():
             ilo, ihi, note = _item(ispec, w, get)
             lo, hi = lo + ilo, hi + ihi
-            rows.append({**base, "condition": f"score.{block}.{iname}", "label": ispec.get("label", iname),
-                         "status": "scored", "value": ilo, "value_max": ihi, "op": "", "threshold": None,
-                         "note": note})
+            rows.append(
+                {
+                    **base,
+                    "condition": f"score.{block}.{iname}",
+                    "label": ispec.get("label", iname),
+                    "status": "scored",
+                    "value": ilo,
+                    "value_max": ihi,
+                    "op": "",
+                    "threshold": None,
+                    "note": note,
+                }
+            )
         cap = float(bspec.get("cap", float("inf")))
         lo, hi = min(lo, cap), min(hi, cap)
         scores[block] = (lo, hi)
         tot_lo, tot_hi = tot_lo + lo, tot_hi + hi
-        rows.append({**base, "condition": f"score.{block}", "label": bspec.get("label", block), "status": "scored",
-                     "value": lo, "value_max": hi, "op": "", "threshold": None, "note": f"cap {cap:g}"})
+        rows.append(
+            {
+                **base,
+                "condition": f"score.{block}",
+                "label": bspec.get("label", block),
+                "status": "scored",
+                "value": lo,
+                "value_max": hi,
+                "op": "",
+                "threshold": None,
+                "note": f"cap {cap:g}",
+            }
+        )
     scores["total"] = (tot_lo, tot_hi)
-    failed, unknown = [], []
+    failed: list[str] = []
+    unknown: list[str] = []
     for c in rules.spec["conditions"]:
         op = _OPS[c["op"]]
         thr = c["threshold"]
         if isinstance(thr, Mapping):
             thr = _cases(thr["cases"], get, "value")
         note = ""
+        value: float | None
+        vmax: float | None
         if "score" in c:
             lo, hi = scores[c["score"]]
             value, vmax = lo, hi
@@ -188,7 +218,10 @@ def _one_firm(rules: RuleSet, w: FirmWindow, year: int) -> list[dict[str, Any]]:
             elif not op(hi, float(thr)):
                 status = "not met"
             else:
-                status, note = "unknown", f"score between {lo:g} and {hi:g}: depends on expert judgement"
+                status, note = (
+                    "unknown",
+                    f"score between {lo:g} and {hi:g}: depends on expert judgement",
+                )
         else:
             v, note = get(c["measure"])
             value = vmax = v
@@ -198,21 +231,44 @@ def _one_firm(rules: RuleSet, w: FirmWindow, year: int) -> list[dict[str, Any]]:
             else:
                 status = "met" if op(v, float(thr)) else "not met"
         (failed if status == "not met" else unknown if status == "unknown" else []).append(c["id"])
-        rows.append({**base, "condition": c["id"], "label": c.get("label", c["id"]), "status": status,
-                     "value": value, "value_max": vmax, "op": c["op"],
-                     "threshold": None if thr is None else float(thr), "note": note})
+        rows.append(
+            {
+                **base,
+                "condition": c["id"],
+                "label": c.get("label", c["id"]),
+                "status": status,
+                "value": value,
+                "value_max": vmax,
+                "op": c["op"],
+                "threshold": None if thr is None else float(thr),
+                "note": note,
+            }
+        )
     if failed:
         verdict, note = "not recognised", "fails: " + ", ".join(failed)
     elif unknown:
         verdict, note = "undetermined", "undecided: " + ", ".join(unknown)
     else:
         verdict, note = "recognised", "all conditions met"
-    rows.append({**base, "condition": "verdict", "label": f"{rules.name} {rules.version}", "status": verdict,
-                 "value": None, "value_max": None, "op": "", "threshold": None, "note": note})
+    rows.append(
+        {
+            **base,
+            "condition": "verdict",
+            "label": f"{rules.name} {rules.version}",
+            "status": verdict,
+            "value": None,
+            "value_max": None,
+            "op": "",
+            "threshold": None,
+            "note": note,
+        }
+    )
     return rows
 
 
-def check(firms: pd.DataFrame, rules: RuleSet | str, year: int, *, apply_date: date | None = None) -> pd.DataFrame:
+def check(
+    firms: pd.DataFrame, rules: RuleSet | str, year: int, *, apply_date: date | None = None
+) -> pd.DataFrame:
     """Evaluate ``rules`` for every firm applying in ``year``.
 
     Parameters
@@ -241,7 +297,9 @@ def check(firms: pd.DataFrame, rules: RuleSet | str, year: int, *, apply_date: d
         if "registered_on" in grp.columns and grp["registered_on"].notna().any():
             reg = grp["registered_on"].dropna().iloc[0]
         years = rs.window_years(year, reg)
-        rows.extend(_one_firm(rs, FirmWindow(str(firm), grp.sort_values("year"), years, reg, when), year))
+        rows.extend(
+            _one_firm(rs, FirmWindow(str(firm), grp.sort_values("year"), years, reg, when), year)
+        )
     if not rows:
         raise InputError("no firms in the data")
     return pd.DataFrame(rows)

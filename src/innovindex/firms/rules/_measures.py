@@ -67,7 +67,9 @@ def _window_mean(w: FirmWindow, spec: Mapping[str, Any], ctx: Any) -> Measured:
     vals, why = w.column(spec["column"], last=spec.get("last"))
     if vals is None:
         return None, why
-    return math.fsum(vals) / len(vals), f"mean of {spec['column']} over {_span(w, spec.get('last'))}"
+    return math.fsum(vals) / len(
+        vals
+    ), f"mean of {spec['column']} over {_span(w, spec.get('last'))}"
 
 
 def _span(w: FirmWindow, last: int | None) -> str:
@@ -145,7 +147,9 @@ MEASURE_FUNCTIONS: Mapping[str, Callable[[FirmWindow, Mapping[str, Any], Any], M
 }
 
 
-def evaluate_measure(spec: Any, w: FirmWindow, named: Mapping[str, Any], cache: dict[str, Measured]) -> Measured:
+def evaluate_measure(
+    spec: Any, w: FirmWindow, named: Mapping[str, Any], cache: dict[str, Measured]
+) -> Measured:
     """Evaluate a measure: a name of the rule set's ``measures`` or an inline ``{fn: ...}``."""
     if isinstance(spec, str):
         if spec not in cache:
@@ -157,5 +161,7 @@ def evaluate_measure(spec: Any, w: FirmWindow, named: Mapping[str, Any], cache: 
         raise SpecError(f"rule set: a measure must be a name or a mapping with 'fn'; got {spec!r}")
     fn = MEASURE_FUNCTIONS.get(str(spec["fn"]))
     if fn is None:
-        raise SpecError(f"rule set: unknown measure function {spec['fn']!r}; expected one of {sorted(MEASURE_FUNCTIONS)}")
+        raise SpecError(
+            f"rule set: unknown measure function {spec['fn']!r}; expected one of {sorted(MEASURE_FUNCTIONS)}"
+        )
     return fn(w, spec, lambda s: evaluate_measure(s, w, named, cache))
