@@ -219,9 +219,7 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
     )
     # representative: the most used spelling (ties: the first in order); id: hash of the
     # cluster's smallest key (vectorised: one sort, no per-cluster loop)
-    top = out.sort_values(
-        ["_c", "_w", "raw_name"], ascending=[True, False, True], kind="mergesort"
-    )
+    top = out.sort_values(["_c", "_w", "raw_name"], ascending=[True, False, True], kind="mergesort")
     rep_name = top.drop_duplicates("_c").set_index("_c")["raw_name"]
     low = out.groupby("_c")["_k"].min()
     ids = pd.Series(
