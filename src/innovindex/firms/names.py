@@ -82,8 +82,17 @@ def _terms() -> frozenset[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _max_len() -> int:
-    return max(len(t) for t in _terms())
+def _index() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Term lengths by last word and by first word, longest first."""
+    last: dict[str, set[int]] = {}
+    first: dict[str, set[int]] = {}
+    for t in _terms():
+        last.setdefault(t[-1], set()).add(len(t))
+        first.setdefault(t[0], set()).add(len(t))
+    return (
+        {w: tuple(sorted(v, reverse=True)) for w, v in last.items()},
+        {w: tuple(sorted(v, reverse=True)) for w, v in first.items()},
+    )
 
 
 class NormalName(tuple[str, tuple[str, ...], tuple[str, ...]]):
@@ -149,23 +158,22 @@ def _strip_cjk(text: str, found: list[str]) -> str:
 
 def legal_forms(toks: list[str]) -> tuple[list[str], list[str]]:
     """Strip legal forms from the end (repeatedly) and the start: ``(rest, forms)``."""
-    terms, n = _terms(), _max_len()
+    terms = _terms()
+    by_last, by_first = _index()
     found: list[str] = []
     rest = list(toks)
-    changed = True
-    while changed and len(rest) > 1:
-        changed = False
-        for k in range(min(n, len(rest) - 1), 0, -1):
-            if tuple(rest[-k:]) in terms:
+    while len(rest) > 1:
+        for k in by_last.get(rest[-1], ()):  # lengths of the terms ending with this word
+            if k < len(rest) and tuple(rest[-k:]) in terms:
                 found.append(" ".join(rest[-k:]))
-                rest, changed = rest[:-k], True
+                rest = rest[:-k]
                 break
-            if rest[-k - 1 : -k] == ["&"] and tuple(rest[-k:]) in terms:  # "& co"
-                break
-        if rest and rest[-1] == "&":
+        else:
+            break
+        if len(rest) > 1 and rest[-1] == "&":
             rest = rest[:-1]
-    for k in range(min(n, len(rest) - 1), 0, -1):
-        if tuple(rest[:k]) in terms:
+    for k in by_first.get(rest[0], ()) if rest else ():
+        if k < len(rest) and tuple(rest[:k]) in terms:
             found.append(" ".join(rest[:k]))
             rest = rest[k:]
             break
