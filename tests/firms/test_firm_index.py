@@ -131,3 +131,33 @@ def test_cli_synthetic_world_then_check_and_build(tmp_path: Path, capsys) -> Non
         )
         == 0
     )
+
+
+def test_ip_counts_from_the_store_by_harmonised_applicant(tmp_path: Path, reference_data: Path) -> None:
+    from innovindex.firms.applicants import harmonise_store
+    from innovindex.firms.ipfill import fill_ip_counts, store_ip_counts
+    from innovindex.patents.importers import run_import
+    from innovindex.patents.store import write_import
+
+    lens = reference_data / "patents" / "lens_pizza_1000" / "pizza_lens_1000_raw.csv"
+    result = run_import("lens", [lens])
+    db = tmp_path / "s.duckdb"
+    write_import(db, result)
+    mapping = harmonise_store(db)
+    pid = mapping.set_index("raw_name").loc["PIZZA HUT INC", "applicant_id"]
+    names = set(mapping[mapping["applicant_id"] == pid]["raw_name"])
+    # independent count: applications with an applicant spelled as one of Pizza Hut's names
+    p = result.parties.to_pandas()
+    a = result.applications.to_pandas()
+    ids = set(p[(p["role"] == "applicant") & p["name"].isin(names)]["appln_id"])
+    sub = a[a["appln_id"].isin(ids)]
+    busiest = int(sub["filing_year"].value_counts().idxmax())
+    expected = int((sub["filing_year"] == busiest).sum())
+    expected_granted = int(((sub["filing_year"] == busiest) & sub["granted"].fillna(False)).sum())
+    firms = check_firms(pd.DataFrame({"firm_id": ["PH", "PH", "X"], "year": [busiest, 1800, busiest],
+                                      "applicant_id": [pid, pid, None], "revenue": [1.0, 1.0, 1.0]}))
+    out = fill_ip_counts(firms, store_ip_counts(db)).set_index(["firm_id", "year"])
+    assert out.loc[("PH", busiest), "patent_applications"] == expected
+    assert out.loc[("PH", busiest), "patents_granted"] == expected_granted
+    assert out.loc[("PH", 1800), "patent_applications"] == 0  # a year without applications
+    assert np.isnan(out.loc[("X", busiest), "patent_applications"])  # no applicant id

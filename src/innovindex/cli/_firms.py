@@ -100,6 +100,12 @@ def _build(
     year: Annotated[
         int | None, typer.Option("--year", help="One fiscal year (default: every year).")
     ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Store: add patent counts by applicant_id.")
+    ] = None,
+    data_out: Annotated[
+        Path | None, typer.Option("--data-out", help="Also write the firm-years with the counts.")
+    ] = None,
 ) -> None:
     """Build the Firm Innovation Index (framework firm_innovation) for every fiscal year."""
     import pandas as pd
@@ -110,7 +116,12 @@ def _build(
 
     with warnings.catch_warnings(record=True) as caught:  # degenerate input: one line each
         warnings.simplefilter("always", DataWarning)
-        panel = build_firms(read_firms(data), years=None if year is None else [year])
+        firms = read_firms(data)
+        if db is not None:
+            from ..firms.ipfill import fill_ip_counts, store_ip_counts
+
+            firms = fill_ip_counts(firms, store_ip_counts(db))
+        panel = build_firms(firms, years=None if year is None else [year])
     for w in caught:
         if issubclass(w.category, DataWarning):
             typer.echo(f"warning: {w.message}", err=True)
@@ -124,6 +135,9 @@ def _build(
     table = pd.concat(frames, ignore_index=True)
     write_frame(table, out)
     typer.echo(f"wrote {out} ({len(table)} firm-years)")
+    if data_out is not None:
+        write_frame(firms, data_out)
+        typer.echo(f"wrote {data_out}")
 
 
 def _synthetic(
