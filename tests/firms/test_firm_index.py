@@ -75,6 +75,7 @@ def test_cli_synthetic_world_then_check_and_build(tmp_path: Path, capsys) -> Non
     names = sorted(p.name for p in world.iterdir())
     assert names == [
         "README_SYNTHETIC.txt",
+        "patents",
         "synthetic_applicants.csv",
         "synthetic_certificates.csv",
         "synthetic_firm_years.csv",
@@ -161,3 +162,26 @@ def test_ip_counts_from_the_store_by_harmonised_applicant(tmp_path: Path, refere
     assert out.loc[("PH", busiest), "patents_granted"] == expected_granted
     assert out.loc[("PH", 1800), "patent_applications"] == 0  # a year without applications
     assert np.isnan(out.loc[("X", busiest), "patent_applications"])  # no applicant id
+
+
+def test_synthetic_world_ip_comes_from_its_patents(tmp_path: Path) -> None:
+    from innovindex.firms.applicants import harmonise
+    from innovindex.firms.world import write_world
+
+    write_world(tmp_path, n_firms=40, seed=11)
+    firms = pd.read_csv(tmp_path / "synthetic_firm_years.csv")
+    truth = pd.read_csv(tmp_path / "synthetic_applicants.csv", keep_default_na=False)
+    apps = pd.read_parquet(tmp_path / "patents" / "applications.parquet")
+    parties = pd.read_parquet(tmp_path / "patents" / "parties.parquet")
+    # independent: granted applications naming any spelling of the firm's entity, filed so far
+    row = firms.sort_values("ip_class1").iloc[-1]
+    spellings = set(truth[truth["entity_id"] == row["entity_id"]]["name"])
+    ids = set(parties[(parties["role"] == "applicant") & parties["name"].isin(spellings)]["appln_id"])
+    mine = apps[apps["appln_id"].isin(ids) & apps["granted"] & (apps["filing_year"] <= row["year"])]
+    assert row["ip_class1"] == len(mine) > 0
+    # the labels score harmonisation and sectors on SYNTHETIC names
+    names = truth[["name", "country"]].rename(columns={"name": "raw_name"})
+    m = harmonise(names).merge(truth, left_on=["raw_name", "country"], right_on=["name", "country"])
+    assert (m["sector_x"] == m["sector_y"]).mean() > 0.95
+    same_entity = m.groupby("applicant_id")["entity_id"].nunique()
+    assert (same_entity == 1).mean() > 0.95  # clusters rarely mix two entities

@@ -148,7 +148,7 @@ def _synthetic(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2024,
 ) -> None:
     """Write a labelled SYNTHETIC firm world (firm-years, certificates, applicant names)."""
-    from ..firms.synthetic import write_world
+    from ..firms.world import write_world
 
     for p in write_world(out, n_firms=firms, seed=seed):
         typer.echo(f"wrote {p}")

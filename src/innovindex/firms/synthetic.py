@@ -9,25 +9,17 @@ Everything here is invented: firm names are built from made-up syllables, every 
   against which harmonisation and sector allocation can be scored;
 * :func:`synthetic_parties`: applicant rows of ``n`` applications drawn from those
   entities (half Zipf-skewed, half uniform), plus an inventor row for individual applicants;
-* :func:`write_world`: firm-year data (2016-2023) for the ``firm_innovation`` index and the
-  HNTE rules, a certificate register, and the applicants with their labels.
+* :mod:`.world` puts them together: SYNTHETIC patents, firm-years whose IP comes from
+  those patents, a certificate register and the labelled applicants.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = [
-    "SOURCE",
-    "synthetic_entities",
-    "synthetic_parties",
-    "synthetic_firm_years",
-    "write_world",
-]
+__all__ = ["SOURCE", "synthetic_entities", "synthetic_parties"]
 
 SOURCE = "SYNTHETIC"
 _ON = [
@@ -363,97 +355,3 @@ def synthetic_parties(
         }
     ).drop_duplicates(["name", "country"])
     return parties, pa.Table.from_pandas(truth.reset_index(drop=True), preserve_index=False)
-
-
-def synthetic_firm_years(
-    n_firms: int, *, years: range = range(2016, 2024), seed: int | np.random.Generator | None = 2024
-) -> pd.DataFrame:
-    """SYNTHETIC firm-year data in the layout of :mod:`.data` (CNY amounts)."""
-    rng = _rng(seed)
-    ent = synthetic_entities(n_firms, 0, seed=rng)
-    rows = []
-    for i, e in ent.iterrows():
-        reg_year = int(rng.integers(2005, 2022))
-        reg = f"{reg_year}-{int(rng.integers(1, 13)):02d}-{int(rng.integers(1, 29)):02d}"
-        sales = float(rng.lognormal(17.5, 1.2))
-        growth = rng.normal(0.12, 0.15)
-        rd_share = float(np.clip(rng.normal(0.05, 0.025), 0.002, 0.3))
-        staff = int(rng.integers(20, 3000))
-        net = sales * rng.uniform(0.3, 1.2)
-        for y in years:
-            if y < reg_year:
-                continue
-            sales *= float(np.exp(growth + rng.normal(0, 0.08)))
-            net *= float(np.exp(growth * 0.8 + rng.normal(0, 0.1)))
-            rd = sales * rd_share * float(rng.uniform(0.8, 1.2))
-            st = int(staff * np.clip(rng.normal(0.14, 0.06), 0.01, 0.9))
-            rows.append(
-                {
-                    "firm_id": f"SYN-F{int(str(i)):05d}",
-                    "year": y,
-                    "name": e["name"],
-                    "country": e["country"],
-                    "registered_on": reg,
-                    "revenue": round(sales * 1.03, 2),
-                    "sales_revenue": round(sales, 2),
-                    "hightech_revenue": round(sales * float(rng.uniform(0.3, 0.95)), 2),
-                    "rd_total": round(rd, 2),
-                    "rd_in_china": round(rd * float(rng.uniform(0.4, 1.0)), 2),
-                    "staff": staff,
-                    "st_staff": st,
-                    "net_assets": round(net, 2),
-                    "ip_class1": int(rng.poisson(1.0)),
-                    "ip_class2": int(rng.poisson(4.0)),
-                    "ip_self_developed": int(rng.random() < 0.8),
-                    "standards": int(rng.poisson(0.3)),
-                    "transfers": int(rng.poisson(3.0)),
-                    "violations": int(rng.random() < 0.03),
-                    "source": SOURCE,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _certificates(firms: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    rows = []
-    for fid, g in firms.groupby("firm_id"):
-        first = int(g["year"].min()) + int(rng.integers(1, 4))
-        y = first
-        while y <= 2023 and rng.random() < 0.8:
-            rows.append(
-                {
-                    "firm_id": fid,
-                    "issued": f"{y}-{int(rng.integers(1, 13)):02d}-15",
-                    "expires": "",
-                    "source": SOURCE,
-                }
-            )
-            y += 3
-    return pd.DataFrame(rows, columns=["firm_id", "issued", "expires", "source"])
-
-
-def write_world(out: str | Path, *, n_firms: int = 200, seed: int = 2024) -> list[Path]:
-    """Write the SYNTHETIC world: firm-years, certificates and labelled applicants."""
-    from ._io import write_frame
-
-    rng = np.random.default_rng(seed)
-    d = Path(out)
-    d.mkdir(parents=True, exist_ok=True)
-    firms = synthetic_firm_years(n_firms, seed=rng)
-    ent = synthetic_entities(n_firms, n_firms // 2, n_firms // 10, seed=rng)
-    _, truth = synthetic_parties(ent, n_firms * 20, seed=rng)
-    labels = truth.to_pandas().assign(source=SOURCE)
-    paths = [
-        write_frame(firms, d / "synthetic_firm_years.csv"),
-        write_frame(_certificates(firms, rng), d / "synthetic_certificates.csv"),
-        write_frame(labels, d / "synthetic_applicants.csv"),
-    ]
-    readme = d / "README_SYNTHETIC.txt"
-    readme.write_text(
-        f"SYNTHETIC DATA - generated by innovindex.firms.synthetic (seed {seed}). Every firm, name and\n"
-        "figure is invented; nothing here describes a real enterprise. Files: synthetic_firm_years.csv\n"
-        "(firm-year layout of docs/firms.md), synthetic_certificates.csv (a certificate register),\n"
-        "synthetic_applicants.csv (applicant spellings with their true entity and sector).\n",
-        encoding="utf-8",
-    )
-    return [*paths, readme]
