@@ -2,7 +2,7 @@
 
 Method (blocking + rapidfuzz, chosen over Splink; see docs/firms.md): names are normalised
 (:mod:`.names`); equal keys are one applicant (``exact key``); keys are then blocked on
-their first four characters (refined by four more while a block has more than 500 keys)
+their first four characters (refined by four more while a block has more than 300 keys)
 and their digits (names that differ in a number are never merged), and within a block pairs whose rapidfuzz
 ``token_sort_ratio`` reaches ``threshold`` are linked (``fuzzy``, score = the ratio);
 linked keys form clusters (union-find). Individuals are only merged within one country
@@ -57,7 +57,7 @@ _BLOCK = 4
 _DIGITS = re.compile(r"\D+")
 _JOIN = r"[.'’`´]"  # as in names.tokens: dots and apostrophes join, other punctuation separates
 _SEP = r"(?:[^\w&]|_)+"
-_MAX_BLOCK = 500
+_MAX_BLOCK = 300
 
 
 def application_sectors(parties: pd.DataFrame) -> pd.DataFrame:
@@ -173,18 +173,17 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
         .str.replace(_SEP, " ", regex=True)
         .str.strip()
     )
-    pre = pre.where(pre != "", raw)
-    forms = pd.unique(pre)
+    pre_list: list[str] = pre.where(pre != "", raw).tolist()  # plain lists: fast to loop over
     keyof, secof = {}, {}
-    for form in forms:
+    for form in dict.fromkeys(pre_list):
         toks, norm = analyse(form)
         keyof[form] = norm.key or form
         secof[form] = sector_from(form, toks, norm.forms)
-    keys = [keyof[f] for f in pre]
+    keys = [keyof[f] for f in pre_list]
     sectors, methods = [], []
-    psn = df["psn_sector"] if "psn_sector" in df else pd.Series([None] * len(df))
-    inv = df["inventor_share"] if "inventor_share" in df else pd.Series([0.0] * len(df))
-    for form, p, share in zip(pre, psn, inv, strict=True):
+    psn = df["psn_sector"].tolist() if "psn_sector" in df else [None] * len(df)
+    inv = df["inventor_share"].tolist() if "inventor_share" in df else [0.0] * len(df)
+    for form, p, share in zip(pre_list, psn, inv, strict=True):
         given = from_psn_sector(p) if isinstance(p, str) else None
         if given:
             sectors.append(given)
@@ -199,7 +198,7 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
     # individuals are compared within their country only
     ckeys = [
         f"{k}\x1f{c or ''}" if s == "individual" else k
-        for k, c, s in zip(keys, df["country"], sectors, strict=True)
+        for k, c, s in zip(keys, df["country"].tolist(), sectors, strict=True)
     ]
     uniq = sorted(set(ckeys))
     pos = {k: i for i, k in enumerate(uniq)}

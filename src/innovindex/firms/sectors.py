@@ -77,25 +77,6 @@ _PSN = {
 _PERSON = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$", re.UNICODE)
 
 
-def _phrases(words: Iterable[str]) -> tuple[frozenset[str], re.Pattern[str] | None]:
-    ws = tuple(words)
-    multi = [re.escape(f" {w} ") for w in ws if " " in w]
-    return frozenset(w for w in ws if " " not in w), (
-        re.compile("|".join(multi)) if multi else None
-    )
-
-
-_LISTS = {
-    name: _phrases(words)
-    for name, words in {
-        "hospital": _HOSPITAL,
-        "university": _UNIVERSITY,
-        "gov_strong": _GOV_STRONG,
-        "nonprofit": _NONPROFIT,
-        "gov_weak": _GOV_WEAK,
-        "company": _COMPANY,
-    }.items()
-}
 _CJK_LISTS = {
     "hospital": _HOSPITAL_CJK,
     "university": _UNIVERSITY_CJK,
@@ -115,15 +96,44 @@ _ORDER = (
 )
 
 
-def _hit(list_name: str, toks: list[str], joined: str, raw: str) -> bool:
-    words, phrases = _LISTS[list_name]
-    if not words.isdisjoint(toks) or (phrases is not None and phrases.search(joined)):
-        return True
-    if raw.isascii() or not _CJK.search(raw):
-        return False
-    if list_name == "university":  # 科学院 (academy of sciences) is not a 学院 (college)
-        raw = raw.replace("科学院", "").replace("科學院", "")
-    return any(k in raw for k in _CJK_LISTS[list_name])
+# every keyword -> the lists it belongs to; one regex for all multi-word phrases
+_WORD_LISTS: dict[str, frozenset[str]] = {}
+_PHRASE_LISTS: dict[str, frozenset[str]] = {}
+for _name, _words in {
+    "hospital": _HOSPITAL,
+    "university": _UNIVERSITY,
+    "gov_strong": _GOV_STRONG,
+    "nonprofit": _NONPROFIT,
+    "gov_weak": _GOV_WEAK,
+    "company": _COMPANY,
+}.items():
+    for _w in _words:
+        target = _PHRASE_LISTS if " " in _w else _WORD_LISTS
+        key = f" {_w} " if " " in _w else _w
+        target[key] = target.get(key, frozenset()) | {_name}
+_PHRASES = re.compile(
+    "(?=(" + "|".join(re.escape(p) for p in sorted(_PHRASE_LISTS, key=len, reverse=True)) + "))"
+)
+
+
+def _hits(toks: list[str], joined: str, raw: str) -> set[str]:
+    """The keyword lists a name hits (words, phrases, CJK substrings), in one pass."""
+    out: set[str] = set()
+    for t in toks:
+        hit = _WORD_LISTS.get(t)
+        if hit:
+            out |= hit
+    if " " in joined.strip():
+        for m in _PHRASES.finditer(joined):
+            out |= _PHRASE_LISTS[m.group(1)]
+    if not raw.isascii() and _CJK.search(raw):
+        for list_name, keys in _CJK_LISTS.items():
+            text = raw
+            if list_name == "university":  # 科学院 (academy of sciences) is not a 学院 (college)
+                text = raw.replace("科学院", "").replace("科學院", "")
+            if any(k in text for k in keys):
+                out.add(list_name)
+    return out
 
 
 def sector_of(name: str | None) -> tuple[str, str]:
@@ -138,12 +148,13 @@ def sector_from(name: str, toks: list[str], forms: tuple[str, ...]) -> tuple[str
     if not name.strip():
         return "unknown", "no name"
     joined = " " + " ".join(toks) + " "
+    hits = _hits(toks, joined, name)
     for list_name, sector in _ORDER:
         if list_name == "legal":
             if forms and not (_ambiguous(forms) and _looks_like_person(name, toks)):
                 return "company", "legal form " + forms[0]
             continue
-        if _hit(list_name, toks, joined, name):
+        if list_name in hits:
             return sector, f"{list_name} keyword"
     if _looks_like_person(name, toks):
         return "individual", "person-like name"

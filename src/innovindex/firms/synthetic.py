@@ -309,6 +309,8 @@ def synthetic_entities(
             )
         )
     out = pd.concat(frames, ignore_index=True)
+    # one entity per name: two invented entities with the same name could not be told apart
+    out = out[~out["name"].str.lower().duplicated(keep="first")].reset_index(drop=True)
     out.insert(0, "entity_id", [f"SYN-E{i:08d}" for i in range(len(out))])
     return out
 
