@@ -78,20 +78,28 @@ def main() -> None:
     from innovindex.firms.applicants import applicant_names, harmonise, write_mapping
 
     t0 = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--n",
-            str(args.n),
-            "--seed",
-            str(args.seed),
-            "--dir",
-            str(work),
-            "--generate-only",
-        ],
-        check=True,
+    reuse = (
+        args.dir is not None
+        and (work / "parties.parquet").exists()
+        and (work / "truth.parquet").exists()
     )
+    if reuse:
+        print(f"reusing the SYNTHETIC parties in {work}")
+    else:
+        subprocess.run(  # noqa: S603 - this very script
+            [
+                sys.executable,
+                __file__,
+                "--n",
+                str(args.n),
+                "--seed",
+                str(args.seed),
+                "--dir",
+                str(work),
+                "--generate-only",
+            ],
+            check=True,
+        )
     gen = time.perf_counter() - t0
     rows = pq.ParquetFile(work / "parties.parquet").metadata.num_rows
     print(
@@ -102,7 +110,7 @@ def main() -> None:
         db = work / "bench.duckdb"
         db.unlink(missing_ok=True)
         con = connect_store(db)
-        con.execute("SET memory_limit = '2GB'")
+        con.execute("SET memory_limit = '1GB'")
         con.execute(
             f"CREATE TABLE patent_parties AS SELECT * FROM read_parquet('{work / 'parties.parquet'}')"
         )

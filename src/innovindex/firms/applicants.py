@@ -100,12 +100,13 @@ def _blocks(keys: list[str], order: list[int]) -> list[list[int]]:
     """Blocks of key indexes: the same first characters (4, refined by 4 more while a block
     has more than ``_MAX_BLOCK`` keys) and the same digits."""
     out: list[list[int]] = []
+    digits = [_DIGITS.sub("", k) if any(c.isdigit() for c in k) else "" for k in keys]
     todo: list[tuple[int, list[int]]] = [(_BLOCK, order)]
     while todo:
         n, members = todo.pop()
         groups: dict[tuple[str, str], list[int]] = {}
         for i in members:
-            groups.setdefault((keys[i][:n], _DIGITS.sub("", keys[i])), []).append(i)
+            groups.setdefault((keys[i][:n], digits[i]), []).append(i)
         for (prefix, _), g in groups.items():
             if len(g) > _MAX_BLOCK and len(prefix) == n and any(len(keys[i]) > n for i in g):
                 todo.append((n + _BLOCK, g))
@@ -200,49 +201,55 @@ def harmonise(names: pd.DataFrame, *, threshold: float = 92.0) -> pd.DataFrame:
         f"{k}\x1f{c or ''}" if s == "individual" else k
         for k, c, s in zip(keys, df["country"].tolist(), sectors, strict=True)
     ]
+    del keys, keyof, secof
     uniq = sorted(set(ckeys))
     pos = {k: i for i, k in enumerate(uniq)}
     labels, best = _link(uniq, threshold)
-    cluster = np.array([labels[pos[k]] for k in ckeys])
-    score = np.array([best[pos[k]] for k in ckeys])
+    at = np.fromiter((pos[k] for k in ckeys), dtype=np.int64, count=len(ckeys))
+    del pos, ckeys
+    # clusters numbered 0..C-1; uniq is sorted, so a cluster's smallest key has its
+    # smallest uniq index
+    comp, label_of_uniq = np.unique(labels, return_inverse=True)
+    n_c = len(comp)
+    first_uniq = np.full(n_c, len(uniq), dtype=np.int64)
+    np.minimum.at(first_uniq, label_of_uniq, np.arange(len(uniq)))
+    ids = np.array(
+        ["HA" + hashlib.sha1(uniq[i].encode("utf-8")).hexdigest()[:12] for i in first_uniq],
+        dtype=object,
+    )
+    keys_per_cluster = np.bincount(label_of_uniq, minlength=n_c)
+    cluster = label_of_uniq[at]
+    score = best[at]
+    del uniq, at
+    raw_arr = np.array(df["raw_name"].tolist(), dtype=object)
+    # representative: the most used spelling, ties by name (one lexsort, no per-cluster loop)
+    name_rank = np.empty(len(raw_arr), dtype=np.int64)
+    name_rank[np.argsort(raw_arr, kind="stable")] = np.arange(len(raw_arr))
+    order = np.lexsort((name_rank, -np.asarray(weight, dtype=float), cluster))
+    firsts = order[np.r_[True, cluster[order][1:] != cluster[order][:-1]]]
+    rep = np.empty(n_c, dtype=object)
+    rep[cluster[firsts]] = raw_arr[firsts]
+    # one sector per harmonised applicant: the weighted majority (ties: alphabetical)
+    by_name = sorted(SECTORS)
+    code = {sname: i for i, sname in enumerate(by_name)}
+    sec_codes = np.fromiter((code[x] for x in sectors), dtype=np.int64, count=len(sectors))
+    votes = np.zeros((n_c, len(by_name)))
+    np.add.at(votes, (cluster, sec_codes), np.asarray(weight, dtype=float))
+    majority = np.array(by_name, dtype=object)[votes.argmax(axis=1)]
+    multi = keys_per_cluster[cluster] > 1
+    linked = np.where(multi, np.where(score < 100, "fuzzy", "exact key"), "exact key")
     out = pd.DataFrame(
         {
-            "raw_name": df["raw_name"],
-            "country": df["country"],
-            "_c": cluster,
-            "_k": ckeys,
-            "_w": weight,
-            "sector": sectors,
-            "method": methods,
+            "raw_name": raw_arr,
+            "country": df["country"].to_numpy(dtype=object),
+            "applicant_id": ids[cluster],
+            "applicant_name": rep[cluster],
+            "sector": majority[cluster],
+            "method": [f"{lk}; {m}" for lk, m in zip(linked, methods, strict=True)],
+            "score": np.where(multi, score, 100.0),
         }
     )
-    # representative: the most used spelling (ties: the first in order); id: hash of the
-    # cluster's smallest key (vectorised: one sort, no per-cluster loop)
-    top = out.sort_values(["_c", "_w", "raw_name"], ascending=[True, False, True], kind="mergesort")
-    rep_name = top.drop_duplicates("_c").set_index("_c")["raw_name"]
-    low = out.groupby("_c")["_k"].min()
-    ids = pd.Series(
-        ["HA" + hashlib.sha1(str(k).encode("utf-8")).hexdigest()[:12] for k in low], index=low.index
-    )
-    out["applicant_id"] = out["_c"].map(ids).astype(object)
-    out["applicant_name"] = out["_c"].map(rep_name).astype(object)
-    # one sector per harmonised applicant: the weighted majority of its names
-    maj = out.groupby(["applicant_id", "sector"], sort=True)["_w"].sum().reset_index()
-    maj = maj.sort_values(
-        ["applicant_id", "_w", "sector"], ascending=[True, False, True], kind="mergesort"
-    )
-    out["sector"] = out["applicant_id"].map(
-        maj.drop_duplicates("applicant_id").set_index("applicant_id")["sector"]
-    )
-    size = out.groupby("_c")["_k"].transform("nunique")
-    linked = np.where(size > 1, np.where(score < 100, "fuzzy", "exact key"), "exact key")
-    out["method"] = [f"{lk}; {m}" for lk, m in zip(linked, out["method"], strict=True)]
-    out["score"] = np.where(size > 1, score, 100.0)
-    return (
-        out[MAPPING_COLUMNS]
-        .sort_values(["applicant_id", "raw_name"], kind="mergesort")
-        .reset_index(drop=True)
-    )
+    return out.sort_values(["applicant_id", "raw_name"], kind="mergesort").reset_index(drop=True)
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
