@@ -153,3 +153,79 @@ def test_cli_applicants_writes_mapping_and_store_table(
     assert code == 2 and len(err.splitlines()) == 1
     assert "row 2, column 'raw_name': unknown applicant 'NO SUCH APPLICANT LTD'" in err
     assert not out2.exists()
+
+
+def test_enterprise_tables_use_the_stored_mapping_with_overrides(
+    tmp_path: Path, reference_data: Path
+) -> None:
+    db = tmp_path / "s.duckdb"
+    esp = sorted(
+        (reference_data / "patents" / "espacenet_pizza_2000_2014").glob("pizza_sliced_2*.csv")
+    )
+    conc = reference_data / "wipo" / "ipc_technology_concordance.csv"
+    assert (
+        main(["patents", "import", "--format", "espacenet", *map(str, esp), "--db", str(db)]) == 0
+    )
+    assert main(["patents", "applicants", "--db", str(db), "--out", str(tmp_path / "m.csv")]) == 0
+    before = tmp_path / "before.csv"
+    assert (
+        main(
+            [
+                "patents",
+                "table",
+                "by_sector",
+                "--db",
+                str(db),
+                "--concordance",
+                str(conc),
+                "--out",
+                str(before),
+            ]
+        )
+        == 0
+    )
+    m = pd.read_csv(tmp_path / "m.csv")
+    nestle = m[m["raw_name"] == "NESTEC SA"]
+    assert len(nestle) >= 1 and set(nestle["sector"]) == {"company"}
+    # a correction: NESTEC SA is (for this test) a non-profit; re-run with the overrides file
+    ov = tmp_path / "ov.csv"
+    ov.write_text("raw_name,sector\nNESTEC SA,nonprofit\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "patents",
+                "applicants",
+                "--db",
+                str(db),
+                "--out",
+                str(tmp_path / "m2.csv"),
+                "--overrides",
+                str(ov),
+            ]
+        )
+        == 0
+    )
+    after = tmp_path / "after.csv"
+    assert (
+        main(
+            [
+                "patents",
+                "table",
+                "by_sector",
+                "--db",
+                str(db),
+                "--concordance",
+                str(conc),
+                "--out",
+                str(after),
+            ]
+        )
+        == 0
+    )
+    b, a = pd.read_csv(before), pd.read_csv(after)
+    moved = (
+        a[a["sector"] == "nonprofit"]["applications_fractional"].sum()
+        - b[b["sector"] == "nonprofit"]["applications_fractional"].sum()
+    )
+    assert moved > 0  # NESTEC SA's applications now count as non-profit
+    assert a["applications_fractional"].sum() == pytest.approx(b["applications_fractional"].sum())

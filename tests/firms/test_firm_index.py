@@ -134,7 +134,9 @@ def test_cli_synthetic_world_then_check_and_build(tmp_path: Path, capsys) -> Non
     )
 
 
-def test_ip_counts_from_the_store_by_harmonised_applicant(tmp_path: Path, reference_data: Path) -> None:
+def test_ip_counts_from_the_store_by_harmonised_applicant(
+    tmp_path: Path, reference_data: Path
+) -> None:
     from innovindex.firms.applicants import harmonise_store
     from innovindex.firms.ipfill import fill_ip_counts, store_ip_counts
     from innovindex.patents.importers import run_import
@@ -155,8 +157,16 @@ def test_ip_counts_from_the_store_by_harmonised_applicant(tmp_path: Path, refere
     busiest = int(sub["filing_year"].value_counts().idxmax())
     expected = int((sub["filing_year"] == busiest).sum())
     expected_granted = int(((sub["filing_year"] == busiest) & sub["granted"].fillna(False)).sum())
-    firms = check_firms(pd.DataFrame({"firm_id": ["PH", "PH", "X"], "year": [busiest, 1800, busiest],
-                                      "applicant_id": [pid, pid, None], "revenue": [1.0, 1.0, 1.0]}))
+    firms = check_firms(
+        pd.DataFrame(
+            {
+                "firm_id": ["PH", "PH", "X"],
+                "year": [busiest, 1800, busiest],
+                "applicant_id": [pid, pid, None],
+                "revenue": [1.0, 1.0, 1.0],
+            }
+        )
+    )
     out = fill_ip_counts(firms, store_ip_counts(db)).set_index(["firm_id", "year"])
     assert out.loc[("PH", busiest), "patent_applications"] == expected
     assert out.loc[("PH", busiest), "patents_granted"] == expected_granted
@@ -176,7 +186,9 @@ def test_synthetic_world_ip_comes_from_its_patents(tmp_path: Path) -> None:
     # independent: granted applications naming any spelling of the firm's entity, filed so far
     row = firms.sort_values("ip_class1").iloc[-1]
     spellings = set(truth[truth["entity_id"] == row["entity_id"]]["name"])
-    ids = set(parties[(parties["role"] == "applicant") & parties["name"].isin(spellings)]["appln_id"])
+    ids = set(
+        parties[(parties["role"] == "applicant") & parties["name"].isin(spellings)]["appln_id"]
+    )
     mine = apps[apps["appln_id"].isin(ids) & apps["granted"] & (apps["filing_year"] <= row["year"])]
     assert row["ip_class1"] == len(mine) > 0
     # the labels score harmonisation and sectors on SYNTHETIC names
