@@ -14,7 +14,7 @@ import typer
 from typer.exceptions import TyperException
 
 from ..errors import InnovindexError
-from . import _audit, _build, _data, _monitor, _patents, _show
+from . import _audit, _build, _data, _firms, _monitor, _patents, _show
 
 app = typer.Typer(
     name="innovindex",
@@ -27,6 +27,7 @@ app = typer.Typer(
 _build.register(app)
 _audit.register(app)
 _patents.register(app)
+_firms.register(app)
 _monitor.register(app)
 _data.register(app)
 _show.register(app)

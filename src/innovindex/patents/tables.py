@@ -14,7 +14,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import SpecError
-from . import measures, queries
+from . import enterprise, measures, queries
 from .queries import PatentTables, YearBasis
 
 __all__ = ["TABLES", "BY_OPTIONS", "build_table", "parse_years", "write_table"]
@@ -35,6 +35,7 @@ BY_OPTIONS: dict[str, tuple[str, ...]] = {
     "inventor_fractional": ("office",),
     "by_field": ("office", "origin", "sector"),
 }
+enterprise.register(TABLES, BY_OPTIONS)  # by_sector, top_applicants, self_reliance_firms (firms)
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
