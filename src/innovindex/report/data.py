@@ -1,0 +1,351 @@
+"""One recorded run, read from the store once and kept in memory for the views.
+
+The workbook, the HTML report and the web app all show the same things (a ranking, an
+economy's profile, a time series, the framework tree), so they read them here. A run is
+loaded with one read-only connection and then served from pandas frames: the web app's
+read endpoints never rebuild an index and never hold the store open between requests.
+
+Profiles and change explanations come from the monitoring API (:mod:`innovindex.monitor`)
+when it is installed; :func:`_profile_fallback` and :func:`_explain_fallback` give the same
+shape from the stored scores alone otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..dbfile import connect_store
+from ..errors import InputError
+
+__all__ = ["RunData", "RunNotFound", "StoreReader", "clean"]
+
+
+class RunNotFound(InputError):
+    """The run id (or ``latest``) names no recorded run."""
+
+
+def clean(value: Any) -> Any:
+    """A JSON-safe Python value: NaN/NA -> None, numpy scalars -> Python scalars."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class RunData:
+    """Everything the views show about one run.
+
+    Attributes
+    ----------
+    info : dict
+        The ``index_runs`` row (``pipeline`` parsed from JSON).
+    scores : pandas.DataFrame
+        ``time, uCode, uName, code, level, score, rank`` for aggregates and ratios.
+    indicators : pandas.DataFrame
+        ``time, uCode, code, raw, normalised`` (empty for imported results).
+    tree : pandas.DataFrame
+        ``code, name, level, parent, weight`` of the framework's tree elements.
+    groups : pandas.DataFrame
+        ``uCode, group, value`` (empty when the run records no unit groups).
+    uncertainty : pandas.DataFrame | None
+        Rank intervals per unit when the run has an audit (``uCode, code, nominal, median,
+        low, high``), else None.
+    """
+
+    info: dict[str, Any]
+    scores: pd.DataFrame
+    indicators: pd.DataFrame
+    tree: pd.DataFrame
+    groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    uncertainty: pd.DataFrame | None = None
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def run_id(self) -> str:
+        """The run id."""
+        return str(self.info["run_id"])
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the run's data is synthetic."""
+        return bool(self.info.get("synthetic"))
+
+    @property
+    def years(self) -> list[int]:
+        """Years of the run, ascending."""
+        return sorted(int(t) for t in self.scores["time"].dropna().unique())
+
+    @property
+    def latest_year(self) -> int:
+        """The most recent year of the run."""
+        return self.years[-1]
+
+    @property
+    def headline(self) -> str:
+        """The top aggregate code (the highest level)."""
+        levels = self.scores.dropna(subset=["level"])
+        top = levels[levels["level"] == levels["level"].max()]
+        return str(top["code"].iloc[0])
+
+    def codes_at(self, level: int) -> list[str]:
+        """Aggregate codes at ``level`` in framework order."""
+        tree = self.tree[self.tree["level"] == level]
+        if len(tree):
+            return [str(c) for c in tree["code"]]
+        return sorted(str(c) for c in self.scores.loc[self.scores["level"] == level, "code"].unique())
+
+    @property
+    def levels(self) -> list[int]:
+        """Aggregate levels present in the scores, top first."""
+        return sorted((int(v) for v in self.scores["level"].dropna().unique()), reverse=True)
+
+    @property
+    def pillar_level(self) -> int:
+        """The level drawn on a radar: the one just below the sub-indices (or the lowest)."""
+        levels = self.levels
+        for lev in levels:
+            if len(self.codes_at(lev)) >= 3:
+                return lev
+        return levels[-1]
+
+    def name_of(self, code: str) -> str:
+        """The element name of ``code`` (the code when unknown)."""
+        hit = self.tree.loc[self.tree["code"] == code, "name"]
+        return str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else code
+
+    def units(self, year: int | None = None) -> pd.DataFrame:
+        """``uCode, uName`` of the units scored in ``year`` (every year when None)."""
+        df = self.scores if year is None else self.scores[self.scores["time"] == year]
+        return df[["uCode", "uName"]].drop_duplicates("uCode").sort_values("uCode")
+
+    def check_unit(self, unit: str) -> str:
+        """``unit`` if the run has it; RunNotFound naming the run otherwise."""
+        if not (self.scores["uCode"] == unit).any():
+            raise RunNotFound(f"run {self.run_id} has no unit {unit!r}")
+        return unit
+
+    def check_year(self, year: int | None) -> int:
+        """``year`` (the latest when None) if the run has it."""
+        if year is None:
+            return self.latest_year
+        if year not in self.years:
+            raise RunNotFound(f"run {self.run_id} has no year {year}; it has {self.years}")
+        return year
+
+    # ------------------------------------------------------------------ views
+    def ranking(
+        self, year: int | None = None, code: str | None = None, level: int | None = None
+    ) -> pd.DataFrame:
+        """Scores and ranks of every unit in ``year``: one row per unit, one score column per
+        code (``code`` alone, or every code at ``level``, or headline + next level)."""
+        year = self.check_year(year)
+        df = self.scores[self.scores["time"] == year]
+        if code is not None:
+            codes = [code]
+        elif level is not None:
+            codes = self.codes_at(level)
+        else:
+            below = self.codes_at(self.levels[1]) if len(self.levels) > 1 else []
+            codes = [self.headline] + below
+        wide = df[df["code"].isin(codes)].pivot_table(
+            index=["uCode", "uName"], columns="code", values="score", aggfunc="first"
+        )
+        wide = wide.reindex(columns=[c for c in codes if c in wide.columns]).reset_index()
+        key = code or (codes[0] if codes else self.headline)
+        rank = df[df["code"] == key].set_index("uCode")["rank"]
+        wide.insert(2, "rank", wide["uCode"].map(rank))
+        if len(self.groups):
+            g = self.groups.drop_duplicates("uCode").set_index("uCode")["value"]
+            wide.insert(3, "group", wide["uCode"].map(g))
+        return wide.sort_values(["rank", "uCode"], na_position="last").reset_index(drop=True)
+
+    def unit_scores(self, unit: str, year: int) -> pd.DataFrame:
+        """``code, name, level, score, rank, n`` for one unit and year (n = units ranked)."""
+        df = self.scores[(self.scores["time"] == year) & (self.scores["uCode"] == unit)]
+        n = self.scores[self.scores["time"] == year].groupby("code")["rank"].count()
+        out = df[["code", "level", "score", "rank"]].copy()
+        out.insert(1, "name", [self.name_of(c) for c in out["code"]])
+        out["n"] = out["code"].map(n)
+        order = {c: i for i, c in enumerate(self.tree["code"])}
+        out["_o"] = [(-(lv if pd.notna(lv) else -1), order.get(c, 1e9)) for c, lv in zip(out["code"], out["level"], strict=True)]
+        return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+    def timeseries(self, unit: str, code: str | None = None) -> pd.DataFrame:
+        """``time, code, score, rank`` of one unit over the years (one code or all)."""
+        df = self.scores[self.scores["uCode"] == unit]
+        if code is not None:
+            df = df[df["code"] == code]
+        return df[["time", "code", "score", "rank"]].sort_values(["code", "time"]).reset_index(drop=True)
+
+    def correlations(self, year: int | None = None, level: int | None = None) -> pd.DataFrame:
+        """Pearson correlations between the codes of ``level`` (pillars by default) and the
+        headline in ``year``."""
+        year = self.check_year(year)
+        codes = [self.headline] + self.codes_at(self.pillar_level if level is None else level)
+        df = self.scores[(self.scores["time"] == year) & self.scores["code"].isin(codes)]
+        wide = df.pivot_table(index="uCode", columns="code", values="score", aggfunc="first")
+        wide = wide.reindex(columns=[c for c in dict.fromkeys(codes) if c in wide.columns])
+        return wide.corr()
+
+    def profile(self, unit: str, year: int | None = None) -> dict[str, Any]:
+        """An economy's profile: scores and ranks at every level, strengths and weaknesses."""
+        self.check_unit(unit)
+        year = self.check_year(year)
+        from . import _monitor
+
+        return _monitor.profile(self, unit, year)
+
+    def explain(self, unit: str, start: int | None, end: int | None) -> dict[str, Any]:
+        """Why ``unit``'s headline score changed between two years."""
+        self.check_unit(unit)
+        years = self.years
+        end = self.check_year(end)
+        if start is None:
+            earlier = [y for y in years if y < end]
+            start = earlier[-1] if earlier else end
+        start = self.check_year(start)
+        from . import _monitor
+
+        return _monitor.explain(self, unit, start, end)
+
+
+class StoreReader:
+    """Runs of one store file, loaded on first use and cached until the file changes.
+
+    Parameters
+    ----------
+    db
+        The store path (checked by :func:`innovindex.dbfile.connect_store`).
+    """
+
+    def __init__(self, db: str | Path) -> None:
+        self.db = Path(db)
+        self._lock = threading.RLock()
+        self._stamp: tuple[float, int] | None = None
+        self._runs: pd.DataFrame | None = None
+        self._cache: dict[str, RunData] = {}
+
+    def _fresh(self) -> None:
+        try:
+            st = self.db.stat()
+            stamp = (st.st_mtime, st.st_size)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            self._stamp, self._runs, self._cache = stamp, None, {}
+
+    def invalidate(self) -> None:
+        """Forget everything read (after this process wrote to the store)."""
+        with self._lock:
+            self._stamp, self._runs, self._cache = None, None, {}
+
+    def runs(self) -> pd.DataFrame:
+        """Every recorded run, newest first (empty when the store has none)."""
+        with self._lock:
+            self._fresh()
+            if self._runs is None:
+                if not self.db.exists():
+                    self._runs = pd.DataFrame(columns=_RUN_COLUMNS)
+                else:
+                    with connect_store(self.db, read_only=True) as con:
+                        if not _has_table(con, "index_runs"):
+                            self._runs = pd.DataFrame(columns=_RUN_COLUMNS)
+                        else:
+                            self._runs = con.execute(
+                                "SELECT * FROM index_runs ORDER BY created DESC, run_id"
+                            ).df()
+            return self._runs
+
+    def resolve(self, run: str) -> str:
+        """The run id named by ``run`` (``latest`` = the newest run)."""
+        runs = self.runs()
+        if run == "latest":
+            if not len(runs):
+                raise RunNotFound("the store has no recorded run yet", file=self.db)
+            return str(runs["run_id"].iloc[0])
+        if run not in set(runs["run_id"].astype(str)):
+            raise RunNotFound(f"no run {run!r} in the store (see `innovindex runs` or GET /api/runs)", file=self.db)
+        return run
+
+    def run(self, run: str) -> RunData:
+        """The run named ``run`` (an id or ``latest``), loaded once."""
+        with self._lock:
+            run_id = self.resolve(run)
+            if run_id not in self._cache:
+                self._cache[run_id] = self._load(run_id)
+            return self._cache[run_id]
+
+    def _load(self, run_id: str) -> RunData:
+        runs = self.runs()
+        info = runs[runs["run_id"] == run_id].iloc[0].to_dict()
+        try:
+            info["pipeline"] = json.loads(info.get("pipeline") or "null")
+        except (TypeError, ValueError):
+            pass
+        with connect_store(self.db, read_only=True) as con:
+            scores = con.execute(
+                "SELECT time, uCode, uName, code, level, score, rank FROM index_scores "
+                "WHERE run_id = ? ORDER BY time, code, rank",
+                [run_id],
+            ).df()
+            inds = (
+                con.execute(
+                    "SELECT time, uCode, code, raw, normalised FROM index_indicators WHERE run_id = ?",
+                    [run_id],
+                ).df()
+                if _has_table(con, "index_indicators")
+                else pd.DataFrame(columns=["time", "uCode", "code", "raw", "normalised"])
+            )
+            groups = _optional(con, "index_groups", run_id)
+            unc = _optional(con, "index_uncertainty", run_id)
+        scores["level"] = scores["level"].astype("Int64")
+        from ._tree import run_tree
+
+        tree = run_tree(str(info.get("framework") or ""), scores)
+        return RunData(
+            info,
+            scores,
+            inds,
+            tree,
+            groups if groups is not None else pd.DataFrame(columns=["uCode", "group", "value"]),
+            unc if unc is not None and len(unc) else None,
+        )
+
+
+_RUN_COLUMNS = [
+    "run_id", "created", "label", "framework", "pipeline", "seed", "synthetic",
+    "innovindex_version",
+]  # fmt: skip
+
+
+def _has_table(con: Any, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+def _optional(con: Any, table: str, run_id: str) -> pd.DataFrame | None:
+    """Rows of ``table`` for the run, when the store has that table (added by later work)."""
+    if not _has_table(con, table):
+        return None
+    df: pd.DataFrame = con.execute(f"SELECT * FROM {table} WHERE run_id = ?", [run_id]).df()
+    return df.drop(columns="run_id")
