@@ -10,6 +10,7 @@ from .building import build, build_panel
 from .errors import InnovindexError, InputError, NotBuiltError, SpecError
 from .framework import Framework
 from .index import Index, compare
+from .monitor import explain, panel, profile
 from .pipeline import Pipeline
 
 _SUBPACKAGES = ("audit", "patents", "demo")
@@ -32,6 +33,9 @@ __all__ = [
     "build",
     "build_panel",
     "compare",
+    "explain",
+    "panel",
+    "profile",
     "InnovindexError",
     "InputError",
     "NotBuiltError",

@@ -97,16 +97,29 @@ def build_panel(
     *,
     times: list[int] | None = None,
     progress: bool = False,
+    reference_year: int | None = None,
+    panel_impute: dict[str, Any] | None = None,
 ) -> dict[int | None, Index]:
     """Build the index for every ``Time`` of the data (or the given ``times``).
 
     Imputation over years (``impute: {method: linear}`` or ``constant``) runs on the whole
     panel first; every other step runs within each year. ``progress=True`` shows a Rich
     progress bar on stderr.
+
+    ``reference_year``: treatment caps and normalisation bounds are fitted on that year and
+    applied to every year (see :mod:`innovindex.monitor.reference`). ``panel_impute``:
+    ``{"method": "carry_forward" | "linear" | "constant", "max_gap": N}`` imputes each unit's
+    series over years before anything else (see :func:`innovindex.monitor.impute.impute_panel`).
     """
     fw = resolve_framework(framework)
     pipe = resolve_pipeline(pipeline, fw)
     df = load_data(data, fw)
+    if panel_impute:
+        from .monitor.impute import impute_panel as impute_over_time
+
+        if "Time" not in df.columns:
+            raise SpecError("imputation over years needs a 'Time' column in the data")
+        df = impute_over_time(df, list(fw.indicators), **panel_impute)
     if "impute" in pipe and pipe["impute"].get_params()["method"] in OVER_TIME:
         if "Time" not in df.columns:
             raise SpecError("imputation over years needs a 'Time' column in the data")
@@ -128,6 +141,16 @@ def build_panel(
                 f"Time value(s) {missing} are not in the data; it has {sorted(k for k in stages if k is not None)}"
             )
         stages = {t: stages[t] for t in times}
+    reference = None
+    if reference_year is not None:
+        from .monitor.reference import ReferenceFit
+
+        full = split_by_time(df, fw)
+        if reference_year not in full:
+            raise SpecError(
+                f"reference year {reference_year} is not in the data; it has {sorted(k for k in full if k is not None)}"
+            )
+        reference = ReferenceFit(pipe, full[reference_year])
     spec = pipe.to_spec()
     out: dict[int | None, Index] = {}
     items: Iterable[tuple[int | None, Stage]] = stages.items()
@@ -139,6 +162,6 @@ def build_panel(
             items, description="Building years", console=Console(stderr=True), transient=True
         )
     for t, stage in items:
-        outputs, fitted = pipe.run_stage(stage)
+        outputs, fitted = pipe.run_stage(stage) if reference is None else reference.run_stage(stage)
         out[t] = Index(framework=fw, spec=copy.deepcopy(spec), stages=outputs, steps=fitted, time=t)
     return out

@@ -13,7 +13,7 @@ import typer
 from typer.exceptions import TyperException
 
 from ..errors import InnovindexError
-from . import _audit, _build, _patents
+from . import _audit, _build, _monitor, _patents
 
 app = typer.Typer(
     name="innovindex",
@@ -25,6 +25,7 @@ app = typer.Typer(
 _build.register(app)
 _audit.register(app)
 _patents.register(app)
+_monitor.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

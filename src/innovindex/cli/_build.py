@@ -20,8 +20,12 @@ def build_cmd(
     framework: FrameworkOpt = None,
     pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
+    db: Annotated[Path, typer.Option("--db", help="DuckDB project store the run is recorded in")] = Path("innovindex.duckdb"),
+    dataset: Annotated[str | None, typer.Option("--dataset", help="dataset name (default: the data file name)")] = None,
+    reference_year: Annotated[int | None, typer.Option("--reference-year", help="fit treatment and normalisation bounds on this year, apply to all")] = None,
 ) -> None:
-    """Build a composite index and write scores, ranks, stages, treatment and run.json."""
+    """Build a composite index, write scores, ranks, stages, treatment and run.json, and record
+    the run in the store (--db)."""
     from ..building import build_panel
     from ..io.writers import FORMATS, atomic_dir, write_tables
     from ..results import result_tables, run_info
@@ -29,13 +33,18 @@ def build_cmd(
     if fmt not in FORMATS:
         raise SpecError(f"--format must be one of {list(FORMATS)}; got {fmt!r}")
     fw, inputs = load_inputs(meta, framework, data=data, pipeline=pipeline)
+    from ..dbfile import check_store_path
+    from ..store import record_build
+
+    check_store_path(db)
     with status("Building index"):
-        panel = build_panel(data, fw, pipeline)
+        panel = build_panel(data, fw, pipeline, reference_year=reference_year)
         tables = result_tables(panel)
-    info = run_info(panel, inputs=inputs, extra={"format": fmt})
+    info = run_info(panel, inputs=inputs, extra={"format": fmt, "reference_year": reference_year})
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
-    typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}", err=True)
+        run_id = record_build(db, panel, dataset=dataset or data.stem, inputs=inputs, reference_year=reference_year)
+    typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; run {run_id} recorded in {db}", err=True)
 
 
 def demo_cmd(
