@@ -1,56 +1,112 @@
-"""Profiles and change explanations: the monitoring API when present, else from stored scores.
+"""Profiles and change explanations, with the monitoring API's definitions.
 
-The monitoring work (:mod:`innovindex.monitor`) owns the definitions of an economy profile
-and of "why did it change". Until it is installed these fallbacks give the same shape from
-the scores the store already holds, so the views and the REST API do not change when it lands.
+Strengths and weaknesses follow :func:`innovindex.monitor.strengths_weaknesses` (the GII 2019
+rule), computed once per run and year on the scores already in memory, so a profile request
+is a slice of a cached table (the monitoring API's own ``profile`` re-reads the whole run
+from the store on every call, too slow for a web request). Explanations are
+:func:`innovindex.monitor.explain` (exact attribution from the stored indicator data), cached
+per question; a run imported from published results has no indicator data, so its
+explanation falls back to the weighted pillar changes.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from ..errors import InnovindexError
 from .data import clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from .data import RunData
 
-__all__ = ["profile", "explain"]
+__all__ = ["profile", "explain", "year_table"]
 
-N_STRENGTHS = 5
+
+def flag_levels(run: RunData) -> tuple[int, ...]:
+    """Levels whose elements are flagged: everything below the children of the top aggregate
+    (GII: indicators, sub-pillars, pillars), as in :func:`innovindex.monitor.flag_levels`."""
+    levels = run.levels
+    kid = levels[1] if len(levels) > 1 else levels[0]
+    below = tuple(lev for lev in run.all_levels if lev < kid)
+    return below or (kid,)
+
+
+def year_table(run: RunData, year: int) -> pd.DataFrame:
+    """Every unit's every element in ``year`` (aggregates from the store, indicators from
+    their normalised values): ``uCode, code, level, score, rank, n_units, percentile, flag``."""
+    cache = run.__dict__.setdefault("_year_tables", {})
+    if year in cache:
+        return cache[year]  # type: ignore[no-any-return]
+    from ..monitor import strengths_weaknesses
+
+    sc = run.scores[run.scores["time"] == year][["uCode", "code", "level", "score", "rank"]]
+    sc = sc[sc["level"].notna()]
+    parts = [sc.assign(level=sc["level"].astype(int))]
+    ind = run.indicators
+    if len(ind) and ind["normalised"].notna().any():
+        i = ind[ind["time"] == year][["uCode", "code", "normalised"]].rename(columns={"normalised": "score"})
+        i = i.assign(level=1)
+        i["rank"] = i.groupby("code")["score"].rank(ascending=False, method="min")
+        parts.append(i)
+    t = pd.concat(parts, ignore_index=True)
+    t["n_units"] = t.groupby("code")["score"].transform("count")
+    below = t.groupby("code")["score"].rank(method="min") - 1
+    t["percentile"] = (100.0 * below / (t["n_units"] - 1).where(t["n_units"] > 1)).round(1)
+    t["flag"] = strengths_weaknesses(t, levels=flag_levels(run))
+    cache[year] = t
+    return t
 
 
 def profile(run: RunData, unit: str, year: int) -> dict[str, Any]:
-    """Scores and ranks of ``unit`` in ``year`` at every level, its strengths and weaknesses
-    (the best and worst ranked elements of the lowest aggregate level), the pillars for a
-    radar, its headline over the years and its rank interval when the run has an audit."""
-    us = run.unit_scores(unit, year)
-    name = run.units().set_index("uCode").at[unit, "uName"]
-    head = us[us["code"] == run.headline]
-    low = run.levels[-1]
-    base = us[(us["level"] == low) & us["rank"].notna()].sort_values(["rank", "code"])
-    pillars = us[us["code"].isin(run.codes_at(run.pillar_level))]
+    """Scores and ranks of ``unit`` in ``year`` at every level with percentiles and GII-rule
+    strength/weakness flags, the pillars for a radar, the headline over the years and the rank
+    interval when the run has an audit."""
+    t = year_table(run, year)
+    mine = t[t["uCode"] == unit].copy()
+    mine["name"] = [run.name_of(c) for c in mine["code"]]
+    order = [
+        (-int(lv), run.code_order(c)) for c, lv in zip(mine["code"], mine["level"], strict=True)
+    ]
+    mine = mine.assign(_o=order).sort_values("_o").drop(columns="_o")
+    cols = ["code", "name", "level", "score", "rank", "n_units", "percentile", "flag"]
+    rows = mine[cols]
+    aggs = rows[rows["level"] > 1]
+    head = aggs[aggs["code"] == run.headline]
+    pillars = aggs[aggs["code"].isin(run.codes_at(run.pillar_level))]
+    flagged = rows[rows["flag"] != ""]
+    strengths = flagged[flagged["flag"] == "Strength"].sort_values(["level", "percentile"], ascending=[False, False])
+    weaknesses = flagged[flagged["flag"] == "Weakness"].sort_values(["level", "percentile"], ascending=[False, True])
     ts = run.timeseries(unit, run.headline)
     interval = None
     if run.uncertainty is not None:
-        hit = run.uncertainty[(run.uncertainty["uCode"] == unit)]
+        hit = run.uncertainty[run.uncertainty["uCode"] == unit]
         if "time" in hit.columns:
             hit = hit[hit["time"] == year]
         if len(hit):
-            interval = clean(hit.iloc[0].to_dict())
+            interval = hit.iloc[0].to_dict()
+    group = None
+    if run.group_attribute is not None:
+        g = run.unit_groups(year)
+        if unit in g.index:
+            group = {"attribute": run.group_attribute, "value": g[unit]}
     return clean(
         {
             "run": run.run_id,
             "unit": unit,
-            "uName": name,
+            "uName": run.unit_name(unit),
             "year": year,
             "synthetic": run.synthetic,
-            "headline": _records(head)[0] if len(head) else None,
-            "scores": _records(us),
-            "strengths": _records(base.head(N_STRENGTHS)),
-            "weaknesses": _records(base.tail(N_STRENGTHS).iloc[::-1]) if len(base) > N_STRENGTHS else [],
-            "pillars": _records(pillars),
+            "group": group,
+            "headline": head.to_dict("records")[0] if len(head) else None,
+            "scores": aggs.to_dict("records"),
+            "indicators": rows[rows["level"] == 1].to_dict("records"),
+            "strengths": strengths.to_dict("records"),
+            "weaknesses": weaknesses.to_dict("records"),
+            "pillars": pillars.to_dict("records"),
             "timeseries": ts[["time", "score", "rank"]].to_dict("records"),
             "rank_interval": interval,
         }
@@ -58,11 +114,74 @@ def profile(run: RunData, unit: str, year: int) -> dict[str, Any]:
 
 
 def explain(run: RunData, unit: str, start: int, end: int) -> dict[str, Any]:
-    """The headline change of ``unit`` from ``start`` to ``end``, split into the contributions
-    of the pillars: each pillar's score change times its effective weight in the headline
-    (the product of its normalised weights up the tree; equal weights when the tree is not
-    known). ``residual`` is what the weighted changes do not account for (missing data,
-    a non-arithmetic aggregation)."""
+    """Why ``unit``'s headline changed from ``start`` to ``end``: the monitoring API's exact
+    attribution (own data, normalisation bounds, missing data) per pillar, or weighted pillar
+    changes for runs without indicator data."""
+    return _explain_cached(run, unit, int(start), int(end))
+
+
+@lru_cache(maxsize=512)
+def _explain_cached(run: RunData, unit: str, start: int, end: int) -> dict[str, Any]:
+    if start == end:
+        return _explain_fallback(run, unit, start, end, "the two years are the same")
+    if len(run.indicators) and run.indicators["normalised"].notna().any():
+        from .. import monitor
+
+        try:
+            e = monitor.explain(run.db, unit, start, end, run=run.run_id)
+        except InnovindexError as exc:
+            return _explain_fallback(run, unit, start, end, str(exc))
+        return _from_explanation(run, e)
+    return _explain_fallback(run, unit, start, end, "the run has no indicator data (imported results)")
+
+
+def _from_explanation(run: RunData, e: Any) -> dict[str, Any]:
+    s = e.summary.iloc[0]
+    level = run.pillar_level
+    by = e.by_level(level)
+    prev = run.unit_scores(e.unit, e.from_).set_index("code")
+    now = run.unit_scores(e.unit, e.to).set_index("code")
+    parts = []
+    for r in by.to_dict("records"):
+        c = str(r["code"])
+        parts.append(
+            {
+                "code": c,
+                "name": r["name"],
+                "from_score": prev["score"].get(c),
+                "to_score": now["score"].get(c),
+                "change": now["score"].get(c, np.nan) - prev["score"].get(c, np.nan),
+                "contribution": r["total"],
+                "own_data": r.get("own_data"),
+                "bounds": r.get("bounds"),
+                "missing": r.get("missing"),
+                "from_rank": prev["rank"].get(c),
+                "to_rank": now["rank"].get(c),
+            }
+        )
+    moves = e.rank_moves.to_dict("records")
+    return clean(
+        {
+            "run": run.run_id,
+            "unit": e.unit,
+            "code": e.code,
+            "from": e.from_,
+            "to": e.to,
+            "method": "exact attribution (innovindex.monitor.explain)",
+            "from_score": s["score_from"],
+            "to_score": s["score_to"],
+            "change": s["change_abs"],
+            "from_rank": s["rank_from"],
+            "to_rank": s["rank_to"],
+            "effects": {k: s[k] for k in ("own_data", "bounds", "missing")},
+            "contributions": parts,
+            "residual": s["residual"],
+            "rank_moves": moves,
+        }
+    )
+
+
+def _explain_fallback(run: RunData, unit: str, start: int, end: int, why: str) -> dict[str, Any]:
     a = run.unit_scores(unit, start).set_index("code")
     b = run.unit_scores(unit, end).set_index("code")
     head = run.headline
@@ -78,14 +197,17 @@ def explain(run: RunData, unit: str, start: int, end: int) -> dict[str, Any]:
                     "from_score": a.at[code, "score"],
                     "to_score": b.at[code, "score"],
                     "change": d,
-                    "weight": w,
                     "contribution": w * d if pd.notna(d) else None,
+                    "own_data": None,
+                    "bounds": None,
+                    "missing": None,
                     "from_rank": a.at[code, "rank"],
                     "to_rank": b.at[code, "rank"],
                 }
             )
     parts.sort(key=lambda p: -abs(p["contribution"] or 0.0))
-    change = b.at[head, "score"] - a.at[head, "score"] if head in a.index and head in b.index else None
+    has = head in a.index and head in b.index
+    change = b.at[head, "score"] - a.at[head, "score"] if has else None
     explained = sum(p["contribution"] or 0.0 for p in parts)
     return clean(
         {
@@ -94,21 +216,25 @@ def explain(run: RunData, unit: str, start: int, end: int) -> dict[str, Any]:
             "code": head,
             "from": start,
             "to": end,
+            "method": f"weighted pillar changes ({why})",
             "from_score": a.at[head, "score"] if head in a.index else None,
             "to_score": b.at[head, "score"] if head in b.index else None,
             "change": change,
             "from_rank": a.at[head, "rank"] if head in a.index else None,
             "to_rank": b.at[head, "rank"] if head in b.index else None,
+            "effects": None,
             "contributions": parts,
             "residual": None if change is None or pd.isna(change) else change - explained,
+            "rank_moves": [],
         }
     )
 
 
 def _effective_weights(run: RunData, codes: list[str]) -> dict[str, float]:
+    """Each code's weight in the headline: the product of its normalised sibling weights up
+    the tree (equal weights when the tree has no parents)."""
     tree = run.tree.set_index("code")
-    known = tree["parent"].notna().any()
-    if not known:
+    if not tree["parent"].notna().any():
         return {c: 1.0 / len(codes) for c in codes} if codes else {}
     out = {}
     for c in codes:
@@ -120,8 +246,3 @@ def _effective_weights(run: RunData, codes: list[str]) -> dict[str, float]:
             node = parent
         out[c] = w
     return out
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    cols = [c for c in ("code", "name", "level", "score", "rank", "n") if c in df.columns]
-    return [dict(r) for r in df[cols].to_dict("records")]

@@ -13,22 +13,26 @@ __all__ = ["run_tree"]
 _COLUMNS = ["code", "name", "level", "parent", "weight", "type"]
 
 
-def run_tree(source: str, scores: pd.DataFrame) -> pd.DataFrame:
+def run_tree(source: str, scores: pd.DataFrame, meta_json: object = None) -> pd.DataFrame:
     """``code, name, level, parent, weight, type`` for the run's framework.
 
-    The store records where the framework came from (``builtin:NAME`` or an iMeta path).
-    When that can no longer be read (a moved file, imported published results), the tree is
+    The store records the run's iMeta as JSON (``framework_meta``); older runs only record
+    where it came from (``builtin:NAME`` or an iMeta path). When neither can be read (a moved file, imported published results), the tree is
     rebuilt from the stored scores: every code at its level, names unknown, no parents.
     """
     from ..framework import Framework
 
     fw = None
     try:
-        if source.startswith("builtin:"):
+        if isinstance(meta_json, str) and meta_json:
+            import json
+
+            fw = Framework.from_frame(pd.DataFrame(json.loads(meta_json)), source=source)
+        elif source.startswith("builtin:"):
             fw = Framework.builtin(source.split(":", 1)[1])
         elif source and Path(source).is_file():
             fw = Framework.read(source)
-    except (InnovindexError, OSError):
+    except (InnovindexError, OSError, ValueError):
         fw = None
     if fw is not None:
         meta = fw.meta

@@ -16,6 +16,7 @@ import json
 import math
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def clean(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(eq=False)
 class RunData:
     """Everything the views show about one run.
 
@@ -61,9 +62,12 @@ class RunData:
     indicators : pandas.DataFrame
         ``time, uCode, code, raw, normalised`` (empty for imported results).
     tree : pandas.DataFrame
-        ``code, name, level, parent, weight`` of the framework's tree elements.
+        ``code, name, level, parent, weight, type`` of the framework's tree elements.
+    db : pathlib.Path
+        The store the run was read from (the monitoring API reads it for explanations).
     groups : pandas.DataFrame
-        ``uCode, group, value`` (empty when the run records no unit groups).
+        ``time, uCode, attribute, value``: unit metadata other than names (income groups...),
+        empty when the run records none.
     uncertainty : pandas.DataFrame | None
         Rank intervals per unit when the run has an audit (``uCode, code, nominal, median,
         low, high``), else None.
@@ -73,6 +77,7 @@ class RunData:
     scores: pd.DataFrame
     indicators: pd.DataFrame
     tree: pd.DataFrame
+    db: Path
     groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     uncertainty: pd.DataFrame | None = None
 
@@ -87,17 +92,17 @@ class RunData:
         """Whether the run's data is synthetic."""
         return bool(self.info.get("synthetic"))
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
         """Years of the run, ascending."""
         return sorted(int(t) for t in self.scores["time"].dropna().unique())
 
-    @property
+    @cached_property
     def latest_year(self) -> int:
         """The most recent year of the run."""
         return self.years[-1]
 
-    @property
+    @cached_property
     def headline(self) -> str:
         """The top aggregate code (the highest level)."""
         levels = self.scores.dropna(subset=["level"])
@@ -106,17 +111,34 @@ class RunData:
 
     def codes_at(self, level: int) -> list[str]:
         """Aggregate codes at ``level`` in framework order."""
-        tree = self.tree[self.tree["level"] == level]
-        if len(tree):
-            return [str(c) for c in tree["code"]]
-        return sorted(str(c) for c in self.scores.loc[self.scores["level"] == level, "code"].unique())
+        cache = self.__dict__.setdefault("_codes_at_cache", {})
+        if level not in cache:
+            cache[level] = self._codes_at(level)
+        return list(cache[level])
 
-    @property
+    def _codes_at(self, level: int) -> list[str]:
+        present = {str(c) for c in self.scores.loc[self.scores["level"] == level, "code"].unique()}
+        in_tree = [str(c) for c in self.tree.loc[self.tree["level"] == level, "code"] if c in present]
+        return in_tree + sorted(present - set(in_tree))
+
+    @cached_property
     def levels(self) -> list[int]:
         """Aggregate levels present in the scores, top first."""
         return sorted((int(v) for v in self.scores["level"].dropna().unique()), reverse=True)
 
-    @property
+    @cached_property
+    def all_levels(self) -> list[int]:
+        """Levels with data, indicators (1) included when the run stores them, top first."""
+        out = list(self.levels)
+        if len(self.indicators) and 1 not in out:
+            out.append(1)
+        return out
+
+    def code_order(self, code: str) -> int:
+        """Position of ``code`` in the framework (codes outside it last)."""
+        return self._order.get(code, 10**9)
+
+    @cached_property
     def pillar_level(self) -> int:
         """The level drawn on a radar: the one just below the sub-indices (or the lowest)."""
         levels = self.levels
@@ -125,10 +147,65 @@ class RunData:
                 return lev
         return levels[-1]
 
+    @cached_property
+    def group_attribute(self) -> str | None:
+        """The unit attribute used as the group filter: one naming an income group, else the
+        first with at most 12 distinct values; None when the run records none."""
+        g = self.groups
+        if not len(g):
+            return None
+        attrs = [str(a) for a in g["attribute"].unique() if str(a) not in ("uName", "ID", "Time")]
+        for a in attrs:
+            if "income" in a.lower() and g.loc[g["attribute"] == a, "value"].nunique() <= 12:
+                return a
+        for a in attrs:
+            if g.loc[g["attribute"] == a, "value"].nunique() <= 12:
+                return a
+        return None
+
+    def unit_groups(self, year: int) -> pd.Series:
+        """Each unit's group in ``year``: the latest value recorded up to that year (published
+        files often lack the newest edition's income groups), else the earliest one."""
+        cache = self.__dict__.setdefault("_groups_cache", {})
+        if year not in cache:
+            g = self.groups[self.groups["attribute"] == self.group_attribute]
+            g = g.assign(_late=g["time"] > year).sort_values(["_late", "time"])
+            past = g[~g["_late"]].drop_duplicates("uCode", keep="last")
+            future = g[g["_late"]].drop_duplicates("uCode", keep="first")
+            both = pd.concat([future, past]).drop_duplicates("uCode", keep="last")
+            cache[year] = both.set_index("uCode")["value"].astype(str)
+        return cache[year]  # type: ignore[no-any-return]
+
     def name_of(self, code: str) -> str:
         """The element name of ``code`` (the code when unknown)."""
-        hit = self.tree.loc[self.tree["code"] == code, "name"]
-        return str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else code
+        return self._names.get(code, code)
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {
+            str(c): (n if isinstance(n, str) and n else str(c))
+            for c, n in zip(self.tree["code"], self.tree["name"], strict=True)
+        }
+
+    @cached_property
+    def _by_unit(self) -> dict[str, pd.DataFrame]:
+        return {str(u): df for u, df in self.scores.groupby("uCode", sort=False)}
+
+    @cached_property
+    def _counts(self) -> dict[tuple[int, str], int]:
+        n = self.scores.groupby(["time", "code"])["rank"].count()
+        return {(int(t), str(c)): int(v) for (t, c), v in n.items()}
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {str(c): i for i, c in enumerate(self.tree["code"])}
+
+    def unit_name(self, unit: str) -> str:
+        """The name of a unit (its code when the run has no name for it)."""
+        df = self._by_unit.get(unit)
+        if df is None or not len(df) or not isinstance(df["uName"].iloc[0], str):
+            return unit
+        return str(df["uName"].iloc[0])
 
     def units(self, year: int | None = None) -> pd.DataFrame:
         """``uCode, uName`` of the units scored in ``year`` (every year when None)."""
@@ -137,7 +214,7 @@ class RunData:
 
     def check_unit(self, unit: str) -> str:
         """``unit`` if the run has it; RunNotFound naming the run otherwise."""
-        if not (self.scores["uCode"] == unit).any():
+        if unit not in self._by_unit:
             raise RunNotFound(f"run {self.run_id} has no unit {unit!r}")
         return unit
 
@@ -171,25 +248,28 @@ class RunData:
         key = code or (codes[0] if codes else self.headline)
         rank = df[df["code"] == key].set_index("uCode")["rank"]
         wide.insert(2, "rank", wide["uCode"].map(rank))
-        if len(self.groups):
-            g = self.groups.drop_duplicates("uCode").set_index("uCode")["value"]
-            wide.insert(3, "group", wide["uCode"].map(g))
+        if self.group_attribute is not None:
+            wide.insert(3, "group", wide["uCode"].map(self.unit_groups(year)))
         return wide.sort_values(["rank", "uCode"], na_position="last").reset_index(drop=True)
 
     def unit_scores(self, unit: str, year: int) -> pd.DataFrame:
-        """``code, name, level, score, rank, n`` for one unit and year (n = units ranked)."""
-        df = self.scores[(self.scores["time"] == year) & (self.scores["uCode"] == unit)]
-        n = self.scores[self.scores["time"] == year].groupby("code")["rank"].count()
+        """``code, name, level, score, rank, n`` for one unit and year (n = units ranked),
+        top level first, framework order within a level."""
+        df = self._by_unit.get(unit, self.scores.iloc[:0])
+        df = df[df["time"] == year]
         out = df[["code", "level", "score", "rank"]].copy()
         out.insert(1, "name", [self.name_of(c) for c in out["code"]])
-        out["n"] = out["code"].map(n)
-        order = {c: i for i, c in enumerate(self.tree["code"])}
-        out["_o"] = [(-(lv if pd.notna(lv) else -1), order.get(c, 1e9)) for c, lv in zip(out["code"], out["level"], strict=True)]
+        out["n"] = [self._counts.get((year, c), 0) for c in out["code"]]
+        key = [
+            (-(int(lv) if pd.notna(lv) else -1), self._order.get(c, 10**9))
+            for c, lv in zip(out["code"], out["level"], strict=True)
+        ]
+        out["_o"] = key
         return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
 
     def timeseries(self, unit: str, code: str | None = None) -> pd.DataFrame:
         """``time, code, score, rank`` of one unit over the years (one code or all)."""
-        df = self.scores[self.scores["uCode"] == unit]
+        df = self._by_unit.get(unit, self.scores.iloc[:0])
         if code is not None:
             df = df[df["code"] == code]
         return df[["time", "code", "score", "rank"]].sort_values(["code", "time"]).reset_index(drop=True)
@@ -280,9 +360,15 @@ class StoreReader:
             if not len(runs):
                 raise RunNotFound("the store has no recorded run yet", file=self.db)
             return str(runs["run_id"].iloc[0])
-        if run not in set(runs["run_id"].astype(str)):
-            raise RunNotFound(f"no run {run!r} in the store (see `innovindex runs` or GET /api/runs)", file=self.db)
-        return run
+        ids = [str(r) for r in runs["run_id"]]
+        if run in ids:
+            return run
+        hits = [r for r in ids if run and r.startswith(run)]
+        if len(hits) == 1:
+            return hits[0]
+        raise RunNotFound(
+            f"no run {run!r} in the store (see `innovindex runs` or GET /api/runs)", file=self.db
+        )
 
     def run(self, run: str) -> RunData:
         """The run named ``run`` (an id or ``latest``), loaded once."""
@@ -313,18 +399,24 @@ class StoreReader:
                 if _has_table(con, "index_indicators")
                 else pd.DataFrame(columns=["time", "uCode", "code", "raw", "normalised"])
             )
-            groups = _optional(con, "index_groups", run_id)
+            groups = _optional(con, "index_units", run_id)
+            if groups is not None:
+                groups = groups[groups["attribute"] != "uName"].reset_index(drop=True)
             unc = _optional(con, "index_uncertainty", run_id)
         scores["level"] = scores["level"].astype("Int64")
         from ._tree import run_tree
 
-        tree = run_tree(str(info.get("framework") or ""), scores)
+        tree = run_tree(str(info.get("framework") or ""), scores, info.get("framework_meta"))
+        info.pop("framework_meta", None)
         return RunData(
             info,
             scores,
             inds,
             tree,
-            groups if groups is not None else pd.DataFrame(columns=["uCode", "group", "value"]),
+            self.db,
+            groups
+            if groups is not None
+            else pd.DataFrame(columns=["time", "uCode", "attribute", "value"]),
             unc if unc is not None and len(unc) else None,
         )
 
