@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -335,6 +337,19 @@ class StoreReader:
         """Forget everything read (after this process wrote to the store)."""
         with self._lock:
             self._stamp, self._runs, self._cache = None, None, {}
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold off reads while this process writes the store, then forget what was read.
+
+        DuckDB refuses a read-write connection while the same process has the file open
+        read-only, so loads and writes take the same lock.
+        """
+        with self._lock:
+            try:
+                yield
+            finally:
+                self._stamp, self._runs, self._cache = None, None, {}
 
     def runs(self) -> pd.DataFrame:
         """Every recorded run, newest first (empty when the store has none)."""
