@@ -13,7 +13,7 @@ import typer
 from typer.exceptions import TyperException
 
 from ..errors import InnovindexError
-from . import _audit, _build, _monitor, _patents
+from . import _audit, _build, _monitor, _patents, _web
 
 app = typer.Typer(
     name="innovindex",
@@ -26,6 +26,7 @@ _build.register(app)
 _audit.register(app)
 _patents.register(app)
 _monitor.register(app)
+_web.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,6 +138,12 @@ def create_app(
             {"detail": _one_line(str(exc.detail))}, exc.status_code, headers=exc.headers
         )
 
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        # An unexpected failure (a store I/O error...): one line, no traceback to the client.
+        first = _one_line(str(exc).splitlines()[0] if str(exc) else "")
+        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {first}"[:500]}, 500)
+
     app.include_router(routes.router)
     app.include_router(writes.router)
     app.include_router(pages.router)
