@@ -13,9 +13,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request, status
+from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -134,9 +135,10 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"detail": _one_line(str(exc.detail))}, exc.status_code, headers=exc.headers
-        )
+        code, detail = exc.status_code, _one_line(str(exc.detail))
+        if code == status.HTTP_400_BAD_REQUEST:  # a malformed body (multipart, JSON): invalid input
+            code, detail = status.HTTP_422_UNPROCESSABLE_CONTENT, f"malformed request: {detail}"
+        return JSONResponse({"detail": detail}, code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
