@@ -61,56 +61,79 @@ def year_table(run: RunData, year: int) -> pd.DataFrame:
     return t
 
 
+def _year_rows(run: RunData, year: int) -> dict[str, list[dict[str, Any]]]:
+    """The year table as plain records grouped by unit, top level first, framework order:
+    built once per year so that a profile is a dictionary lookup, not a pandas query."""
+    cache = run.__dict__.setdefault("_year_rows", {})
+    if year not in cache:
+        t = year_table(run, year).copy()
+        t["name"] = [run.name_of(c) for c in t["code"]]
+        t["_o"] = [run.code_order(c) for c in t["code"]]
+        t = t.sort_values(["uCode", "level", "_o"], ascending=[True, False, True], kind="stable")
+        cols = ["uCode", "code", "name", "level", "score", "rank", "n_units", "percentile", "flag"]
+        out: dict[str, list[dict[str, Any]]] = {}
+        for rec in clean(t[cols].to_dict("records")):
+            out.setdefault(rec.pop("uCode"), []).append(rec)
+        cache[year] = out
+    return cache[year]  # type: ignore[no-any-return]
+
+
+def _headline_series(run: RunData) -> dict[str, list[dict[str, Any]]]:
+    cache = run.__dict__
+    if "_headline_series" not in cache:
+        s = run.scores[run.scores["code"] == run.headline].sort_values(["uCode", "time"])
+        out: dict[str, list[dict[str, Any]]] = {}
+        for rec in clean(s[["uCode", "time", "score", "rank"]].to_dict("records")):
+            out.setdefault(rec.pop("uCode"), []).append(rec)
+        cache["_headline_series"] = out
+    return cache["_headline_series"]  # type: ignore[no-any-return]
+
+
 def profile(run: RunData, unit: str, year: int) -> dict[str, Any]:
     """Scores and ranks of ``unit`` in ``year`` at every level with percentiles and GII-rule
     strength/weakness flags, the pillars for a radar, the headline over the years and the rank
     interval when the run has an audit."""
-    t = year_table(run, year)
-    mine = t[t["uCode"] == unit].copy()
-    mine["name"] = [run.name_of(c) for c in mine["code"]]
-    order = [
-        (-int(lv), run.code_order(c)) for c, lv in zip(mine["code"], mine["level"], strict=True)
-    ]
-    mine = mine.assign(_o=order).sort_values("_o").drop(columns="_o")
-    cols = ["code", "name", "level", "score", "rank", "n_units", "percentile", "flag"]
-    rows = mine[cols]
-    aggs = rows[rows["level"] > 1]
-    head = aggs[aggs["code"] == run.headline]
-    pillars = aggs[aggs["code"].isin(run.codes_at(run.pillar_level))]
-    flagged = rows[rows["flag"] != ""]
-    strengths = flagged[flagged["flag"] == "Strength"].sort_values(["level", "percentile"], ascending=[False, False])
-    weaknesses = flagged[flagged["flag"] == "Weakness"].sort_values(["level", "percentile"], ascending=[False, True])
-    ts = run.timeseries(unit, run.headline)
+    rows = _year_rows(run, year).get(unit, [])
+    aggs = [r for r in rows if r["level"] > 1]
+    head = [r for r in aggs if r["code"] == run.headline]
+    pillar_codes = set(run.codes_at(run.pillar_level))
+    pillars = [r for r in aggs if r["code"] in pillar_codes]
+    strengths = sorted(
+        (r for r in rows if r["flag"] == "Strength"),
+        key=lambda r: (-r["level"], -(r["percentile"] if r["percentile"] is not None else -1)),
+    )
+    weaknesses = sorted(
+        (r for r in rows if r["flag"] == "Weakness"),
+        key=lambda r: (-r["level"], r["percentile"] if r["percentile"] is not None else 101),
+    )
     interval = None
     if run.uncertainty is not None:
         hit = run.uncertainty[run.uncertainty["uCode"] == unit]
         if "time" in hit.columns:
             hit = hit[hit["time"] == year]
         if len(hit):
-            interval = hit.iloc[0].to_dict()
+            interval = clean(hit.iloc[0].to_dict())
     group = None
     if run.group_attribute is not None:
         g = run.unit_groups(year)
         if unit in g.index:
-            group = {"attribute": run.group_attribute, "value": g[unit]}
-    return clean(
-        {
-            "run": run.run_id,
-            "unit": unit,
-            "uName": run.unit_name(unit),
-            "year": year,
-            "synthetic": run.synthetic,
-            "group": group,
-            "headline": head.to_dict("records")[0] if len(head) else None,
-            "scores": aggs.to_dict("records"),
-            "indicators": rows[rows["level"] == 1].to_dict("records"),
-            "strengths": strengths.to_dict("records"),
-            "weaknesses": weaknesses.to_dict("records"),
-            "pillars": pillars.to_dict("records"),
-            "timeseries": ts[["time", "score", "rank"]].to_dict("records"),
-            "rank_interval": interval,
-        }
-    )
+            group = {"attribute": run.group_attribute, "value": str(g[unit])}
+    return {
+        "run": run.run_id,
+        "unit": unit,
+        "uName": run.unit_name(unit),
+        "year": year,
+        "synthetic": run.synthetic,
+        "group": group,
+        "headline": head[0] if head else None,
+        "scores": aggs,
+        "indicators": [r for r in rows if r["level"] == 1],
+        "strengths": strengths,
+        "weaknesses": weaknesses,
+        "pillars": pillars,
+        "timeseries": _headline_series(run).get(unit, []),
+        "rank_interval": interval,
+    }
 
 
 def explain(run: RunData, unit: str, start: int, end: int) -> dict[str, Any]:

@@ -159,7 +159,10 @@ def radar(series: dict[str, pd.DataFrame], title: str) -> go.Figure:
     go = _go()
     fig = go.Figure()
     for label, df in series.items():
-        names = [f"{c} {n}" if n != c else c for c, n in zip(df["code"], df["name"], strict=True)]
+        names = [
+            _short(f"{c} {n}" if n != c else str(c))
+            for c, n in zip(df["code"], df["name"], strict=True)
+        ]
         fig.add_trace(
             go.Scatterpolar(
                 r=list(df["score"]) + list(df["score"])[:1],
@@ -170,7 +173,13 @@ def radar(series: dict[str, pd.DataFrame], title: str) -> go.Figure:
             )
         )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100]}}, showlegend=True)
-    return _layout(fig, title, height=440)
+    _layout(fig, title, height=440)
+    fig.update_layout(margin={"l": 90, "r": 90, "t": 60, "b": 40})
+    return fig
+
+
+def _short(text: str, n: int = 26) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def timeseries(series: dict[str, pd.DataFrame], title: str, value: str = "score") -> go.Figure:

@@ -385,6 +385,23 @@ class StoreReader:
             f"no run {run!r} in the store (see `innovindex runs` or GET /api/runs)", file=self.db
         )
 
+    def peek(self, run: str) -> RunData | None:
+        """The run if it is loaded and the store file has not changed; None otherwise (then
+        call :meth:`run`, which may read the store). Never waits for a load in progress."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            self._fresh()
+            if self._runs is None:
+                return None
+            if run in self._cache:
+                return self._cache[run]
+            if run == "latest" and len(self._runs):
+                return self._cache.get(str(self._runs["run_id"].iloc[0]))
+            return None
+        finally:
+            self._lock.release()
+
     def run(self, run: str) -> RunData:
         """The run named ``run`` (an id or ``latest``), loaded once."""
         with self._lock:

@@ -8,7 +8,8 @@ import json
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..report.data import RunData, RunNotFound, StoreReader, clean
 from . import schemas
@@ -31,12 +32,33 @@ def reader(request: Request) -> StoreReader:
     return request.app.state.reader  # type: ignore[no-any-return]
 
 
-def get_run(run: RunId, store: Annotated[StoreReader, Depends(reader)]) -> RunData:
-    """The run named in the path (404 when there is none)."""
-    return store.run(run)
+async def get_run(run: RunId, store: Annotated[StoreReader, Depends(reader)]) -> RunData:
+    """The run named in the path (404 when there is none): from memory on the event loop when
+    it is loaded, else loaded in a worker thread."""
+    hit = store.peek(run)
+    if hit is not None:
+        return hit
+    return await run_in_threadpool(store.run, run)
 
 
 RunDep = Annotated[RunData, Depends(get_run)]
+
+
+async def cached(run: RunData, key: tuple[Any, ...], model: type[Any], build: Any) -> Response:
+    """The JSON response for ``key``, validated against ``model`` and serialised once per
+    loaded run (a run never changes once recorded; a reloaded store gives a new RunData).
+    A hit is answered on the event loop; a miss is computed in a worker thread."""
+    cache: dict[tuple[Any, ...], bytes] = run.__dict__.setdefault("_responses", {})
+    body = cache.get(key)
+    if body is None:
+
+        def make() -> bytes:
+            return bytes(model.model_validate(build()).model_dump_json(by_alias=True).encode())
+
+        body = await run_in_threadpool(make)
+        if len(cache) < 20_000:
+            cache[key] = body
+    return Response(body, media_type="application/json")
 
 
 def _json(v: Any) -> Any:
@@ -96,14 +118,20 @@ def get_run_detail(run: RunDep, store: Annotated[StoreReader, Depends(reader)]) 
 @router.get(
     "/runs/{run}/scores", response_model=schemas.Scores, responses=_ERRORS, summary="Scores and ranks"
 )
-def get_scores(
+async def get_scores(
     run: RunDep,
     level: Annotated[int | None, Query(description="aggregate level (default: all)", ge=0, le=99)] = None,
     time: Annotated[int | None, Query(description="year (default: the latest)", ge=0, le=9999)] = None,
     code: Annotated[str | None, Query(description="one aggregate code", max_length=64)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Every unit's scores and ranks in one year, best first within each code."""
     year = run.check_year(time)
+    return await cached(
+        run, ("scores", year, level, code), schemas.Scores, lambda: _scores(run, year, level, code)
+    )
+
+
+def _scores(run: RunData, year: int, level: int | None, code: str | None) -> dict[str, Any]:
     df = run.scores[run.scores["time"] == year]
     if level is not None:
         if level not in run.levels:
@@ -128,22 +156,27 @@ def get_scores(
     responses=_ERRORS,
     summary="One unit over the years",
 )
-def get_timeseries(
+async def get_timeseries(
     run: RunDep,
     unit: Annotated[str, Query(description="unit code", min_length=1, max_length=64)],
     code: Annotated[str | None, Query(description="one code (default: all)", max_length=64)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """A unit's scores and ranks in every year of the run."""
     run.check_unit(unit)
     ts = run.timeseries(unit, code)
     if code is not None and not len(ts):
         raise RunNotFound(f"run {run.run_id} has no code {code!r}")
-    return {
-        "run": run.run_id,
-        "unit": unit,
-        "uName": run.unit_name(unit),
-        "rows": clean(ts.to_dict("records")),
-    }
+    return await cached(
+        run,
+        ("timeseries", unit, code),
+        schemas.TimeSeries,
+        lambda: {
+            "run": run.run_id,
+            "unit": unit,
+            "uName": run.unit_name(unit),
+            "rows": clean(ts.to_dict("records")),
+        },
+    )
 
 
 @router.get(
@@ -152,13 +185,15 @@ def get_timeseries(
     responses=_ERRORS,
     summary="Economy profile",
 )
-def get_profile(
+async def get_profile(
     run: RunDep,
     code: Annotated[str, Path(description="unit code", min_length=1, max_length=64)],
     time: Annotated[int | None, Query(description="year (default: the latest)", ge=0, le=9999)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Scores, ranks, percentiles, strengths and weaknesses of one economy in one year."""
-    return run.profile(code, time)
+    run.check_unit(code)
+    year = run.check_year(time)
+    return await cached(run, ("profile", code, year), schemas.Profile, lambda: run.profile(code, year))
 
 
 @router.get(
