@@ -68,7 +68,9 @@ async def _client(
                 errors.append(f"{u}: {r.status_code}")
 
 
-async def _run(base: str, urls: list[str], clients: int, seconds: float) -> tuple[list[float], list[str], float]:
+async def _run(
+    base: str, urls: list[str], clients: int, seconds: float
+) -> tuple[list[float], list[str], float]:
     lat: list[float] = []
     errors: list[str] = []
     t0 = time.perf_counter()
@@ -78,7 +80,9 @@ async def _run(base: str, urls: list[str], clients: int, seconds: float) -> tupl
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--db", type=Path, default=None, help="store to serve (default: a demo store)")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
@@ -104,16 +108,29 @@ def main() -> None:
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.2)
-            units = [r["uCode"] for r in httpx.get(f"{base}/api/runs/latest/scores", params={"code": run["headline"]}).json()["rows"]]
+            units = [
+                r["uCode"]
+                for r in httpx.get(
+                    f"{base}/api/runs/latest/scores", params={"code": run["headline"]}
+                ).json()["rows"]
+            ]
             years = run["years"]
             urls = [f"/api/runs/latest/units/{u}/profile?time={t}" for u in units for t in years]
-            urls += [f"/api/runs/latest/scores?code={run['headline']}&time={t}" for t in years] * len(units)
-            print(f"store {db}: run {run['run_id']}, {len(units)} units x {len(years)} years; "
-                  f"{args.clients} clients, {args.seconds:.0f} s (after {args.warmup:.0f} s warm-up)")
+            urls += [
+                f"/api/runs/latest/scores?code={run['headline']}&time={t}" for t in years
+            ] * len(units)
+            print(
+                f"store {db}: run {run['run_id']}, {len(units)} units x {len(years)} years; "
+                f"{args.clients} clients, {args.seconds:.0f} s (after {args.warmup:.0f} s warm-up)"
+            )
             # Warm the server's caches: one profile per year (each year's table is built once),
             # then load for --warmup seconds; only what follows is measured.
             for t in years:
-                httpx.get(f"{base}/api/runs/latest/units/{units[0]}/profile", params={"time": t}, timeout=120)
+                httpx.get(
+                    f"{base}/api/runs/latest/units/{units[0]}/profile",
+                    params={"time": t},
+                    timeout=120,
+                )
             if args.warmup > 0:
                 asyncio.run(_run(base, urls, args.clients, args.warmup))
             lat, errors, elapsed = asyncio.run(_run(base, urls, args.clients, args.seconds))
@@ -126,9 +143,13 @@ def main() -> None:
     lat_ms = sorted(x * 1000 for x in lat)
     q = statistics.quantiles(lat_ms, n=100, method="inclusive")
     print(f"requests   {len(lat_ms):,} in {elapsed:.1f} s = {len(lat_ms) / elapsed:,.0f} req/s")
-    print(f"latency    p50 {q[49]:.1f} ms   p90 {q[89]:.1f} ms   p99 {q[98]:.1f} ms   max {lat_ms[-1]:.1f} ms")
+    print(
+        f"latency    p50 {q[49]:.1f} ms   p90 {q[89]:.1f} ms   p99 {q[98]:.1f} ms   max {lat_ms[-1]:.1f} ms"
+    )
     print(f"errors     {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
-    print(f"machine    {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on the machine slows this)")
+    print(
+        f"machine    {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on the machine slows this)"
+    )
 
 
 if __name__ == "__main__":

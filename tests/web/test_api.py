@@ -92,18 +92,26 @@ def test_profile_matches_the_monitoring_api(client: Any, demo_store: tuple[Path,
     assert body["headline"]["score"] == pytest.approx(head["score"])
     assert body["headline"]["rank"] == head["rank"]
     flags = want[want["flag"] != ""]
-    assert {r["code"] for r in body["strengths"]} == set(flags.loc[flags["flag"] == "Strength", "code"])
-    assert {r["code"] for r in body["weaknesses"]} == set(flags.loc[flags["flag"] == "Weakness", "code"])
+    assert {r["code"] for r in body["strengths"]} == set(
+        flags.loc[flags["flag"] == "Strength", "code"]
+    )
+    assert {r["code"] for r in body["weaknesses"]} == set(
+        flags.loc[flags["flag"] == "Weakness", "code"]
+    )
     assert [p["code"] for p in body["pillars"]] == ["1", "2", "3", "4", "5", "6", "7"]
     assert [p["time"] for p in body["timeseries"]] == [2019, 2020, 2021, 2022, 2023]
     assert client.get("/api/runs/latest/units/NOPE/profile").status_code == 404
 
 
-def test_explain_adds_up_and_matches_the_monitoring_api(client: Any, demo_store: tuple[Path, str]) -> None:
+def test_explain_adds_up_and_matches_the_monitoring_api(
+    client: Any, demo_store: tuple[Path, str]
+) -> None:
     from innovindex import monitor
 
     db, run_id = demo_store
-    body = client.get("/api/runs/latest/units/S002/explain", params={"from": 2020, "to": 2023}).json()
+    body = client.get(
+        "/api/runs/latest/units/S002/explain", params={"from": 2020, "to": 2023}
+    ).json()
     want = monitor.explain(db, "S002", 2020, 2023, run=run_id).summary.iloc[0]
     assert body["from"] == 2020 and body["to"] == 2023
     assert body["change"] == pytest.approx(want["change_abs"])
@@ -285,7 +293,9 @@ def test_results_upload_imports_published_scores(write_store: Path, reference_da
         assert chn["headline"]["rank"] == 11 and chn["headline"]["score"] == pytest.approx(55.3)
         r = c.post(
             "/api/results",
-            files={"file": ("gii.csv", b"Economy;Year;Global Innovation Index\nAtlantis;2020;50\n")},
+            files={
+                "file": ("gii.csv", b"Economy;Year;Global Innovation Index\nAtlantis;2020;50\n")
+            },
             data={"framework": "gii2019", "time_column": "Year"},
             headers={"Authorization": f"Bearer {TOKEN}"},
         )

@@ -171,7 +171,9 @@ def test_changing_the_year_updates_the_rankings(
     assert page.locator("#ranking-count").inner_text() == "1"
     page.fill("#filter", "")
     page.click("#ranking thead th:nth-child(2)")  # sort by economy name, A to Z
-    names = page.eval_on_selector_all("#ranking tbody tr td:nth-child(2)", "c => c.map(x => x.textContent)")
+    names = page.eval_on_selector_all(
+        "#ranking tbody tr td:nth-child(2)", "c => c.map(x => x.textContent)"
+    )
     assert names == sorted(names, key=str.lower) or names == sorted(names)
 
 
@@ -180,11 +182,17 @@ def test_group_filter(gii_server: _Server, watched: _Watched) -> None:
     page.goto(f"{gii_server.base}/rankings?year=2020")
     with page.expect_navigation():
         page.select_option("#group-select", "4")
-    groups = set(page.eval_on_selector_all("#ranking tbody tr td:nth-child(4)", "c => c.map(x => x.textContent)"))
+    groups = set(
+        page.eval_on_selector_all(
+            "#ranking tbody tr td:nth-child(4)", "c => c.map(x => x.textContent)"
+        )
+    )
     assert groups == {"4"}
 
 
-def test_the_map_renders(gii_server: _Server, gii_store: tuple[Path, str], watched: _Watched) -> None:
+def test_the_map_renders(
+    gii_server: _Server, gii_store: tuple[Path, str], watched: _Watched
+) -> None:
     db, run_id = gii_store
     page = watched.page
     page.goto(f"{gii_server.base}/map?year=2022")
@@ -224,7 +232,9 @@ def test_demo_profile_explains_the_change(demo_server: _Server, watched: _Watche
 def test_compare_shows_two_economies(gii_server: _Server, watched: _Watched) -> None:
     page = watched.page
     page.goto(f"{gii_server.base}/compare?units=CHN,USA&year=2022")
-    assert page.eval_on_selector_all("#compared [data-unit]", "e => e.map(x => x.dataset.unit)") == ["CHN", "USA"]
+    assert page.eval_on_selector_all(
+        "#compared [data-unit]", "e => e.map(x => x.dataset.unit)"
+    ) == ["CHN", "USA"]
     page.wait_for_selector("#compare-radar .polarlayer")
     assert page.locator("#compare-radar .scatterlayer .trace").count() == 2
     assert page.locator("#compare-timeseries .scatterlayer .trace").count() == 2

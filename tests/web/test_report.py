@@ -14,7 +14,9 @@ import pytest
 from innovindex.cli import main
 
 
-def test_workbook_reads_back_with_the_store_values(demo_store: tuple[Path, str], tmp_path: Path) -> None:
+def test_workbook_reads_back_with_the_store_values(
+    demo_store: tuple[Path, str], tmp_path: Path
+) -> None:
     import openpyxl
 
     db, run_id = demo_store
@@ -22,7 +24,13 @@ def test_workbook_reads_back_with_the_store_values(demo_store: tuple[Path, str],
     assert main(["export", "--db", str(db), "--run", "latest", "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames[:3] == ["Cover", "Scores", "Ranks"]
-    assert {"Indicators raw", "Indicators normalised", "Statistics", "Profiles", "Framework"} <= set(wb.sheetnames)
+    assert {
+        "Indicators raw",
+        "Indicators normalised",
+        "Statistics",
+        "Profiles",
+        "Framework",
+    } <= set(wb.sheetnames)
     cover = {r[0]: r[1] for r in wb["Cover"].iter_rows(values_only=True) if len(r) > 1 and r[0]}
     assert cover["SYNTHETIC"].startswith("every number")
     assert cover["run_id"] == run_id and cover["framework"] == "builtin:gii2019"
@@ -34,7 +42,9 @@ def test_workbook_reads_back_with_the_store_values(demo_store: tuple[Path, str],
         want = con.execute(
             "SELECT time, uCode, code, score, rank FROM index_scores WHERE run_id = ?", [run_id]
         ).df()
-    long = sheet.melt(["time", "uCode", "uName"], var_name="code", value_name="score").dropna(subset=["score"])
+    long = sheet.melt(["time", "uCode", "uName"], var_name="code", value_name="score").dropna(
+        subset=["score"]
+    )
     merged = long.merge(want, on=["time", "uCode", "code"], suffixes=("_xlsx", "_store"))
     assert len(merged) == want["score"].notna().sum() == len(long)
     assert (merged["score_xlsx"] - merged["score_store"]).abs().max() < 1e-12
@@ -51,7 +61,9 @@ def test_workbook_reads_back_with_the_store_values(demo_store: tuple[Path, str],
     assert ws["D2"].number_format == "0.00"
 
 
-def test_workbook_refuses_an_unknown_run(demo_store: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_workbook_refuses_an_unknown_run(
+    demo_store: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "x.xlsx"
     assert main(["export", "--db", str(demo_store[0]), "--run", "nope", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -9,7 +9,6 @@ recorded in this test's own throwaway store).
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,7 +52,9 @@ def test_api_conforms_to_its_schema(api_schema: Any) -> None:
                     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {TOKEN}"}
                 seen.add(case.method)
                 with warnings.catch_warnings():
-                    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+                    warnings.filterwarnings(
+                        "ignore", message="Using `httpx` with `starlette.testclient`"
+                    )
                     # An upload's contents cannot be described by the schema: a schema-valid
                     # multipart body with a random file is rightly refused (422), so the
                     # "schema-valid request accepted" check does not apply to the POSTs.

@@ -51,7 +51,9 @@ def report_cmd(
 
 def serve_cmd(
     db: DbOpt = Path("innovindex.duckdb"),
-    host: Annotated[str, typer.Option("--host", help="address to bind (local only by default)")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="address to bind (local only by default)")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port", min=1, max=65535)] = 8000,
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", help="largest upload accepted (MB)", min=0.001)
@@ -68,7 +70,9 @@ def serve_cmd(
     from ..web.app import create_app
 
     app = create_app(db, max_upload=int(max_upload_mb * 1024 * 1024))
-    typer.echo(f"innovindex dashboard on http://{host}:{port}/ (store {db}); Ctrl-C stops it", err=True)
+    typer.echo(
+        f"innovindex dashboard on http://{host}:{port}/ (store {db}); Ctrl-C stops it", err=True
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

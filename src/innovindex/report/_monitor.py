@@ -40,7 +40,7 @@ def year_table(run: RunData, year: int) -> pd.DataFrame:
     their normalised values): ``uCode, code, level, score, rank, n_units, percentile, flag``."""
     cache = run.__dict__.setdefault("_year_tables", {})
     if year in cache:
-        return cache[year]  # type: ignore[no-any-return]
+        return cache[year]
     from ..monitor import strengths_weaknesses
 
     sc = run.scores[run.scores["time"] == year][["uCode", "code", "level", "score", "rank"]]
@@ -48,7 +48,9 @@ def year_table(run: RunData, year: int) -> pd.DataFrame:
     parts = [sc.assign(level=sc["level"].astype(int))]
     ind = run.indicators
     if len(ind) and ind["normalised"].notna().any():
-        i = ind[ind["time"] == year][["uCode", "code", "normalised"]].rename(columns={"normalised": "score"})
+        i = ind[ind["time"] == year][["uCode", "code", "normalised"]].rename(
+            columns={"normalised": "score"}
+        )
         i = i.assign(level=1)
         i["rank"] = i.groupby("code")["score"].rank(ascending=False, method="min")
         parts.append(i)
@@ -75,7 +77,7 @@ def _year_rows(run: RunData, year: int) -> dict[str, list[dict[str, Any]]]:
         for rec in clean(t[cols].to_dict("records")):
             out.setdefault(rec.pop("uCode"), []).append(rec)
         cache[year] = out
-    return cache[year]  # type: ignore[no-any-return]
+    return cache[year]
 
 
 def _headline_series(run: RunData) -> dict[str, list[dict[str, Any]]]:
@@ -86,7 +88,7 @@ def _headline_series(run: RunData) -> dict[str, list[dict[str, Any]]]:
         for rec in clean(s[["uCode", "time", "score", "rank"]].to_dict("records")):
             out.setdefault(rec.pop("uCode"), []).append(rec)
         cache["_headline_series"] = out
-    return cache["_headline_series"]  # type: ignore[no-any-return]
+    return cache["_headline_series"]
 
 
 def profile(run: RunData, unit: str, year: int) -> dict[str, Any]:
@@ -155,7 +157,9 @@ def _explain_cached(run: RunData, unit: str, start: int, end: int) -> dict[str, 
         except InnovindexError as exc:
             return _explain_fallback(run, unit, start, end, str(exc))
         return _from_explanation(run, e)
-    return _explain_fallback(run, unit, start, end, "the run has no indicator data (imported results)")
+    return _explain_fallback(
+        run, unit, start, end, "the run has no indicator data (imported results)"
+    )
 
 
 def _from_explanation(run: RunData, e: Any) -> dict[str, Any]:
@@ -204,33 +208,40 @@ def _from_explanation(run: RunData, e: Any) -> dict[str, Any]:
     )
 
 
+def _scores_by_code(run: RunData, unit: str, year: int) -> dict[str, dict[str, Any]]:
+    recs: list[dict[str, Any]] = clean(run.unit_scores(unit, year).to_dict("records"))
+    return {str(r["code"]): r for r in recs}
+
+
 def _explain_fallback(run: RunData, unit: str, start: int, end: int, why: str) -> dict[str, Any]:
-    a = run.unit_scores(unit, start).set_index("code")
-    b = run.unit_scores(unit, end).set_index("code")
+    a = _scores_by_code(run, unit, start)
+    b = _scores_by_code(run, unit, end)
     head = run.headline
     weights = _effective_weights(run, run.codes_at(run.pillar_level))
-    parts = []
+    parts: list[dict[str, Any]] = []
     for code, w in weights.items():
-        if code in a.index and code in b.index:
-            d = b.at[code, "score"] - a.at[code, "score"]
+        if code in a and code in b:
+            s0, s1 = a[code]["score"], b[code]["score"]
+            d = None if s0 is None or s1 is None else s1 - s0
             parts.append(
                 {
                     "code": code,
                     "name": run.name_of(code),
-                    "from_score": a.at[code, "score"],
-                    "to_score": b.at[code, "score"],
+                    "from_score": s0,
+                    "to_score": s1,
                     "change": d,
-                    "contribution": w * d if pd.notna(d) else None,
+                    "contribution": None if d is None else w * d,
                     "own_data": None,
                     "bounds": None,
                     "missing": None,
-                    "from_rank": a.at[code, "rank"],
-                    "to_rank": b.at[code, "rank"],
+                    "from_rank": a[code]["rank"],
+                    "to_rank": b[code]["rank"],
                 }
             )
     parts.sort(key=lambda p: -abs(p["contribution"] or 0.0))
-    has = head in a.index and head in b.index
-    change = b.at[head, "score"] - a.at[head, "score"] if has else None
+    h0, h1 = a.get(head, {}), b.get(head, {})
+    s0, s1 = h0.get("score"), h1.get("score")
+    change = None if s0 is None or s1 is None else s1 - s0
     explained = sum(p["contribution"] or 0.0 for p in parts)
     return clean(
         {
@@ -240,14 +251,14 @@ def _explain_fallback(run: RunData, unit: str, start: int, end: int, why: str) -
             "from": start,
             "to": end,
             "method": f"weighted pillar changes ({why})",
-            "from_score": a.at[head, "score"] if head in a.index else None,
-            "to_score": b.at[head, "score"] if head in b.index else None,
+            "from_score": s0,
+            "to_score": s1,
             "change": change,
-            "from_rank": a.at[head, "rank"] if head in a.index else None,
-            "to_rank": b.at[head, "rank"] if head in b.index else None,
+            "from_rank": h0.get("rank"),
+            "to_rank": h1.get("rank"),
             "effects": None,
             "contributions": parts,
-            "residual": None if change is None or pd.isna(change) else change - explained,
+            "residual": None if change is None else change - explained,
             "rank_moves": [],
         }
     )
@@ -256,16 +267,21 @@ def _explain_fallback(run: RunData, unit: str, start: int, end: int, why: str) -
 def _effective_weights(run: RunData, codes: list[str]) -> dict[str, float]:
     """Each code's weight in the headline: the product of its normalised sibling weights up
     the tree (equal weights when the tree has no parents)."""
-    tree = run.tree.set_index("code")
-    if not tree["parent"].notna().any():
+    nodes: list[dict[str, Any]] = clean(run.tree.to_dict("records"))
+    parent = {str(n["code"]): n["parent"] for n in nodes}
+    weight = {str(n["code"]): float(n["weight"] or 0.0) for n in nodes}
+    if not any(p is not None for p in parent.values()):
         return {c: 1.0 / len(codes) for c in codes} if codes else {}
+    siblings: dict[str, float] = {}
+    for c, p in parent.items():
+        if p is not None:
+            siblings[p] = siblings.get(p, 0.0) + weight[c]
     out = {}
     for c in codes:
         w, node = 1.0, c
-        while node in tree.index and pd.notna(tree.at[node, "parent"]):
-            parent = tree.at[node, "parent"]
-            sib = tree[tree["parent"] == parent]["weight"].astype(float)
-            w *= float(tree.at[node, "weight"]) / float(sib.sum())
-            node = parent
+        while parent.get(node) is not None:
+            p = str(parent[node])
+            w *= weight[node] / siblings[p] if siblings[p] else 0.0
+            node = p
         out[c] = w
     return out

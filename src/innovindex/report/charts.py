@@ -38,9 +38,7 @@ def _go() -> Any:
     try:
         import plotly.graph_objects as go
     except ImportError:  # pragma: no cover - depends on the environment
-        raise InnovindexError(
-            "charts need Plotly: pip install 'innovindex[audit]'"
-        ) from None
+        raise InnovindexError("charts need Plotly: pip install 'innovindex[audit]'") from None
     return go
 
 
@@ -54,9 +52,7 @@ def plotly_js() -> str:
 
 def figure_div(fig: go.Figure, div_id: str) -> str:
     """The figure as an HTML ``<div>`` plus its drawing script, without Plotly's bundle."""
-    return str(
-        fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
-    )
+    return str(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG))
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -188,9 +184,7 @@ def timeseries(series: dict[str, pd.DataFrame], title: str, value: str = "score"
     go = _go()
     fig = go.Figure()
     for label, df in series.items():
-        fig.add_trace(
-            go.Scatter(x=df["time"], y=df[value], mode="lines+markers", name=label)
-        )
+        fig.add_trace(go.Scatter(x=df["time"], y=df[value], mode="lines+markers", name=label))
     fig.update_xaxes(dtick=1, title="year")
     fig.update_yaxes(title=value)
     if value == "rank":

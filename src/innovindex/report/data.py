@@ -120,7 +120,9 @@ class RunData:
 
     def _codes_at(self, level: int) -> list[str]:
         present = {str(c) for c in self.scores.loc[self.scores["level"] == level, "code"].unique()}
-        in_tree = [str(c) for c in self.tree.loc[self.tree["level"] == level, "code"] if c in present]
+        in_tree = [
+            str(c) for c in self.tree.loc[self.tree["level"] == level, "code"] if c in present
+        ]
         return in_tree + sorted(present - set(in_tree))
 
     @cached_property
@@ -176,7 +178,8 @@ class RunData:
             future = g[g["_late"]].drop_duplicates("uCode", keep="first")
             both = pd.concat([future, past]).drop_duplicates("uCode", keep="last")
             cache[year] = both.set_index("uCode")["value"].astype(str)
-        return cache[year]  # type: ignore[no-any-return]
+        out: pd.Series = cache[year]
+        return out
 
     def name_of(self, code: str) -> str:
         """The element name of ``code`` (the code when unknown)."""
@@ -196,7 +199,8 @@ class RunData:
     @cached_property
     def _counts(self) -> dict[tuple[int, str], int]:
         n = self.scores.groupby(["time", "code"])["rank"].count()
-        return {(int(t), str(c)): int(v) for (t, c), v in n.items()}
+        keys: list[Any] = list(n.index)
+        return {(int(k[0]), str(k[1])): int(v) for k, v in zip(keys, n.to_numpy(), strict=True)}
 
     @cached_property
     def _order(self) -> dict[str, int]:
@@ -274,7 +278,11 @@ class RunData:
         df = self._by_unit.get(unit, self.scores.iloc[:0])
         if code is not None:
             df = df[df["code"] == code]
-        return df[["time", "code", "score", "rank"]].sort_values(["code", "time"]).reset_index(drop=True)
+        return (
+            df[["time", "code", "score", "rank"]]
+            .sort_values(["code", "time"])
+            .reset_index(drop=True)
+        )
 
     def correlations(self, year: int | None = None, level: int | None = None) -> pd.DataFrame:
         """Pearson correlations between the codes of ``level`` (pillars by default) and the
@@ -412,7 +420,9 @@ class StoreReader:
 
     def _load(self, run_id: str) -> RunData:
         runs = self.runs()
-        info = runs[runs["run_id"] == run_id].iloc[0].to_dict()
+        info: dict[str, Any] = {
+            str(k): v for k, v in runs[runs["run_id"] == run_id].iloc[0].items()
+        }
         try:
             info["pipeline"] = json.loads(info.get("pipeline") or "null")
         except (TypeError, ValueError):

@@ -94,7 +94,9 @@ def _iso_numeric_to_iso3() -> dict[int, str]:
 
     path = resources.files("country_converter").joinpath("country_data.tsv")
     with resources.as_file(path) as p:
-        df = pd.read_csv(p, sep="\t", usecols=["ISO3", "ISOnumeric"], dtype=str, keep_default_na=False)
+        df = pd.read_csv(
+            p, sep="\t", usecols=["ISO3", "ISOnumeric"], dtype=str, keep_default_na=False
+        )
     df = df[df["ISOnumeric"].str.fullmatch(r"\d+")]
     return {int(n): str(c) for n, c in zip(df["ISOnumeric"], df["ISO3"], strict=True)}
 

@@ -170,8 +170,8 @@ def render_report(run: RunData, profiles: list[str] | None = None) -> str:
     )
     config = json.dumps(charts.CONFIG)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{_esc(title)}</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_esc(title)}</title>'
         f"<style>{_CSS}</style><script>{charts.plotly_js()}</script><script>{geo_assets_js()}</script>"
         f"<script>var CONFIG={config};{_DRAW}</script></head><body>"
         f"<header><h1>{_esc(title)}</h1><p>{meta}</p></header>{banner}<main><nav>{nav}</nav>"
@@ -208,9 +208,7 @@ def _profile_section(run: RunData, page: _Page, code: str, name: str, year: int)
     )
     radar = page.chart(charts.radar({name: pillars}, f"{name}: pillars {year}"))
     line = page.chart(charts.timeseries({name: ts}, f"{name}: {run.headline} over the years"))
-    table = _table(
-        scores, ["code", "name", "score", "rank"], ["Code", "Element", "Score", "Rank"]
-    )
+    table = _table(scores, ["code", "name", "score", "rank"], ["Code", "Element", "Score", "Rank"])
     return (
         f'<details id="profile-{_esc(code)}"><summary>{_fmt(head.get("rank"))}. {_esc(name)} '
         f"({_esc(code)}): {run.headline} {_fmt(head.get('score'))}</summary>"

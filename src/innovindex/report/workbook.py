@@ -177,9 +177,7 @@ def _sheet(wb: Any, title: str, df: pd.DataFrame, formats: dict[str, str], freez
     cols = [str(c) for c in df.columns]
     ws.freeze_panes = f"{get_column_letter(freeze + 1)}2"
     numeric = {c: pd.api.types.is_numeric_dtype(df[c]) for c in df.columns}
-    fmts = [
-        formats.get(str(c), formats.get("*")) if numeric[c] else None for c in df.columns
-    ]
+    fmts = [formats.get(str(c), formats.get("*")) if numeric[c] else None for c in df.columns]
     for i, c in enumerate(cols, start=1):
         sample = df.iloc[:200, i - 1].astype(str).str.len().max() if len(df) else 0
         width = min(max(len(c), int(sample) if pd.notna(sample) else 0, 6) + 2, 48)

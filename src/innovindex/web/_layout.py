@@ -98,7 +98,11 @@ def table(
             if link is not None and c == link[0]:
                 text = f'<a href="{link[1](r)}">{text}</a>'
             cls = "" if _numeric(df, c) else ' class="t"'
-            sort = f' data-v="{esc(v)}"' if _numeric(df, c) and v is not None and not pd.isna(v) else ""
+            sort = (
+                f' data-v="{esc(v)}"'
+                if _numeric(df, c) and v is not None and not pd.isna(v)
+                else ""
+            )
             cells.append(f"<td{cls}{sort}>{text}</td>")
         rows.append(f'<tr data-unit="{esc(r.get("uCode", ""))}">' + "".join(cells) + "</tr>")
     return (
@@ -135,7 +139,7 @@ def page(
     if runs is not None and len(runs):
         opts = "".join(
             f'<option value="{esc(r["run_id"])}"{" selected" if r["run_id"] == rid else ""}>'
-            f'{esc(r["run_id"])} · {esc(r.get("label"))}{" (synthetic)" if r.get("synthetic") else ""}</option>'
+            f"{esc(r['run_id'])} · {esc(r.get('label'))}{' (synthetic)' if r.get('synthetic') else ''}</option>"
             for r in runs.to_dict("records")
         )
         selector = f'<form><label style="color:#e2e8f0">run<select data-nav="run" id="run-select">{opts}</select></label></form>'

@@ -103,8 +103,8 @@ def create_app(
     max_upload
         Largest request body accepted by a write endpoint, in bytes.
     """
-    from . import pages, routes, writes
     from ..dbfile import check_store_path
+    from . import pages, routes, writes
 
     app = FastAPI(
         title="innovindex",

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InnovindexError
 from ..report import charts
-from ..report.data import RunData, StoreReader
+from ..report.data import RunData, StoreReader, clean
 from ._layout import APP_CSS, APP_JS, esc, fmt, page, table, url
 from .routes import reader
 
@@ -67,9 +67,13 @@ def _html(render: Callable[[], str]) -> HTMLResponse:
     try:
         return HTMLResponse(render())
     except RunNotFound as exc:
-        return HTMLResponse(page("Not found", f'<p id="error">{esc(exc)}</p>', active="", run=None), 404)
+        return HTMLResponse(
+            page("Not found", f'<p id="error">{esc(exc)}</p>', active="", run=None), 404
+        )
     except InnovindexError as exc:
-        return HTMLResponse(page("Invalid request", f'<p id="error">{esc(exc)}</p>', active="", run=None), 422)
+        return HTMLResponse(
+            page("Invalid request", f'<p id="error">{esc(exc)}</p>', active="", run=None), 422
+        )
 
 
 def _no_runs() -> str:
@@ -101,7 +105,8 @@ def _code_options(run: RunData, selected: str) -> str:
 
 def _year_select(run: RunData, year: int) -> str:
     opts = "".join(
-        f'<option value="{y}"{" selected" if y == year else ""}>{y}</option>' for y in reversed(run.years)
+        f'<option value="{y}"{" selected" if y == year else ""}>{y}</option>'
+        for y in reversed(run.years)
     )
     return f'<label>year<select id="year-select" data-nav="year">{opts}</select></label>'
 
@@ -133,7 +138,8 @@ def rankings(
         if "group" in df.columns:
             values = sorted(v for v in df["group"].dropna().unique())
             opts = '<option value="">all</option>' + "".join(
-                f'<option value="{esc(v)}"{" selected" if v == group else ""}>{esc(v)}</option>' for v in values
+                f'<option value="{esc(v)}"{" selected" if v == group else ""}>{esc(v)}</option>'
+                for v in values
             )
             groups = f'<label>{esc(r.group_attribute)}<select id="group-select" data-nav="group">{opts}</select></label>'
             if group:
@@ -149,12 +155,16 @@ def rankings(
             f'{groups}<label>filter<input id="filter" data-filter="ranking" placeholder="economy or code"></label>'
             f'<span class="muted"><span id="ranking-count">{len(df)}</span> economies</span></div>'
         )
-        bar = charts.figure_div(charts.ranking_bar(df, key, f"{key} {y}, top 25", top=25), "ranking-chart")
+        bar = charts.figure_div(
+            charts.ranking_bar(df, key, f"{key} {y}, top 25", top=25), "ranking-chart"
+        )
         body = (
-            f'<section>{controls}{table(df, cols, table_id="ranking", link=link)}</section>'
+            f"<section>{controls}{table(df, cols, table_id='ranking', link=link)}</section>"
             f"<section>{bar}</section>"
         )
-        return page(f"Rankings {y}: {r.name_of(key)}", body, active="rankings", run=r, runs=store.runs())
+        return page(
+            f"Rankings {y}: {r.name_of(key)}", body, active="rankings", run=r, runs=store.runs()
+        )
 
     return _html(render)
 
@@ -191,7 +201,9 @@ def economy_index(store: Store, run: RunQ = "latest", year: YearQ = None) -> Res
     def render() -> Response:
         r = store.run(run)
         top = r.ranking(r.check_year(year)).iloc[0]["uCode"]
-        return RedirectResponse(url(f"/economy/{top}", run=r.run_id, year=year).replace("&amp;", "&"), 307)
+        return RedirectResponse(
+            url(f"/economy/{top}", run=r.run_id, year=year).replace("&amp;", "&"), 307
+        )
 
     try:
         return render()
@@ -230,26 +242,45 @@ def framework(store: Store, run: RunQ = "latest") -> Response:
         r = store.run(run)
         tree = r.tree
         kids: dict[Any, list[dict[str, Any]]] = {}
-        for n in tree.to_dict("records"):
+        nodes: list[dict[str, Any]] = clean(tree.to_dict("records"))
+        for n in nodes:
             p = n["parent"] if isinstance(n["parent"], str) else None
             kids.setdefault(p, []).append(n)
-        scored = set(r.scores["code"]) | set(r.indicators["code"]) if len(r.indicators) else set(r.scores["code"])
+        scored = (
+            set(r.scores["code"]) | set(r.indicators["code"])
+            if len(r.indicators)
+            else set(r.scores["code"])
+        )
 
         def branch(parent: str | None) -> str:
             items = []
             for n in kids.get(parent, []):
-                w = f' <span class="muted">weight {fmt(n["weight"], 2)}</span>' if pd.notna(n["weight"]) else ""
-                mark = "" if n["code"] in scored else ' <span class="muted">(not in this run)</span>'
-                label = f'<b>{esc(n["code"])}</b> {esc(n["name"])}{w}{mark}'
+                w = (
+                    f' <span class="muted">weight {fmt(n["weight"], 2)}</span>'
+                    if pd.notna(n["weight"])
+                    else ""
+                )
+                mark = (
+                    "" if n["code"] in scored else ' <span class="muted">(not in this run)</span>'
+                )
+                label = f"<b>{esc(n['code'])}</b> {esc(n['name'])}{w}{mark}"
                 sub = branch(n["code"])
                 if sub:
-                    items.append(f'<li><details{" open" if (n["level"] or 0) >= 3 else ""}><summary>{label}</summary>{sub}</details></li>')
+                    items.append(
+                        f"<li><details{' open' if (n['level'] or 0) >= 3 else ''}><summary>{label}</summary>{sub}</details></li>"
+                    )
                 else:
                     items.append(f"<li>{label}</li>")
             return f'<ul class="tree">{"".join(items)}</ul>' if items else ""
 
         body = f'<section id="framework-tree">{branch(None)}</section>'
-        return page(f"Framework: {r.info.get('framework')}", body, active="framework", run=r, runs=store.runs())
+        return page(
+            f"Framework: {r.info.get('framework')}",
+            body,
+            active="framework",
+            run=r,
+            runs=store.runs(),
+        )
 
     return _html(render)
 
@@ -263,11 +294,23 @@ def runs_page(store: Store, run: RunQ = "latest") -> Response:
         if not len(runs):
             return _no_runs()
         r = store.run(run)
-        df = runs[[c for c in ("run_id", "created", "kind", "label", "dataset", "framework", "synthetic") if c in runs.columns]].copy()
+        df = runs[
+            [
+                c
+                for c in ("run_id", "created", "kind", "label", "dataset", "framework", "synthetic")
+                if c in runs.columns
+            ]
+        ].copy()
         df["created"] = df["created"].astype(str)
         df["synthetic"] = df["synthetic"].map({True: "SYNTHETIC", False: ""})
         link = ("run_id", lambda row: url("/rankings", run=row["run_id"]))
         cols = [(c, c) for c in df.columns]
-        return page("Runs", f'<section>{table(df, cols, table_id="runs", link=link)}</section>', active="runs", run=r, runs=runs)
+        return page(
+            "Runs",
+            f"<section>{table(df, cols, table_id='runs', link=link)}</section>",
+            active="runs",
+            run=r,
+            runs=runs,
+        )
 
     return _html(render)

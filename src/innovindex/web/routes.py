@@ -29,7 +29,8 @@ RunId = Annotated[
 
 def reader(request: Request) -> StoreReader:
     """The app's store reader."""
-    return request.app.state.reader  # type: ignore[no-any-return]
+    store: StoreReader = request.app.state.reader
+    return store
 
 
 async def get_run(run: RunId, store: Annotated[StoreReader, Depends(reader)]) -> RunData:
@@ -75,7 +76,9 @@ def summary(store: StoreReader, row: dict[str, Any]) -> dict[str, Any]:
     run = store.run(str(row["run_id"]))
     return {
         "run_id": run.run_id,
-        "created": clean(pd.Timestamp(row["created"]).isoformat()) if pd.notna(row["created"]) else None,
+        "created": clean(pd.Timestamp(row["created"]).isoformat())
+        if pd.notna(row["created"])
+        else None,
         "kind": clean(row.get("kind")),
         "label": clean(row.get("label")),
         "dataset": clean(row.get("dataset")),
@@ -90,14 +93,16 @@ def summary(store: StoreReader, row: dict[str, Any]) -> dict[str, Any]:
 @router.get("/runs", response_model=list[schemas.RunSummary], summary="Every recorded run")
 def list_runs(store: Annotated[StoreReader, Depends(reader)]) -> list[dict[str, Any]]:
     """Every run in the store, newest first."""
-    return [summary(store, r) for r in store.runs().to_dict("records")]
+    return [
+        summary(store, {str(k): v for k, v in r.items()}) for r in store.runs().to_dict("records")
+    ]
 
 
 @router.get("/runs/{run}", response_model=schemas.RunDetail, responses=_ERRORS, summary="One run")
 def get_run_detail(run: RunDep, store: Annotated[StoreReader, Depends(reader)]) -> dict[str, Any]:
     """A run's provenance and what it holds (years, levels, codes, groups, audit)."""
     runs = store.runs()
-    row = runs[runs["run_id"] == run.run_id].iloc[0].to_dict()
+    row = {str(k): v for k, v in runs[runs["run_id"] == run.run_id].iloc[0].items()}
     out = summary(store, row)
     out.update(
         {
@@ -116,12 +121,19 @@ def get_run_detail(run: RunDep, store: Annotated[StoreReader, Depends(reader)]) 
 
 
 @router.get(
-    "/runs/{run}/scores", response_model=schemas.Scores, responses=_ERRORS, summary="Scores and ranks"
+    "/runs/{run}/scores",
+    response_model=schemas.Scores,
+    responses=_ERRORS,
+    summary="Scores and ranks",
 )
 async def get_scores(
     run: RunDep,
-    level: Annotated[int | None, Query(description="aggregate level (default: all)", ge=0, le=99)] = None,
-    time: Annotated[int | None, Query(description="year (default: the latest)", ge=0, le=9999)] = None,
+    level: Annotated[
+        int | None, Query(description="aggregate level (default: all)", ge=0, le=99)
+    ] = None,
+    time: Annotated[
+        int | None, Query(description="year (default: the latest)", ge=0, le=9999)
+    ] = None,
     code: Annotated[str | None, Query(description="one aggregate code", max_length=64)] = None,
 ) -> Response:
     """Every unit's scores and ranks in one year, best first within each code."""
@@ -188,12 +200,16 @@ async def get_timeseries(
 async def get_profile(
     run: RunDep,
     code: Annotated[str, Path(description="unit code", min_length=1, max_length=64)],
-    time: Annotated[int | None, Query(description="year (default: the latest)", ge=0, le=9999)] = None,
+    time: Annotated[
+        int | None, Query(description="year (default: the latest)", ge=0, le=9999)
+    ] = None,
 ) -> Response:
     """Scores, ranks, percentiles, strengths and weaknesses of one economy in one year."""
     run.check_unit(code)
     year = run.check_year(time)
-    return await cached(run, ("profile", code, year), schemas.Profile, lambda: run.profile(code, year))
+    return await cached(
+        run, ("profile", code, year), schemas.Profile, lambda: run.profile(code, year)
+    )
 
 
 @router.get(
@@ -207,9 +223,12 @@ def get_explain(
     run: RunDep,
     code: Annotated[str, Path(description="unit code", min_length=1, max_length=64)],
     from_: Annotated[
-        int | None, Query(alias="from", description="first year (default: the one before `to`)", ge=0, le=9999)
+        int | None,
+        Query(alias="from", description="first year (default: the one before `to`)", ge=0, le=9999),
     ] = None,
-    to: Annotated[int | None, Query(description="second year (default: the latest)", ge=0, le=9999)] = None,
+    to: Annotated[
+        int | None, Query(description="second year (default: the latest)", ge=0, le=9999)
+    ] = None,
 ) -> dict[str, Any]:
     """The change of the unit's headline score between two years, split by pillar."""
     return run.explain(code, from_, to)

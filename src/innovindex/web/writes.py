@@ -56,12 +56,16 @@ def require_token(request: Request) -> None:
         )
 
 
-def _save(upload: UploadFile, folder: FsPath, stem: str, allowed: tuple[str, ...], limit: int) -> FsPath:
+def _save(
+    upload: UploadFile, folder: FsPath, stem: str, allowed: tuple[str, ...], limit: int
+) -> FsPath:
     """Copy an upload to ``folder/stem<suffix>`` (the client's file name is only used for its
     suffix, which must be one of ``allowed``); 413 past ``limit`` bytes."""
     suffix = FsPath(upload.filename or "").suffix.lower()
     if suffix not in allowed:
-        raise InputError(f"expected a {' / '.join(allowed)} file, got {upload.filename!r}", file=stem)
+        raise InputError(
+            f"expected a {' / '.join(allowed)} file, got {upload.filename!r}", file=stem
+        )
     target = folder / f"{stem}{suffix}"
     size = 0
     with target.open("wb") as out:
@@ -111,7 +115,9 @@ def post_build(
     data: Annotated[UploadFile, File(description="iData: CSV, XLSX or Parquet")],
     meta: Annotated[UploadFile | None, File(description="iMeta file (else `framework`)")] = None,
     pipeline: Annotated[UploadFile | None, File(description="pipeline YAML")] = None,
-    framework: Annotated[str | None, Form(description="built-in framework, e.g. gii2019", max_length=64)] = None,
+    framework: Annotated[
+        str | None, Form(description="built-in framework, e.g. gii2019", max_length=64)
+    ] = None,
     label: Annotated[str, Form(description="label of the run", max_length=200)] = "api build",
 ) -> dict[str, Any]:
     """Build the index for every year of the uploaded data and record it as a run."""
@@ -131,7 +137,11 @@ def post_build(
         fw = Framework.read(meta_path) if meta_path else _framework(str(framework))
         inputs = {
             name: {"path": f"upload:{up.filename}", "sha256": file_sha256(p)}
-            for name, up, p in (("data", data, data_path), ("meta", meta, meta_path), ("pipeline", pipeline, pipe_path))
+            for name, up, p in (
+                ("data", data, data_path),
+                ("meta", meta, meta_path),
+                ("pipeline", pipeline, pipe_path),
+            )
             if up is not None and p is not None
         }
         with warnings.catch_warnings(record=True) as caught:
@@ -156,9 +166,15 @@ def post_results(
     store: Annotated[StoreReader, Depends(reader)],
     file: Annotated[UploadFile, File(description="published results: CSV (; or ,)")],
     framework: Annotated[str, Form(description="built-in framework, e.g. gii2019", max_length=64)],
-    time: Annotated[int | None, Form(description="the edition year of every row", ge=0, le=9999)] = None,
-    time_column: Annotated[str | None, Form(description="column holding the year", max_length=200)] = None,
-    unit_column: Annotated[str | None, Form(description="column holding the economy", max_length=200)] = None,
+    time: Annotated[
+        int | None, Form(description="the edition year of every row", ge=0, le=9999)
+    ] = None,
+    time_column: Annotated[
+        str | None, Form(description="column holding the year", max_length=200)
+    ] = None,
+    unit_column: Annotated[
+        str | None, Form(description="column holding the economy", max_length=200)
+    ] = None,
     dataset: Annotated[str | None, Form(description="dataset name", max_length=200)] = None,
 ) -> dict[str, Any]:
     """Store a published results file (scores by edition) as a run, like `results import`."""
