@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .dbfile import connect_store
 from .errors import InputError, NotBuiltError
@@ -89,8 +90,32 @@ def _ensure_schema(con: Any) -> None:
 
 
 # ---------------------------------------------------------------------- long tables of a build
-def _melt(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    return df.rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name=name)
+def _melt(df: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
+    """Long form (uCode, code, value) of a units x codes frame, row by row, as NumPy columns."""
+    n, k = df.shape
+    return {
+        "uCode": np.repeat(df.index.to_numpy(dtype=object), k),
+        "code": np.tile(np.asarray(df.columns, dtype=object), n),
+        name: df.to_numpy().ravel(),
+    }
+
+
+def _frame(parts: list[dict[str, Any]]) -> pd.DataFrame:
+    """One frame from per-year column dicts (concatenated once: building frames per year and
+    concatenating them is what makes recording slow)."""
+    if not parts:
+        return pd.DataFrame()
+    cols = {}
+    for key in parts[0]:
+        arrays = [
+            np.broadcast_to(
+                np.asarray(p[key], dtype=object if isinstance(p[key], str | type(None)) else None),
+                (len(p["uCode"]),),
+            )
+            for p in parts
+        ]
+        cols[key] = np.concatenate(arrays)
+    return pd.DataFrame(cols)
 
 
 def _input_stage(idx: Index) -> str:
@@ -101,46 +126,64 @@ def _input_stage(idx: Index) -> str:
     return names[-1]
 
 
+def _scored_stage(idx: Index) -> str:
+    """The indicator dataset that aggregation used (``normalised`` in a usual pipeline)."""
+    names = [n for n in idx.stages if n != "aggregated"]
+    return "normalised" if "normalised" in names else names[-1]
+
+
+def _membership(idx: Index) -> np.ndarray:
+    """Indicators x aggregates: 1 where the indicator lies under the aggregate."""
+    fw = idx.framework
+    inds = {c: j for j, c in enumerate(fw.indicators)}
+    M = np.zeros((len(inds), len(fw.aggregates)))
+    for k, code in enumerate(fw.aggregates):
+        M[[inds[c] for c in fw.descendants(code)], k] = 1.0
+    return M
+
+
 def _coverage(idx: Index) -> pd.DataFrame:
     """Share of each aggregate's indicators with observed (not imputed) data, per unit."""
     fw = idx.framework
-    units = idx.scores().index
-    observed = idx.stage("raw").reindex(units).notna()
-    cols = {}
-    for code in fw.aggregates:
-        kids = fw.descendants(code)
-        cols[code] = observed[kids].mean(axis=1)
-    return pd.DataFrame(cols, index=units)
+    units = (
+        idx.stages["aggregated"].values.index
+        if "aggregated" in idx.stages
+        else idx.stage("raw").index
+    )
+    observed = idx.stage("raw").reindex(units).notna().to_numpy(dtype=float)
+    M = _membership(idx)
+    return pd.DataFrame(observed @ M / M.sum(axis=0), index=units, columns=list(fw.aggregates))
 
 
-def _scores_long(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
+def _scores_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
     fw = idx.framework
-    out = _melt(idx.scores(), "score").merge(_melt(idx.ranks(), "rank"), on=["uCode", "code"])
-    out["uName"] = out["uCode"].map(idx.units["uName"])
-    out["level"] = out["code"].map({c: fw.level(c) for c in fw.aggregates})
-    cov = _melt(_coverage(idx), "coverage")
-    out = out.merge(cov, on=["uCode", "code"], how="left")
+    S = idx.scores()
+    out = _melt(S, "score")
+    out["rank"] = S.rank(ascending=False, method="min").to_numpy().ravel()
+    out["uName"] = np.repeat(idx.units["uName"].reindex(S.index).to_numpy(dtype=object), S.shape[1])
+    levels = np.array(
+        [fw.level(c) if c in fw.aggregates else np.nan for c in S.columns], dtype=float
+    )
+    out["level"] = np.tile(levels, len(S))
+    out["coverage"] = _coverage(idx).reindex(index=S.index, columns=S.columns).to_numpy().ravel()
     try:
-        flags = _melt(idx.coverage.astype(float), "dmc_flag")
-        out = out.merge(flags, on=["uCode", "code"], how="left")
-        out["dmc_flag"] = out["dmc_flag"].map({1.0: True, 0.0: False})
+        flags = idx.coverage.reindex(index=S.index, columns=S.columns).to_numpy(dtype=float)
+        out["dmc_flag"] = flags.ravel()
     except NotBuiltError:
-        out["dmc_flag"] = None
-    out["run_id"], out["time"] = run_id, t
-    out["rank"] = out["rank"].astype("float")
+        out["dmc_flag"] = np.full(S.size, np.nan)
+    out["run_id"], out["time"] = run_id, np.nan if t is None else t  # type: ignore[assignment]
     return out
 
 
-def _indicators_long(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
-    raw = _melt(idx.stage("raw"), "raw")
-    treated = _melt(idx.stage(_input_stage(idx)), "treated")
-    last = "normalised" if "normalised" in idx.stages else "raw"
-    norm = _melt(idx.stage(last), "normalised")
-    out = raw.merge(treated, on=["uCode", "code"], how="left").merge(
-        norm, on=["uCode", "code"], how="left"
-    )
-    out["imputed"] = out["raw"].isna() & out["treated"].notna()
-    out["run_id"], out["time"] = run_id, t
+def _indicators_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
+    raw = idx.stage("raw")
+    out = _melt(raw, "raw")
+    treated = idx.stage(_input_stage(idx)).reindex(index=raw.index, columns=raw.columns)
+    norm = idx.stage(_scored_stage(idx)).reindex(index=raw.index, columns=raw.columns)
+    out["treated"] = treated.to_numpy().ravel()
+    out["normalised"] = norm.to_numpy().ravel()
+    out["imputed"] = np.isnan(out["raw"].astype(float)) & ~np.isnan(out["treated"].astype(float))
+    out["run_id"], out["time"] = run_id, np.nan if t is None else t  # type: ignore[assignment]
     return out
 
 
@@ -152,30 +195,27 @@ def _bounds_long(run_id: str, t: int | None, idx: Index) -> pd.DataFrame:
         return pd.DataFrame(columns=["run_id", "time", "code"])
     params: dict[str, dict[str, Any]] = step.params_  # type: ignore[attr-defined]
     bounds: pd.DataFrame = step.bounds_  # type: ignore[attr-defined]
-    rows = []
-    for code in fw.indicators:
-        p = params[code]
-        lo, hi = (bounds.loc[code, "lower"], bounds.loc[code, "upper"]) if code in bounds.index else (None, None)
-        rows.append(
-            {
-                "code": code,
-                "method": "minmax" if code in bounds.index else p["method"],
-                "lower": lo,
-                "upper": hi,
-                "range_lo": float(p["range"][0]),
-                "range_hi": float(p["range"][1]),
-                "direction": int(fw.directions[code]),
-            }
-        )
-    out = pd.DataFrame(rows)
+    codes = list(fw.indicators)
+    b = bounds.reindex(codes)
+    out = pd.DataFrame(
+        {
+            "code": codes,
+            "method": ["minmax" if c in bounds.index else params[c]["method"] for c in codes],
+            "lower": b["lower"].to_numpy(dtype=float),
+            "upper": b["upper"].to_numpy(dtype=float),
+            "range_lo": [float(params[c]["range"][0]) for c in codes],
+            "range_hi": [float(params[c]["range"][1]) for c in codes],
+            "direction": [int(fw.directions[c]) for c in codes],
+        }
+    )
     out["run_id"], out["time"] = run_id, t
     return out
 
 
 def _units_long(run_id: str, t: int | None, units: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in units.columns if c not in ("Time",)]
-    long = units[extra].rename_axis("uCode").reset_index().melt(
-        "uCode", var_name="attribute", value_name="value"
+    long = pd.DataFrame(_melt(units[extra].astype(object), "value")).rename(
+        columns={"code": "attribute"}
     )
     long = long[long["value"].notna()].copy()
     long["value"] = long["value"].astype(str)
@@ -193,7 +233,7 @@ def _write(db: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
             for table, df in frames.items():
                 if df.empty:
                     continue
-                con.register("_frame", df)
+                con.register("_frame", pa.Table.from_pandas(df, preserve_index=False))
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
                 con.unregister("_frame")
             con.execute("COMMIT")
@@ -204,7 +244,9 @@ def _write(db: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
         con.close()
 
 
-def _run_row(run_id: str, *, kind: str, framework: Any, times: list[Any], **fields: Any) -> pd.DataFrame:
+def _run_row(
+    run_id: str, *, kind: str, framework: Any, times: list[Any], **fields: Any
+) -> pd.DataFrame:
     from . import __version__
 
     row = {
@@ -253,11 +295,18 @@ def record_build(
             reference_year=reference_year,
             warnings=list(warnings or []),
         ),
-        "index_scores": pd.concat([_scores_long(run_id, t, i) for t, i in panel.items()]),
-        "index_indicators": pd.concat([_indicators_long(run_id, t, i) for t, i in panel.items()]),
+        "index_scores": _frame([_scores_long(run_id, t, i) for t, i in panel.items()]),
+        "index_indicators": _frame([_indicators_long(run_id, t, i) for t, i in panel.items()]),
         "index_bounds": pd.concat([_bounds_long(run_id, t, i) for t, i in panel.items()]),
         "index_units": pd.concat([_units_long(run_id, t, i.units) for t, i in panel.items()]),
     }
+    sc = frames["index_scores"]
+    for col in ("time", "level", "rank"):
+        sc[col] = pd.array(sc[col].to_numpy(dtype=float), dtype="Int64")
+    flags = sc["dmc_flag"].astype(float)
+    sc["dmc_flag"] = pd.array(np.where(np.isnan(flags), None, flags == 1.0), dtype="boolean")  # type: ignore[call-overload]
+    ind = frames["index_indicators"]
+    ind["time"] = pd.array(ind["time"].to_numpy(dtype=float), dtype="Int64")
     _write(db, frames)
     return run_id
 
@@ -321,9 +370,13 @@ def read_table(db: str | Path, table: str, run_id: str | None = None, **where: A
     sql = f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
     con = connect_store(db, read_only=True)
     try:
-        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        have = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         if table not in have:
-            raise InputError("the store has no index runs yet: run a build or an import with --db", file=db)
+            raise InputError(
+                "the store has no index runs yet: run a build or an import with --db", file=db
+            )
         return con.execute(sql, params).df()
     finally:
         con.close()
@@ -341,20 +394,37 @@ def read_scores(db: str | Path, run_id: str, code: str | None = None) -> pd.Data
     return out.sort_values(["time", "code", "rank"]).reset_index(drop=True)
 
 
-def run_frames(db: str | Path, run_id: str) -> dict[str, pd.DataFrame]:
-    """Every table's rows of one run (for reconstructing it in memory), in one connection."""
+def run_frames(
+    db: str | Path, run_id: str, times: list[int] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table's rows of one run (optionally some years), in one connection."""
+    import duckdb
+
     con = connect_store(db, read_only=True)
     try:
         out = {}
         for table in TABLES:
+            sql = f"SELECT * FROM {table} WHERE run_id = ?"
+            params: list[Any] = [run_id]
+            if times is not None and table != "index_runs":
+                sql += f" AND time IN ({', '.join('?' for _ in times)})"
+                params += [int(t) for t in times]
             try:
-                out[table] = con.execute(f"SELECT * FROM {table} WHERE run_id = ?", [run_id]).df()
-            except Exception:  # a store written before the table existed
+                out[table] = con.execute(sql, params).df()
+            except duckdb.CatalogException:  # a store written before the table existed
                 out[table] = pd.DataFrame()
         return out
     finally:
         con.close()
 
 
-def _nan_to_none(v: Any) -> Any:
-    return None if isinstance(v, float) and np.isnan(v) else v
+def run_units(db: str | Path, run_id: str) -> dict[str, str]:
+    """uCode -> uName of every unit of a run."""
+    con = connect_store(db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT uCode, uName FROM index_scores WHERE run_id = ?", [run_id]
+        ).fetchall()
+    finally:
+        con.close()
+    return {str(c): str(n) for c, n in rows}

@@ -26,9 +26,13 @@ DEFAULT_DB = Path("innovindex.duckdb")
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB project store")]
 RunOpt = Annotated[str, typer.Option("--run", help="run id (a unique prefix works) or 'latest'")]
 UnitOpt = Annotated[str, typer.Option("--unit", help="unit code (e.g. CHN) or name")]
-OutFileOpt = Annotated[Path | None, typer.Option("--out", help="write the tidy rows: .csv or .parquet")]
+OutFileOpt = Annotated[
+    Path | None, typer.Option("--out", help="write the tidy rows: .csv or .parquet")
+]
 
-results_app = typer.Typer(help="Published results: import them as a run of the store.", no_args_is_help=True)
+results_app = typer.Typer(
+    help="Published results: import them as a run of the store.", no_args_is_help=True
+)
 
 
 @contextmanager
@@ -91,19 +95,50 @@ def runs_cmd(db: DbOpt = DEFAULT_DB) -> None:
     runs = list_runs(db)
     runs["times"] = runs["times"].map(lambda t: f"{min(t)}-{max(t)}" if t and None not in t else "")
     runs["created"] = runs["created"].astype(str).str[:19]
-    Console().print(_table(f"Runs in {db}", runs, ["run_id", "created", "kind", "dataset", "framework", "times", "n_units", "reference_year", "synthetic"]))
+    Console().print(
+        _table(
+            f"Runs in {db}",
+            runs,
+            [
+                "run_id",
+                "created",
+                "kind",
+                "dataset",
+                "framework",
+                "times",
+                "n_units",
+                "reference_year",
+                "synthetic",
+            ],
+        )
+    )
 
 
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="published results: CSV (; or ,), decimal commas allowed")],
+    file: Annotated[
+        Path, typer.Argument(help="published results: CSV (; or ,), decimal commas allowed")
+    ],
     framework: Annotated[str, typer.Option("--framework", help="built-in framework or iMeta file")],
     db: DbOpt = DEFAULT_DB,
-    time: Annotated[int | None, typer.Option("--time", help="the edition year of every row")] = None,
-    time_column: Annotated[str | None, typer.Option("--time-column", help="column holding the year")] = None,
-    unit_column: Annotated[str | None, typer.Option("--unit-column", help="column holding the economy")] = None,
-    maps: Annotated[list[str] | None, typer.Option("--map", help="COLUMN=CODE for a column the framework cannot match")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="a row breaking the aggregation identity is an error")] = False,
-    dataset: Annotated[str | None, typer.Option("--dataset", help="dataset name (default: the file name)")] = None,
+    time: Annotated[
+        int | None, typer.Option("--time", help="the edition year of every row")
+    ] = None,
+    time_column: Annotated[
+        str | None, typer.Option("--time-column", help="column holding the year")
+    ] = None,
+    unit_column: Annotated[
+        str | None, typer.Option("--unit-column", help="column holding the economy")
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=CODE for a column the framework cannot match"),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="a row breaking the aggregation identity is an error")
+    ] = False,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="dataset name (default: the file name)")
+    ] = None,
 ) -> None:
     """Store published scores (overall and pillars by edition) as a run."""
     from ..monitor import import_results
@@ -127,7 +162,9 @@ def explain_cmd(
     from_: Annotated[int, typer.Option("--from", help="first year")],
     to: Annotated[int, typer.Option("--to", help="second year")],
     run: RunOpt = "latest",
-    code: Annotated[str | None, typer.Option("--code", help="aggregate to explain (default: the index)")] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help="aggregate to explain (default: the index)")
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     out: OutFileOpt = None,
     top: Annotated[int, typer.Option("--top", help="indicators shown")] = 10,
@@ -152,13 +189,29 @@ def explain_cmd(
     )
     top_level = int(e.contributions["level"].max())
     pillar_level = max(1, top_level - 2)
-    for level, title, n in ((pillar_level, "by element at level %d" % pillar_level, None), (1, "largest indicator contributions", top)):
+    for level, title, n in (
+        (pillar_level, f"by element at level {pillar_level}", None),
+        (1, "largest indicator contributions", top),
+    ):
         tab = e.by_level(level)
         if n is not None:
             tab = tab.head(n)
-        console.print(_table(f"{e.code} change {title}", tab, ["code", "name", "own_data", "bounds", "missing", "total"], 3))
+        console.print(
+            _table(
+                f"{e.code} change {title}",
+                tab,
+                ["code", "name", "own_data", "bounds", "missing", "total"],
+                3,
+            )
+        )
     if len(e.rank_moves):
-        console.print(_table("Rank moves", e.rank_moves, ["uCode", "uName", "move", "score_from", "score_to", "gap_from", "gap_to"]))
+        console.print(
+            _table(
+                "Rank moves",
+                e.rank_moves,
+                ["uCode", "uName", "move", "score_from", "score_to", "gap_from", "gap_to"],
+            )
+        )
     if out is not None:
         typer.echo(f"wrote {len(e.contributions)} rows to {out}", err=True)
 
@@ -166,13 +219,18 @@ def explain_cmd(
 def profile_cmd(
     unit: UnitOpt,
     run: RunOpt = "latest",
-    time: Annotated[int | None, typer.Option("--time", help="one year (default: every year)")] = None,
+    time: Annotated[
+        int | None, typer.Option("--time", help="one year (default: every year)")
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     out: OutFileOpt = None,
-    level: Annotated[int | None, typer.Option("--level", help="show only this level on the terminal")] = None,
+    level: Annotated[int | None, typer.Option("--level", help="show only this level")] = None,
+    n_peers: Annotated[int, typer.Option("--peers", help="also show the N nearest units")] = 0,
 ) -> None:
-    """An economy profile: scores, ranks, coverage, strengths and weaknesses, group comparison."""
-    from ..monitor import profile
+    """An economy profile: scores, ranks, coverage, strengths and weaknesses, group comparison.
+
+    Ranks in [brackets] did not meet the data-minimum coverage (the GII's convention)."""
+    from ..monitor import peers, profile
 
     prof = profile(db, unit, run=run, time=time)
     if out is not None:
@@ -180,8 +238,40 @@ def profile_cmd(
     shown = prof if level is None else prof[prof["level"] == level]
     if time is None and level is None:  # many years: the aggregates only on the terminal
         shown = prof[prof["level"] > 1]
-    cols = ["time", "level", "code", "name", "score", "rank", "n_units", "flag", "coverage", "group_flag"]
-    Console().print(_table(f"Profile of {prof['uCode'].iloc[0]}", shown, cols, 1))
+    shown = shown.assign(
+        rank=[
+            f"[{r}]" if d is True else ("" if pd.isna(r) else str(r))
+            for r, d in zip(shown["rank"], shown["dmc_flag"], strict=True)
+        ]
+    )
+    cols = [
+        "time",
+        "level",
+        "code",
+        "name",
+        "score",
+        "rank",
+        "n_units",
+        "flag",
+        "coverage",
+        "group_flag",
+    ]
+    console = Console()
+    console.print(_table(f"Profile of {prof['uCode'].iloc[0]}", shown, cols, 1))
+    if n_peers > 0:
+        year = int(prof["time"].max())
+        for by, what in (
+            ("score", "by index score"),
+            ("profile", "by profile shape (centred pillar scores, Euclidean)"),
+        ):
+            near = peers(db, unit, run=run, time=year, n=n_peers, by=by)
+            console.print(
+                _table(
+                    f"Nearest units in {year}, {what}",
+                    near,
+                    ["uCode", "uName", "distance", "score", "rank"],
+                )
+            )
     if out is not None:
         typer.echo(f"wrote {len(prof)} rows to {out}", err=True)
 

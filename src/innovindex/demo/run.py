@@ -66,15 +66,46 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
                     f"patents: {n_patents:,} synthetic applications, "
                     f"{len(written) - 1} indicator tables -> {out / 'patents'}"
                 )
-    run_id = record_build(db, panel, label="demo", synthetic=True, seed=seed)
+    run_id = record_build(db, panel, label="demo", synthetic=True, seed=seed, dataset="demo-world (SYNTHETIC)")
     latest = max(t for t in panel if t is not None)
     _show_top(console, panel[latest].scores(), panel[latest].units, latest)
+    _show_monitor(console, db, run_id, panel)
     return (
         f"{SYNTHETIC_LABEL}\n"
         f"index: {len(world['uCode'].unique())} economies x {len(fw.indicators)} indicators x "
         f"{len(panel)} years -> {out / 'index'}\n{patent_note}\n"
         f"store: run {run_id} recorded in {db}"
     )
+
+
+def _show_monitor(console: Console, db: Path, run_id: str, panel: dict) -> None:
+    """One explained change and one profile from the stored run (SYNTHETIC economies)."""
+    from ..monitor import explain, profile
+
+    years = sorted(t for t in panel if t is not None)
+    first, last = years[0], years[-1]
+    scores = panel[last].scores()["GII"]
+    unit = str(scores.sort_values(ascending=False).index[len(scores) // 4])
+    e = explain(db, unit, first, last, run=run_id)
+    s = e.summary.iloc[0]
+    console.print(
+        f"[bold]SYNTHETIC[/bold] {s['uName']}: GII {first} -> {last} {s['score_from']:.1f} -> "
+        f"{s['score_to']:.1f} ({s['change_abs']:+.2f}; rank {s['rank_from']} -> {s['rank_to']}): "
+        f"own data {s['own_data']:+.2f}, bounds (sample) {s['bounds']:+.2f}, missing data {s['missing']:+.2f}"
+    )
+    pillars = e.by_level(3).head(3)
+    for row in pillars.itertuples(index=False):
+        console.print(f"  pillar {row.code} {row.name}: {row.total:+.2f}")
+    prof = profile(db, unit, run=run_id, time=last)
+    table = Table(title=f"SYNTHETIC profile of {s['uName']} ({last}; not real data)")
+    for col in ("Code", "Element", "Score", "Rank", "Flag"):
+        table.add_column(col, justify="right" if col in ("Score", "Rank") else "left")
+    for row in prof[prof["level"] >= 3].itertuples(index=False):
+        table.add_row(str(row.code), str(row.name), f"{row.score:.1f}", str(row.rank), str(row.flag))
+    console.print(table)
+    strengths = prof[(prof["level"] == 1) & (prof["flag"] == "Strength")]["code"].tolist()
+    weaknesses = prof[(prof["level"] == 1) & (prof["flag"] == "Weakness")]["code"].tolist()
+    console.print(f"  indicator strengths: {strengths}\n  indicator weaknesses: {weaknesses}")
 
 
 def _show_top(console: Console, scores, units, year: int, n: int = 10) -> None:

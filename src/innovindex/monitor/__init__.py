@@ -22,18 +22,20 @@ the CLI, the REST API and notebooks share one layer. A *source* is either the Du
 from __future__ import annotations
 
 from .changes import change_measures
-from .explain import Explanation, explain, explain_all
+from .explain import EFFECTS, Explanation, explain, explain_all, explain_pairs
 from .importing import import_results
 from .panel import Panel, panel
 from .profile import peers, profile, strengths_weaknesses
 from .runs import list_runs, resolve_run, scores, timeseries
 
 __all__ = [
+    "EFFECTS",
     "Explanation",
     "Panel",
     "change_measures",
     "explain",
     "explain_all",
+    "explain_pairs",
     "import_results",
     "list_runs",
     "panel",

@@ -57,10 +57,14 @@ class Tree:
             raise SpecError("the run has no aggregate step: there is no score to explain")
         agg = STEPS["aggregate"](**(params if isinstance(params, dict) else {}))
         inds = list(fw.indicators)
-        dummy = Stage(values=pd.DataFrame(np.ones((1, len(inds))), columns=inds), units=pd.DataFrame(index=[0]), framework=fw)
+        dummy = Stage(
+            values=pd.DataFrame(np.ones((1, len(inds))), columns=inds),
+            units=pd.DataFrame(index=[0]),
+            framework=fw,
+        )
         agg.fit(dummy)
         power = {}
-        for level, lp in agg.level_params_.items():
+        for level, lp in agg.level_params_.items():  # type: ignore[attr-defined]
             method = lp["method"]
             if method == "generalised":
                 p = float(lp["p"])
@@ -82,7 +86,11 @@ class Tree:
     def evaluate(self, N: np.ndarray) -> np.ndarray:
         """Node values (rows x cols) of normalised indicator values ``N`` (rows x indicators)."""
         inds = list(self.fw.indicators)
-        st = Stage(values=pd.DataFrame(N, columns=inds), units=pd.DataFrame(index=range(len(N))), framework=self.fw)
+        st = Stage(
+            values=pd.DataFrame(N, columns=inds),
+            units=pd.DataFrame(index=range(len(N))),
+            framework=self.fw,
+        )
         out = self.agg.transform(st).values
         return out[self.cols].to_numpy(dtype=float)
 
@@ -97,8 +105,9 @@ def normalise(X: np.ndarray, B: dict[str, np.ndarray], floor: bool = False) -> n
         share = np.where(d > 0, (X - lo) / safe, (up - X) / safe)
         n = share * (r1 - r0) + r0
     n = np.where(const & ~np.isnan(X), (r0 + r1) / 2.0, n)
-    if floor:  # counterfactual states of positive-only means: hold values at the range bottom
-        n = np.where(n < r0, r0, n)
+    if floor:  # counterfactual states of positive-only means: a value <= 0 (impossible in a
+        # real year, where the build succeeded) is held at the bottom of the range
+        n = np.where(n <= 0, r0, n)
     return n
 
 
@@ -123,7 +132,7 @@ def _effective(tree: Tree, V: np.ndarray, code: str, rows: np.ndarray) -> np.nda
         return out
     kids = list(fw.children(code))
     w = np.array([fw.weights[k] for k in kids])
-    P = ~np.isnan(V[np.ix_(rows, [col[k] for k in kids])])
+    P = ~np.isnan(V[np.ix_(rows, np.array([col[k] for k in kids]))])
     W = P * w
     tot = W.sum(axis=1, keepdims=True)
     W = np.divide(W, tot, out=np.zeros_like(W), where=tot > 0)
@@ -140,7 +149,9 @@ def split_step(tree: Tree, Va: np.ndarray, Vb: np.ndarray, top: str) -> np.ndarr
     n_rows = Va.shape[0]
     contrib = np.zeros((n_rows, len(fw.indicators)))
     K = {top: np.ones(n_rows)}
-    order = [c for c in reversed(fw.aggregates) if c in set(fw.descendants(top, fw.level(c))) or c == top]
+    order = [
+        c for c in reversed(fw.aggregates) if c in set(fw.descendants(top, fw.level(c))) or c == top
+    ]
     for g in order:
         if g not in K or not K[g].any():
             continue
@@ -177,7 +188,11 @@ def split_step(tree: Tree, Va: np.ndarray, Vb: np.ndarray, top: str) -> np.ndarr
             else:
                 dv = B[:, j] - A[:, j]
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    secant = np.where(np.abs(dv) > _EPS * (1 + np.abs(A[:, j])), (Yb[:, j] - Ya[:, j]) / dv, _dT(A[:, j], p))
+                    secant = np.where(
+                        np.abs(dv) > _EPS * (1 + np.abs(A[:, j])),
+                        (Yb[:, j] - Ya[:, j]) / dv,
+                        _dT(A[:, j], p),
+                    )
                 K[k] = np.where(common[:, j], KR * mw[:, j] * secant, 0.0)
             amount = KR * presence * share[:, j]
             rows = np.flatnonzero(changed[:, j] & (amount != 0))
@@ -229,7 +244,9 @@ def attribute(
             X = np.where(own, X1 if d else X0, X1 if m else X0)
             for b in (0, 1):
                 real = (d, b, m) in ((0, 0, 0), (1, 1, 1))
-                states[(d, b, m)] = tree.evaluate(normalise(X, B1 if b else B0, floor=floor and not real))
+                states[(d, b, m)] = tree.evaluate(
+                    normalise(X, B1 if b else B0, floor=floor and not real)
+                )
     out = np.zeros((3, X0.shape[0], X0.shape[1]))
     for f in range(3):
         for s in [(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)]:

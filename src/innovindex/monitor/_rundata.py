@@ -8,6 +8,7 @@ bounds, and the scores and ranks. A :class:`RunData` provides them from either s
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,10 @@ from ..errors import InputError
 from ..framework import Framework
 from .panel import Panel
 
-__all__ = ["RunData", "YearData", "load_run"]
+__all__ = ["NO_TIME", "RunData", "YearData", "load_run"]
+
+#: The key of the one cross-section of a run built from data without a ``Time`` column.
+NO_TIME = 0
 
 
 @dataclass
@@ -48,16 +52,37 @@ class RunData:
     reference_year: int | None
     years: dict[int, YearData] = field(default_factory=dict)
     source: str = "the panel"
+    unit_names: dict[str, str] = field(default_factory=dict)
+    all_times: list[int] | None = None
+    loader: Callable[[list[int]], dict[int, YearData]] | None = None
 
     @property
     def times(self) -> list[int]:
-        return sorted(self.years)
+        return sorted(self.all_times if self.all_times is not None else self.years)
 
     def year(self, t: int) -> YearData:
-        """One year's data; a year the run does not have is an InputError naming it."""
-        if t is None or int(t) not in self.years:
-            raise InputError(f"year {t} is not in {self.source}; it has {self.times}")
-        return self.years[int(t)]
+        """One year's data (loaded on first use); a year the run does not have is an
+        InputError naming it."""
+        try:
+            key = int(t)
+        except (TypeError, ValueError):
+            raise InputError(f"year {t!r} is not in {self.source}; it has {self.times}") from None
+        if key not in self.times:
+            has = (
+                "no years (its data had no Time column)"
+                if self.times == [NO_TIME]
+                else str(self.times)
+            )
+            raise InputError(f"year {t} is not in {self.source}; it has {has}")
+        if key not in self.years and self.loader is not None:
+            self.years.update(self.loader([key]))
+        return self.years[key]
+
+    def preload(self) -> None:
+        """Load every year not loaded yet, in one read."""
+        todo = [t for t in self.times if t not in self.years]
+        if todo and self.loader is not None:
+            self.years.update(self.loader(todo))
 
     def names(self) -> dict[str, str]:
         meta = self.framework.meta
@@ -68,11 +93,8 @@ class RunData:
         from .._identity import canonical
 
         text = canonical(str(unit)).strip()
-        codes: set[str] = set()
-        names: dict[str, str] = {}
-        for y in self.years.values():
-            codes |= set(map(str, y.scores.index))
-            names.update({str(n).casefold(): str(c) for c, n in y.units["uName"].items()})
+        codes = set(self.unit_names)
+        names = {str(n).casefold(): c for c, n in self.unit_names.items()}
         if text in codes:
             return text
         upper = {c.upper(): c for c in codes}
@@ -87,7 +109,7 @@ class RunData:
 
 def _from_panel(panel: Panel) -> RunData:
     from ..errors import NotBuiltError
-    from ..store import _bounds_long, _coverage, _input_stage
+    from ..store import _bounds_long, _coverage, _input_stage, _scored_stage
 
     first = next(iter(panel.values()))
     out = RunData(
@@ -106,10 +128,10 @@ def _from_panel(panel: Panel) -> RunData:
         out.years[int(t)] = YearData(
             treated=idx.stage(_input_stage(idx)).reindex(units),
             observed=idx.stage("raw").reindex(units).notna(),
-            normalised=idx.stage("normalised").reindex(units) if "normalised" in idx.stages else pd.DataFrame(index=units),
+            normalised=idx.stage(_scored_stage(idx)).reindex(units),
             bounds=b.set_index("code") if "code" in b.columns and len(b) else pd.DataFrame(),
             scores=scores,
-            ranks=idx.ranks().astype(float),
+            ranks=scores.rank(ascending=False, method="min"),
             units=idx.units.reindex(units),
             coverage=_coverage(idx),
         )
@@ -117,67 +139,113 @@ def _from_panel(panel: Panel) -> RunData:
             out.years[int(t)].dmc = idx.coverage.reindex(units).astype(bool)
         except NotBuiltError:
             pass
+        out.unit_names.update(
+            {str(c): str(n) for c, n in idx.units["uName"].reindex(units).items()}
+        )
+    return out
+
+
+def _wide(
+    df: pd.DataFrame, values: str, index: pd.Index | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """uCode x code matrix of a long frame (a fast pivot: factorize and fill)."""
+    r, rows = pd.factorize(df["uCode"])
+    c, cols = pd.factorize(df["code"])
+    M = np.full((len(rows), len(cols)), np.nan, dtype=float)
+    M[r, c] = pd.to_numeric(df[values], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    out = pd.DataFrame(M, index=pd.Index(rows, name="uCode"), columns=list(cols))
+    if index is not None or columns is not None:
+        out = out.reindex(
+            index=index if index is not None else out.index,
+            columns=columns if columns is not None else out.columns,
+        )
+    return out
+
+
+def _years_from_frames(fw: Framework, frames: dict[str, pd.DataFrame]) -> dict[int, YearData]:
+    sc, ind, bnd, uni = (
+        frames[k] for k in ("index_scores", "index_indicators", "index_bounds", "index_units")
+    )
+    inds = list(fw.indicators)
+    out = {}
+    if len(sc) and sc["time"].isna().all():  # a cross-section without Time: key 0 (see NO_TIME)
+        for k in ("index_scores", "index_indicators", "index_bounds", "index_units"):
+            if len(frames[k]):
+                frames[k]["time"] = NO_TIME
+        sc, ind, bnd, uni = (
+            frames[k] for k in ("index_scores", "index_indicators", "index_bounds", "index_units")
+        )
+    for t in sorted(int(v) for v in sc["time"].dropna().unique()):
+        s = sc[sc["time"] == t]
+        scores = _wide(s, "score")
+        units = scores.index
+        ranks = _wide(s, "rank", units, list(scores.columns))
+        names = s.drop_duplicates("uCode").set_index("uCode")["uName"]
+        udf = pd.DataFrame({"uName": names.reindex(units)})
+        meta_u = uni[(uni["time"] == t) & (uni["attribute"] != "uName")] if len(uni) else uni
+        for attr, part in meta_u.groupby("attribute") if len(meta_u) else []:
+            udf[str(attr)] = part.set_index("uCode")["value"].reindex(units)
+        if len(ind):
+            i = ind[ind["time"] == t]
+            treated = _wide(i, "treated", units, inds)
+            raw = _wide(i, "raw", units, inds)
+            norm = _wide(i, "normalised", units, inds)
+        else:
+            treated = raw = norm = pd.DataFrame(np.nan, index=units, columns=inds)
+        b = bnd[bnd["time"] == t].set_index("code") if len(bnd) else pd.DataFrame()
+        has_cov = "coverage" in s and s["coverage"].notna().any()
+        has_dmc = "dmc_flag" in s and s["dmc_flag"].notna().any()
+        dmc = None
+        if has_dmc:
+            d = s.assign(dmc=s["dmc_flag"].astype("boolean").astype(float))
+            dmc = _wide(d, "dmc", units, list(scores.columns)) == 1.0
+        out[t] = YearData(
+            treated=treated,
+            observed=raw.notna(),
+            normalised=norm,
+            bounds=b,
+            scores=scores,
+            ranks=ranks,
+            units=udf,
+            coverage=_wide(s, "coverage", units, list(scores.columns)) if has_cov else None,
+            dmc=dmc,
+        )
     return out
 
 
 def _from_store(db: str | Path, run: str) -> RunData:
-    from ..store import read_runs, run_frames
+    from ..store import read_runs, run_frames, run_units
     from .runs import resolve_run
 
     run_id = resolve_run(db, run)
     row = read_runs(db).set_index("run_id").loc[run_id]
-    meta = pd.DataFrame(json.loads(row["framework_meta"])) if isinstance(row.get("framework_meta"), str) else None
+    meta = (
+        pd.DataFrame(json.loads(str(row["framework_meta"])))
+        if isinstance(row.get("framework_meta"), str)
+        else None
+    )
     if meta is None:
-        raise InputError(f"run {run_id} was recorded by an older innovindex without its framework; rebuild it", file=db)
+        raise InputError(
+            f"run {run_id} was recorded by an older innovindex without its framework; rebuild it",
+            file=db,
+        )
     fw = Framework.from_frame(meta, source=str(row["framework"]))
-    spec = json.loads(row["pipeline"]) if isinstance(row.get("pipeline"), str) else {}
+    spec = json.loads(str(row["pipeline"])) if isinstance(row.get("pipeline"), str) else {}
     ref = row.get("reference_year")
-    out = RunData(
+    times = json.loads(str(row["times"])) if isinstance(row.get("times"), str) else []
+    return RunData(
         run_id=run_id,
         framework=fw,
         spec=spec or {},
         kind=str(row.get("kind") or "build"),
         reference_year=None if ref is None or pd.isna(ref) else int(ref),
         source=f"run {run_id}",
+        unit_names=run_units(db, run_id),
+        all_times=[int(t) for t in times if t is not None] or [NO_TIME],
+        loader=lambda ts: _years_from_frames(
+            fw, run_frames(db, run_id, None if ts == [NO_TIME] else ts)
+        ),
     )
-    frames = run_frames(db, run_id)
-    sc, ind, bnd, uni = (frames[k] for k in ("index_scores", "index_indicators", "index_bounds", "index_units"))
-    inds = list(fw.indicators)
-    for t in sorted(int(v) for v in sc["time"].dropna().unique()):
-        s = sc[sc["time"] == t]
-        scores = s.pivot(index="uCode", columns="code", values="score")
-        ranks = s.pivot(index="uCode", columns="code", values="rank").astype(float)
-        units = scores.index
-        names = s.drop_duplicates("uCode").set_index("uCode")["uName"]
-        meta_u = uni[uni["time"] == t] if len(uni) else uni
-        udf = pd.DataFrame({"uName": names.reindex(units)})
-        if len(meta_u):
-            wide = meta_u.pivot(index="uCode", columns="attribute", values="value")
-            for c in wide.columns:
-                if c != "uName":
-                    udf[c] = wide[c].reindex(units)
-        if len(ind):
-            i = ind[ind["time"] == t]
-            treated = i.pivot(index="uCode", columns="code", values="treated").reindex(index=units, columns=inds)
-            raw = i.pivot(index="uCode", columns="code", values="raw").reindex(index=units, columns=inds)
-            norm = i.pivot(index="uCode", columns="code", values="normalised").reindex(index=units, columns=inds)
-        else:
-            treated = raw = norm = pd.DataFrame(np.nan, index=units, columns=inds)
-        b = bnd[bnd["time"] == t].set_index("code") if len(bnd) else pd.DataFrame()
-        out.years[t] = YearData(
-            treated=treated.astype(float),
-            observed=raw.notna(),
-            normalised=norm.astype(float),
-            bounds=b,
-            scores=scores,
-            ranks=ranks,
-            units=udf,
-            coverage=s.pivot(index="uCode", columns="code", values="coverage") if "coverage" in s else None,
-            dmc=(s.pivot(index="uCode", columns="code", values="dmc_flag") == True)  # noqa: E712
-            if "dmc_flag" in s and s["dmc_flag"].notna().any()
-            else None,
-        )
-    return out
 
 
 def load_run(source: str | Path | Panel, run: str = "latest") -> RunData:

@@ -40,7 +40,7 @@ def change_measures(start: ArrayLike, end: ArrayLike, years: ArrayLike) -> pd.Da
     Examples
     --------
     >>> change_measures(10.0, 67.3, 10).round(2).to_dict("records")
-    [{'change_abs': 57.3, 'change_pct': 573.0, 'cagr_pct': 21.02, 'fold': 6.73}]
+    [{'change_abs': 57.3, 'change_pct': 573.0, 'cagr_pct': 21.0, 'fold': 6.73}]
     """
     s = np.atleast_1d(np.asarray(start, dtype=float))
     e = np.atleast_1d(np.asarray(end, dtype=float))
@@ -49,5 +49,7 @@ def change_measures(start: ArrayLike, end: ArrayLike, years: ArrayLike) -> pd.Da
     with np.errstate(divide="ignore", invalid="ignore"):
         fold = np.where(ok, e / np.where(s == 0, 1.0, s), np.nan)
         pct = np.where(s != 0, 100.0 * (e - s) / np.where(s == 0, 1.0, np.abs(s)), np.nan)
-        cagr = np.where(ok & (y > 0), 100.0 * (np.abs(fold) ** (1.0 / np.where(y > 0, y, 1.0)) - 1.0), np.nan)
+        cagr = np.where(
+            ok & (y > 0), 100.0 * (np.abs(fold) ** (1.0 / np.where(y > 0, y, 1.0)) - 1.0), np.nan
+        )
     return pd.DataFrame({"change_abs": e - s, "change_pct": pct, "cagr_pct": cagr, "fold": fold})

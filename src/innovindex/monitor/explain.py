@@ -61,10 +61,20 @@ class Explanation:
     def by_level(self, level: int) -> pd.DataFrame:
         """Contributions at one level, one row per element, the effects as columns plus ``total``."""
         c = self.contributions[self.contributions["level"] == level]
-        wide = c.pivot_table(index=["code", "name"], columns="effect", values="contribution", aggfunc="sum", sort=False)
+        wide = c.pivot_table(
+            index=["code", "name"],
+            columns="effect",
+            values="contribution",
+            aggfunc="sum",
+            sort=False,
+        )
         wide = wide.reindex(columns=list(EFFECTS)).fillna(0.0)
         wide["total"] = wide.sum(axis=1)
-        return wide.reset_index().sort_values("total", key=np.abs, ascending=False, kind="stable").reset_index(drop=True)
+        return (
+            wide.reset_index()
+            .sort_values("total", key=np.abs, ascending=False, kind="stable")
+            .reset_index(drop=True)
+        )
 
 
 def _bounds_arrays(run: RunData, t: int, rows: int) -> dict[str, np.ndarray]:
@@ -83,57 +93,115 @@ def _bounds_arrays(run: RunData, t: int, rows: int) -> dict[str, np.ndarray]:
         raise SpecError(
             f"explain needs min-max or fixed-scale normalisation; indicator(s) {bad[:5]} use {sorted(set(b.loc[bad, 'method']))}"
         )
-    return {k: np.broadcast_to(b[k].to_numpy(dtype=float), (rows, len(inds))) for k in ("lower", "upper", "range_lo", "range_hi", "direction")}
+    return {
+        k: np.broadcast_to(b[k].to_numpy(dtype=float), (rows, len(inds)))
+        for k in ("lower", "upper", "range_lo", "range_hi", "direction")
+    }
 
 
 def _top(run: RunData, code: str | None) -> str:
+    if run.kind == "import":
+        raise InputError(
+            f"{run.source} was imported from published results: it has no indicator data, so its "
+            "changes cannot be attributed (its scores and ranks can still be profiled)"
+        )
     fw = run.framework
     if code is None:
         return fw.aggregates[-1]
     if code not in fw.aggregates:
-        raise InputError(f"{code!r} is not an aggregate of the framework; aggregates: {list(fw.aggregates)}")
+        raise InputError(
+            f"{code!r} is not an aggregate of the framework; aggregates: {list(fw.aggregates)}"
+        )
     return code
 
 
-def _core(run: RunData, units: list[str], from_: int, to: int, top: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Effects (3 x units x indicators), recorded scores from/to, and the recomputation error."""
+def _core(
+    run: RunData, jobs: list[tuple[list[str], int, int]], top: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Effects (3 x rows x indicators), recorded scores from/to and the recomputation error, for
+    every (units, from, to) job stacked into one vectorised computation."""
     fw = run.framework
     inds = list(fw.indicators)
-    y0, y1 = run.year(from_), run.year(to)
-    X0 = y0.treated.reindex(index=units, columns=inds).to_numpy(dtype=float)
-    X1 = y1.treated.reindex(index=units, columns=inds).to_numpy(dtype=float)
-    own = (y0.observed.reindex(index=units, columns=inds).fillna(False).to_numpy(dtype=bool)
-           & y1.observed.reindex(index=units, columns=inds).fillna(False).to_numpy(dtype=bool))
+    X0, X1, own, s0, s1 = [], [], [], [], []
+    B0: dict[str, list[np.ndarray]] = {}
+    B1: dict[str, list[np.ndarray]] = {}
+    for units, a, b in jobs:
+        y0, y1 = run.year(a), run.year(b)
+        X0.append(y0.treated.reindex(index=units, columns=inds).to_numpy(dtype=float))
+        X1.append(y1.treated.reindex(index=units, columns=inds).to_numpy(dtype=float))
+        o0 = y0.observed.reindex(index=units, columns=inds).fillna(False).to_numpy(dtype=bool)
+        o1 = y1.observed.reindex(index=units, columns=inds).fillna(False).to_numpy(dtype=bool)
+        own.append(o0 & o1)
+        for store, t in ((B0, a), (B1, b)):
+            for k, v in _bounds_arrays(run, t, len(units)).items():
+                store.setdefault(k, []).append(v)
+        s0.append(y0.scores[top].reindex(units).to_numpy(dtype=float))
+        s1.append(y1.scores[top].reindex(units).to_numpy(dtype=float))
     tree = Tree.build(fw, run.spec)
-    effects, V0, V1 = attribute(tree, X0, X1, own, _bounds_arrays(run, from_, len(units)), _bounds_arrays(run, to, len(units)), top)
-    s0 = y0.scores[top].reindex(units).to_numpy(dtype=float)
-    s1 = y1.scores[top].reindex(units).to_numpy(dtype=float)
+    effects, V0, V1 = attribute(
+        tree, np.vstack(X0), np.vstack(X1), np.vstack(own),
+        {k: np.vstack(v) for k, v in B0.items()}, {k: np.vstack(v) for k, v in B1.items()}, top,
+    )  # fmt: skip
+    r0, r1 = np.concatenate(s0), np.concatenate(s1)
     j = tree.cols.index(top)
-    err = np.maximum(np.abs(V0[:, j] - s0), np.abs(V1[:, j] - s1))
-    return effects, s0, s1, err
+    err = np.maximum(np.abs(V0[:, j] - r0), np.abs(V1[:, j] - r1))
+    return effects, r0, r1, err
 
 
 def explain_all(
-    source: str | Path | Panel, from_: int, to: int, *, run: str = "latest", code: str | None = None
+    source: str | Path | Panel,
+    from_: int,
+    to: int,
+    *,
+    run: str = "latest",
+    code: str | None = None,
 ) -> pd.DataFrame:
     """The three effects for every unit scored in both years, vectorised (one row per unit).
 
-    Columns: ``uCode``, ``uName``, ``score_from``, ``score_to``, ``change_abs``, ``own_data``,
-    ``bounds``, ``missing``, ``residual`` (change minus the three effects: rounding only).
+    Columns: ``from``, ``to``, ``uCode``, ``uName``, ``score_from``, ``score_to``,
+    ``change_abs``, ``own_data``, ``bounds``, ``missing``, ``residual`` (change minus the three
+    effects: rounding only).
     """
+    return explain_pairs(source, [(from_, to)], run=run, code=code)
+
+
+def explain_pairs(
+    source: str | Path | Panel,
+    pairs: list[tuple[int, int]] | str = "consecutive",
+    *,
+    run: str = "latest",
+    code: str | None = None,
+) -> pd.DataFrame:
+    """:func:`explain_all` for several pairs of years at once (``"consecutive"``: every year
+    with the next), in one vectorised computation; one row per unit and pair."""
     data = load_run(source, run)
-    return _explain_all(data, from_, to, _top(data, code))
-
-
-def _explain_all(data: RunData, from_: int, to: int, top: str) -> pd.DataFrame:
-    y0, y1 = data.year(from_), data.year(to)
-    ok0 = y0.scores[top].dropna().index
-    ok1 = y1.scores[top].dropna().index
-    units = [u for u in ok0 if u in set(ok1)]
-    effects, s0, s1, _ = _core(data, units, from_, to, top)
+    top = _top(data, code)
+    if isinstance(pairs, str):
+        if pairs != "consecutive":
+            raise InputError(
+                f"pairs must be a list of (from, to) years or 'consecutive'; got {pairs!r}"
+            )
+        pairs = list(zip(data.times[:-1], data.times[1:], strict=True))
+        data.preload()
+    jobs = []
+    for a, b in pairs:
+        y0, y1 = data.year(a), data.year(b)
+        ok1 = set(y1.scores[top].dropna().index)
+        jobs.append(([u for u in y0.scores[top].dropna().index if u in ok1], int(a), int(b)))
+    effects, s0, s1, _ = _core(data, jobs, top)
     tot = effects.sum(axis=2)
-    out = pd.DataFrame({"uCode": units, "uName": y1.units["uName"].reindex(units).to_numpy(),
-                        "score_from": s0, "score_to": s1, "change_abs": s1 - s0})
+    names = {}
+    for _, _, b in jobs:
+        names.update(data.year(b).units["uName"].to_dict())
+    out = pd.DataFrame(
+        {
+            "from": np.concatenate([[a] * len(u) for u, a, _ in jobs]).astype(int),
+            "to": np.concatenate([[b] * len(u) for u, _, b in jobs]).astype(int),
+            "uCode": [x for u, _, _ in jobs for x in u],
+        }
+    )
+    out["uName"] = out["uCode"].map(names)
+    out["score_from"], out["score_to"], out["change_abs"] = s0, s1, s1 - s0
     for k, name in enumerate(EFFECTS):
         out[name] = tot[k]
     out["residual"] = out["change_abs"] - tot.sum(axis=0)
@@ -160,15 +228,26 @@ def _rank_moves(data: RunData, unit: str, from_: int, to: int, top: str) -> pd.D
         elif a0 is True and a1 is None:
             move = "left from above"
         if move:
-            rows.append({"uCode": u, "uName": names.get(u, u), "move": move,
-                         "score_from": s0.get(u, np.nan), "score_to": s1.get(u, np.nan),
-                         "gap_from": s0.get(u, np.nan) - me0, "gap_to": s1.get(u, np.nan) - me1})
+            rows.append(
+                {
+                    "uCode": u,
+                    "uName": names.get(u, u),
+                    "move": move,
+                    "score_from": s0.get(u, np.nan),
+                    "score_to": s1.get(u, np.nan),
+                    "gap_from": s0.get(u, np.nan) - me0,
+                    "gap_to": s1.get(u, np.nan) - me1,
+                }
+            )
     cols = ["uCode", "uName", "move", "score_from", "score_to", "gap_from", "gap_to"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def _status(observed: pd.Series, treated: pd.Series) -> pd.Series:
-    return pd.Series(np.where(observed, "observed", np.where(treated.notna(), "imputed", "missing")), index=observed.index)
+    return pd.Series(
+        np.where(observed, "observed", np.where(treated.notna(), "imputed", "missing")),
+        index=observed.index,
+    )
 
 
 def explain(
@@ -202,49 +281,98 @@ def explain(
     unit = data.unit(unit)
     y0, y1 = data.year(from_), data.year(to)
     for t, y in ((from_, y0), (to, y1)):
-        if unit not in y.scores.index or pd.isna(y.scores.at[unit, top]):
+        if unit not in y.scores.index or np.isnan(float(y.scores.at[unit, top])):  # type: ignore[arg-type]
             raise InputError(f"unit {unit!r} has no {top} score in {t} in {data.source}")
-    effects, s0, s1, err = _core(data, [unit], from_, to, top)
+    effects, s0, s1, err = _core(data, [([unit], int(from_), int(to))], top)
     fw = data.framework
     inds = list(fw.indicators)
     names = data.names()
     in_tree = set(fw.descendants(top))
     ind_rows = []
-    st0 = _status(y0.observed.loc[unit], y0.treated.loc[unit])
-    st1 = _status(y1.observed.loc[unit], y1.treated.loc[unit])
+    st0 = _status(y0.observed.loc[unit], y0.treated.loc[unit])  # type: ignore[arg-type]
+    st1 = _status(y1.observed.loc[unit], y1.treated.loc[unit])  # type: ignore[arg-type]
     for k, eff in enumerate(EFFECTS):
         for j, c in enumerate(inds):
             if c not in in_tree:
                 continue
-            ind_rows.append({"effect": eff, "level": 1, "code": c, "contribution": effects[k, 0, j],
-                             "value_from": y0.normalised.at[unit, c] if c in y0.normalised.columns else np.nan,
-                             "value_to": y1.normalised.at[unit, c] if c in y1.normalised.columns else np.nan,
-                             "status_from": st0[c], "status_to": st1[c]})
+            ind_rows.append(
+                {
+                    "effect": eff,
+                    "level": 1,
+                    "code": c,
+                    "contribution": effects[k, 0, j],
+                    "value_from": y0.normalised.at[unit, c]
+                    if c in y0.normalised.columns
+                    else np.nan,
+                    "value_to": y1.normalised.at[unit, c] if c in y1.normalised.columns else np.nan,
+                    "status_from": st0[c],
+                    "status_to": st1[c],
+                }
+            )
     rows = ind_rows[:]
     for agg in fw.aggregates:
         if agg != top and agg not in set(fw.descendants(top, fw.level(agg))):
             continue
         kids = set(fw.descendants(agg))
         for k, eff in enumerate(EFFECTS):
-            rows.append({"effect": eff, "level": fw.level(agg), "code": agg,
-                         "contribution": float(sum(effects[k, 0, j] for j, c in enumerate(inds) if c in kids)),
-                         "value_from": y0.scores.at[unit, agg], "value_to": y1.scores.at[unit, agg],
-                         "status_from": None, "status_to": None})
+            rows.append(
+                {
+                    "effect": eff,
+                    "level": fw.level(agg),
+                    "code": agg,
+                    "contribution": float(
+                        sum(effects[k, 0, j] for j, c in enumerate(inds) if c in kids)
+                    ),
+                    "value_from": y0.scores.at[unit, agg],
+                    "value_to": y1.scores.at[unit, agg],
+                    "status_from": None,
+                    "status_to": None,
+                }
+            )
     contrib = pd.DataFrame(rows)
     contrib["name"] = contrib["code"].map(names)
     contrib["parent"] = contrib["code"].map(lambda c: fw.parent(c))
-    contrib = contrib[["effect", "level", "code", "name", "parent", "value_from", "value_to",
-                       "status_from", "status_to", "contribution"]]
+    contrib = contrib[
+        [
+            "effect",
+            "level",
+            "code",
+            "name",
+            "parent",
+            "value_from",
+            "value_to",
+            "status_from",
+            "status_to",
+            "contribution",
+        ]
+    ]
     r0, r1 = y0.ranks.at[unit, top], y1.ranks.at[unit, top]
-    summary = pd.DataFrame({"uCode": [unit], "uName": [y1.units.at[unit, "uName"]], "code": [top],
-                            "from": [from_], "to": [to], "score_from": s0, "score_to": s1})
+    summary = pd.DataFrame(
+        {
+            "uCode": [unit],
+            "uName": [y1.units.at[unit, "uName"]],
+            "code": [top],
+            "from": [from_],
+            "to": [to],
+            "score_from": s0,
+            "score_to": s1,
+        }
+    )
     summary = pd.concat([summary, change_measures(s0, s1, to - from_)], axis=1)
-    summary["rank_from"], summary["rank_to"] = int(r0), int(r1)
-    summary["rank_change"] = int(r0) - int(r1)
+    rank_from, rank_to = int(float(r0)), int(float(r1))  # type: ignore[arg-type]
+    summary["rank_from"], summary["rank_to"] = rank_from, rank_to
+    summary["rank_change"] = rank_from - rank_to
     tot = effects.sum(axis=2)[:, 0]
     for k, eff in enumerate(EFFECTS):
         summary[eff] = tot[k]
     summary["residual"] = summary["change_abs"] - tot.sum()
     summary["recompute_error"] = err
-    return Explanation(unit=unit, code=top, from_=int(from_), to=int(to), summary=summary,
-                       contributions=contrib, rank_moves=_rank_moves(data, unit, from_, to, top))
+    return Explanation(
+        unit=unit,
+        code=top,
+        from_=int(from_),
+        to=int(to),
+        summary=summary,
+        contributions=contrib,
+        rank_moves=_rank_moves(data, unit, from_, to, top),
+    )

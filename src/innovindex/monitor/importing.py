@@ -19,7 +19,16 @@ from ..framework import Framework
 
 __all__ = ["import_results", "read_published", "to_iso3"]
 
-UNIT_NAMES = ("ucode", "country", "countries", "economy", "economies", "country name", "country code", "iso3")
+UNIT_NAMES = (
+    "ucode",
+    "country",
+    "countries",
+    "economy",
+    "economies",
+    "country name",
+    "country code",
+    "iso3",
+)
 _NOT_FOUND = "\x00not found"
 
 
@@ -41,19 +50,32 @@ def read_published(file: str | Path) -> tuple[pd.DataFrame, bool]:
     text = _decode(path.read_bytes(), str(path))
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
-        raise InputError("the file is empty: expected a header and one row per economy and year", file=path)
-    sep = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
+        raise InputError(
+            "the file is empty: expected a header and one row per economy and year", file=path
+        )
+    sep = (
+        ";"
+        if first.count(";") > first.count(",")
+        else ("\t" if first.count("\t") > first.count(",") else ",")
+    )
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+        df = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL
+        )
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(f"cannot parse the file as {sep!r}-separated text ({str(exc).splitlines()[0]})", file=path) from None
+        raise InputError(
+            f"cannot parse the file as {sep!r}-separated text ({str(exc).splitlines()[0]})",
+            file=path,
+        ) from None
     df.columns = [canonical(str(c)).strip() for c in df.columns]
     body = df.to_numpy(dtype=str).ravel() if len(df) else np.array([], dtype=str)
     decimal_comma = sep != "," and any(re.fullmatch(r"-?\d+,\d+", v.strip()) for v in body[:5000])
     return df, decimal_comma
 
 
-def _numbers(df: pd.DataFrame, col: str, decimal_comma: bool, file: str, what: str = "a number") -> pd.Series:
+def _numbers(
+    df: pd.DataFrame, col: str, decimal_comma: bool, file: str, what: str = "a number"
+) -> pd.Series:
     s = df[col].astype(str).str.strip()
     if decimal_comma:
         s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
@@ -63,7 +85,9 @@ def _numbers(df: pd.DataFrame, col: str, decimal_comma: bool, file: str, what: s
     bad = out.isna() & ~missing
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"expected {what}, found {df[col].iloc[i]!r}", file=file, row=i + 2, column=col)
+        raise InputError(
+            f"expected {what}, found {df[col].iloc[i]!r}", file=file, row=i + 2, column=col
+        )
     return out.astype(float)
 
 
@@ -72,8 +96,12 @@ def _converter() -> object:
     try:
         from country_converter import country_converter as cc
     except ImportError:  # pragma: no cover
-        raise InputError("country names need country_converter: pip install country_converter") from None
-    data = pd.read_csv(cc.COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""])
+        raise InputError(
+            "country names need country_converter: pip install country_converter"
+        ) from None
+    data = pd.read_csv(
+        cc.COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""]
+    )
     data["ISO2"] = data["ISO2"].fillna("(?!x)x").astype(str)  # rows without ISO2 must match nothing
     return cc.CountryConverter(country_data=data)
 
@@ -103,7 +131,9 @@ def to_iso3(names: list[str], *, file: str, column: str) -> dict[str, str]:
     return out
 
 
-def _match_columns(df: pd.DataFrame, fw: Framework, skip: set[str], mapping: Mapping[str, str], file: str) -> dict[str, str]:
+def _match_columns(
+    df: pd.DataFrame, fw: Framework, skip: set[str], mapping: Mapping[str, str], file: str
+) -> dict[str, str]:
     meta = fw.meta
     tree = meta[meta["Type"].isin(["Aggregate", "Indicator"])]
     by_key = {}
@@ -113,16 +143,22 @@ def _match_columns(df: pd.DataFrame, fw: Framework, skip: set[str], mapping: Map
     cols = {}
     for col, code in mapping.items():
         if col not in df.columns:
-            raise InputError(f"--map names column {col!r}, which the file does not have; columns: {list(df.columns)}", file=file)
+            raise InputError(
+                f"--map names column {col!r}, which the file does not have; columns: {list(df.columns)}",
+                file=file,
+            )
         if code not in set(tree["iCode"].astype(str)):
-            raise InputError(f"--map {col}={code}: {code!r} is not a code of the framework {fw.source}", file=file)
+            raise InputError(
+                f"--map {col}={code}: {code!r} is not a code of the framework {fw.source}",
+                file=file,
+            )
         cols[col] = code
     for col in df.columns:
         if col in skip or col in cols:
             continue
-        code = by_key.get(col.casefold())
-        if code is not None:
-            cols[col] = code
+        found = by_key.get(col.casefold())
+        if found is not None:
+            cols[col] = found
     if not cols:
         raise InputError(
             f"no column matches a code or name of the framework {fw.source}; columns: {list(df.columns)}; "
@@ -132,7 +168,9 @@ def _match_columns(df: pd.DataFrame, fw: Framework, skip: set[str], mapping: Map
     dup = pd.Series(list(cols.values()))
     if dup.duplicated().any():
         code = dup[dup.duplicated()].iloc[0]
-        raise InputError(f"two columns map to {code!r}: {[c for c, v in cols.items() if v == code]}", file=file)
+        raise InputError(
+            f"two columns map to {code!r}: {[c for c, v in cols.items() if v == code]}", file=file
+        )
     return cols
 
 
@@ -231,17 +269,27 @@ def import_results(
     if unit_column is None:
         found = [c for c in df.columns if c.casefold() in UNIT_NAMES]
         if not found:
-            raise InputError(f"no unit column (Country, Economy, Economies, uCode); columns: {list(df.columns)}; use --unit-column", file=src)
+            raise InputError(
+                f"no unit column (Country, Economy, Economies, uCode); columns: {list(df.columns)}; use --unit-column",
+                file=src,
+            )
         unit_column = found[0]
     elif unit_column not in df.columns:
         raise InputError(f"no unit column {unit_column!r}; columns: {list(df.columns)}", file=src)
     if time_column is not None:
         if time_column not in df.columns:
-            raise InputError(f"no time column {time_column!r}; columns: {list(df.columns)}", file=src)
+            raise InputError(
+                f"no time column {time_column!r}; columns: {list(df.columns)}", file=src
+            )
         years = _numbers(df, time_column, False, src, "a year")
         if years.isna().any() or (years != years.round()).any():
             i = int(np.flatnonzero((years.isna() | (years != years.round())).to_numpy())[0])
-            raise InputError(f"expected a whole year, found {df[time_column].iloc[i]!r}", file=src, row=i + 2, column=time_column)
+            raise InputError(
+                f"expected a whole year, found {df[time_column].iloc[i]!r}",
+                file=src,
+                row=i + 2,
+                column=time_column,
+            )
         years = years.astype(int)
     else:
         years = pd.Series(int(time), index=df.index)  # type: ignore[arg-type]
@@ -255,7 +303,11 @@ def import_results(
     dup = key.duplicated(keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        first = int(np.flatnonzero(((key["uCode"] == codes.iloc[i]) & (key["time"] == years.iloc[i])).to_numpy())[0])
+        first = int(
+            np.flatnonzero(
+                ((key["uCode"] == codes.iloc[i]) & (key["time"] == years.iloc[i])).to_numpy()
+            )[0]
+        )
         raise InputError(
             f"duplicate unit-year: {names.iloc[i]!r} ({codes.iloc[i]}) in {years.iloc[i]} also on row {first + 2}",
             file=src, row=i + 2, column=unit_column,
@@ -270,7 +322,9 @@ def import_results(
     for m in msgs:
         warnings.warn(m, DataWarning, stacklevel=2)
     long = scores.assign(uCode=codes.to_numpy(), uName=names.to_numpy(), time=years.to_numpy())
-    long = long.melt(["uCode", "uName", "time"], var_name="code", value_name="score").dropna(subset=["score"])
+    long = long.melt(["uCode", "uName", "time"], var_name="code", value_name="score").dropna(
+        subset=["score"]
+    )
     long["level"] = long["code"].map(lambda c: fw.level(c))
     extra = [c for c in df.columns if c not in skip and c not in cols]
     units = pd.DataFrame({"uCode": codes, "time": years, "uName": names})
@@ -279,4 +333,12 @@ def import_results(
     units = units.melt(["uCode", "time"], var_name="attribute", value_name="value")
     units = units[units["value"] != ""]
     inputs = {"results": {"path": src, "sha256": file_sha256(Path(file))}, "columns": cols}
-    return record_results(db, long, units, framework=fw, dataset=dataset or Path(file).stem, inputs=inputs, warnings=msgs)
+    return record_results(
+        db,
+        long,
+        units,
+        framework=fw,
+        dataset=dataset or Path(file).stem,
+        inputs=inputs,
+        warnings=msgs,
+    )

@@ -41,7 +41,10 @@ def _nearest_known_distance(t: np.ndarray, known: np.ndarray, backward_only: boo
 
 
 def impute_panel(
-    data: pd.DataFrame, indicators: list[str], method: str = "carry_forward", max_gap: int | None = None
+    data: pd.DataFrame,
+    indicators: list[str],
+    method: str = "carry_forward",
+    max_gap: int | None = None,
 ) -> pd.DataFrame:
     """Impute every indicator of an iData panel over ``Time``, unit by unit.
 
@@ -64,9 +67,13 @@ def impute_panel(
     [3.0, 4.0, 5.0]
     """
     if method not in PANEL_METHODS:
-        raise SpecError(f"panel imputation method must be one of {list(PANEL_METHODS)}; got {method!r}")
+        raise SpecError(
+            f"panel imputation method must be one of {list(PANEL_METHODS)}; got {method!r}"
+        )
     if max_gap is not None and (not isinstance(max_gap, int) or max_gap < 1):
-        raise SpecError(f"panel imputation 'max_gap' must be a whole number of years >= 1; got {max_gap!r}")
+        raise SpecError(
+            f"panel imputation 'max_gap' must be a whole number of years >= 1; got {max_gap!r}"
+        )
     kernel = registry.get("impute", "panel")
     assert kernel is not None
     kind = "linear" if method == "linear" else "constant"

@@ -46,10 +46,11 @@ class Panel(dict[int | None, Index]):
 
     def scores(self) -> pd.DataFrame:
         """Tidy scores and ranks of every year: ``time, uCode, uName, code, name, level, score, rank``."""
-        from ..store import _scores_long
+        from ..store import _frame, _scores_long
 
-        parts = [_scores_long("", t, idx) for t, idx in self.items()]
-        out = pd.concat(parts, ignore_index=True).drop(columns="run_id")
+        out = _frame([_scores_long("", t, idx) for t, idx in self.items()]).drop(columns="run_id")
+        for col in ("time", "level", "rank"):
+            out[col] = pd.array(out[col].to_numpy(dtype=float), dtype="Int64")
         fw = next(iter(self.values())).framework
         names = dict(zip(fw.meta["iCode"].astype(str), fw.meta["iName"].astype(str), strict=True))
         out["name"] = out["code"].map(names)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, SpecError
-from ._rundata import RunData, YearData, load_run
+from ._rundata import NO_TIME, RunData, YearData, load_run
 from .panel import Panel
 
 __all__ = ["profile", "peers", "strengths_weaknesses", "flag_levels"]
@@ -35,7 +35,9 @@ PROFILE_COLUMNS = [
 ]  # fmt: skip
 
 
-def strengths_weaknesses(scores: pd.DataFrame, *, levels: tuple[int, ...] | None = None, upper: float = 0.9) -> pd.Series:
+def strengths_weaknesses(
+    scores: pd.DataFrame, *, levels: tuple[int, ...] | None = None, upper: float = 0.9
+) -> pd.Series:
     """Strength / weakness flags by the GII 2019 rule (see the module docstring).
 
     Parameters
@@ -85,10 +87,19 @@ def _year_table(run: RunData, t: int) -> pd.DataFrame:
     y = run.year(t)
     parts = []
     aggs = [c for c in fw.aggregates if c in y.scores.columns]
-    sc = y.scores[aggs].rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name="score")
+    sc = (
+        y.scores[aggs]
+        .rename_axis("uCode")
+        .reset_index()
+        .melt("uCode", var_name="code", value_name="score")
+    )
     parts.append(sc)
     if y.normalised.notna().to_numpy().any():
-        ind = y.normalised.rename_axis("uCode").reset_index().melt("uCode", var_name="code", value_name="score")
+        ind = (
+            y.normalised.rename_axis("uCode")
+            .reset_index()
+            .melt("uCode", var_name="code", value_name="score")
+        )
         parts.append(ind)
     out = pd.concat(parts, ignore_index=True)
     out["level"] = out["code"].map(lambda c: fw.level(c))
@@ -121,13 +132,22 @@ def _profile_year(run: RunData, t: int, unit: str, group: str | None) -> pd.Data
     if gcol is not None:
         g = y.units[gcol].astype(str)
         table["group"] = table["uCode"].map(g)
-        stats = table.groupby(["code", "group"])["score"].agg(["mean", "std"]).rename(columns={"mean": "group_mean", "std": "group_sd"})
+        stats = (
+            table.groupby(["code", "group"])["score"]
+            .agg(["mean", "std"])
+            .rename(columns={"mean": "group_mean", "std": "group_sd"})
+        )
         table = table.merge(stats.reset_index(), on=["code", "group"], how="left")
         up = table["score"] > table["group_mean"] + table["group_sd"]
         down = table["score"] < table["group_mean"] - table["group_sd"]
         table["group_flag"] = np.where(up, "above", np.where(down, "below", ""))
     else:
-        table["group"], table["group_mean"], table["group_sd"], table["group_flag"] = None, np.nan, np.nan, ""
+        table["group"], table["group_mean"], table["group_sd"], table["group_flag"] = (
+            None,
+            np.nan,
+            np.nan,
+            "",
+        )
     mine = table[table["uCode"] == unit].copy()
     if mine["score"].isna().all():
         raise InputError(f"unit {unit!r} has no scores in {t} in {run.source}")
@@ -135,12 +155,30 @@ def _profile_year(run: RunData, t: int, unit: str, group: str | None) -> pd.Data
     mine["name"] = mine["code"].map(run.names())
     cov: dict[str, float] = {}
     if y.coverage is not None and unit in y.coverage.index:
-        cov.update(y.coverage.loc[unit].astype(float).to_dict())
+        cov.update(
+            dict(
+                zip(
+                    map(str, y.coverage.columns),
+                    y.coverage.loc[unit].to_numpy(dtype=float),
+                    strict=True,
+                )
+            )
+        )
     if unit in y.observed.index and y.normalised.notna().to_numpy().any():
-        cov.update(y.observed.loc[unit].astype(float).to_dict())
+        cov.update(
+            dict(
+                zip(
+                    map(str, y.observed.columns),
+                    y.observed.loc[unit].to_numpy(dtype=float),
+                    strict=True,
+                )
+            )
+        )
     mine["coverage"] = mine["code"].map(cov).astype(float)
-    dmc = y.dmc.loc[unit] if y.dmc is not None and unit in y.dmc.index else pd.Series(dtype=bool)
-    mine["dmc_flag"] = mine["code"].map(dmc).astype(object).where(mine["code"].isin(dmc.index), None)
+    dmc: dict[str, bool] = {}
+    if y.dmc is not None and unit in y.dmc.index:
+        dmc = {str(k): bool(v) for k, v in y.dmc.loc[unit].items()}
+    mine["dmc_flag"] = [dmc.get(c) for c in mine["code"]]
     mine["rank"] = mine["rank"].astype("Int64")
     return mine
 
@@ -167,7 +205,12 @@ def profile(
     """
     data = load_run(source, run)
     code = data.unit(unit)
-    times = data.times if time is None else [data.year(time) and int(time)]
+    if time is None:
+        data.preload()
+        times = data.times
+    else:
+        data.year(time)  # a year the run does not have: InputError naming it
+        times = [int(time)]
     parts = []
     for t in times:
         y = data.year(t)
@@ -176,6 +219,10 @@ def profile(
     if not parts:
         raise InputError(f"unit {code!r} has no scores in {data.source}")
     out = pd.concat(parts, ignore_index=True)
+    if data.times == [NO_TIME]:  # data without a Time column: one cross-section, no year
+        out["time"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    if data.times == [NO_TIME]:  # data without a Time column: one cross-section, no year
+        out["time"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out = out.sort_values(["time", "level", "code"], ascending=[True, False, True], kind="stable")
     return out[PROFILE_COLUMNS].reset_index(drop=True)
 
@@ -214,7 +261,13 @@ def peers(
         C = P.sub(P.mean(axis=1), axis=0)
         dist = np.sqrt(((C - C.loc[code]) ** 2).sum(axis=1, min_count=1))
     dist = dist.drop(code).dropna().sort_values(kind="stable").head(n)
-    out = pd.DataFrame({"uCode": dist.index, "uName": y.units["uName"].reindex(dist.index).to_numpy(),
-                        "distance": dist.to_numpy(), "score": y.scores[top].reindex(dist.index).to_numpy(),
-                        "rank": y.ranks[top].reindex(dist.index).astype("Int64").to_numpy()})
+    out = pd.DataFrame(
+        {
+            "uCode": dist.index,
+            "uName": y.units["uName"].reindex(dist.index).to_numpy(),
+            "distance": dist.to_numpy(),
+            "score": y.scores[top].reindex(dist.index).to_numpy(),
+            "rank": y.ranks[top].reindex(dist.index).astype("Int64").to_numpy(),
+        }
+    )
     return out.reset_index(drop=True)

@@ -17,7 +17,18 @@ __all__ = ["list_runs", "resolve_run", "scores", "timeseries", "unit_series", "e
 
 DbLike = str | Path
 
-SCORE_COLUMNS = ["run_id", "time", "uCode", "uName", "code", "name", "level", "score", "rank", "coverage"]
+SCORE_COLUMNS = [
+    "run_id",
+    "time",
+    "uCode",
+    "uName",
+    "code",
+    "name",
+    "level",
+    "score",
+    "rank",
+    "coverage",
+]
 
 
 def resolve_run(db: DbLike, run: str = "latest") -> str:
@@ -30,7 +41,9 @@ def resolve_run(db: DbLike, run: str = "latest") -> str:
     """
     runs = read_runs(db)
     if runs.empty:
-        raise InputError("the store has no index runs yet: run a build or an import with --db", file=db)
+        raise InputError(
+            "the store has no index runs yet: run a build or an import with --db", file=db
+        )
     run = canonical(str(run)).strip()
     if run == "latest":
         return str(runs["run_id"].iloc[0])
@@ -86,7 +99,9 @@ def _check_unit(frame: pd.DataFrame, unit: str, source: str) -> str:
     by_name = names[names["uName"].astype(str).str.casefold() == unit.casefold()]
     if len(by_name) == 1:
         return str(by_name["uCode"].iloc[0])
-    raise InputError(f"unknown unit {unit!r} in {source}; it has {codes.nunique()} units, e.g. {sorted(codes.unique())[:5]}")
+    raise InputError(
+        f"unknown unit {unit!r} in {source}; it has {codes.nunique()} units, e.g. {sorted(codes.unique())[:5]}"
+    )
 
 
 def _check_time(frame: pd.DataFrame, time: int | None, source: str) -> None:
@@ -123,7 +138,9 @@ def scores(
     if code is not None and not (out["code"] == code).any():
         raise InputError(f"no element {code!r} in {source}; it has {sorted(out['code'].unique())}")
     if level is not None and not (out["level"] == level).any():
-        raise InputError(f"no level {level} in {source}; it has {sorted(out['level'].dropna().unique().astype(int))}")
+        raise InputError(
+            f"no level {level} in {source}; it has {sorted(out['level'].dropna().unique().astype(int))}"
+        )
     keep = np.ones(len(out), dtype=bool)
     for col, value in (("time", time), ("code", code), ("level", level)):
         if value is not None:
@@ -131,15 +148,26 @@ def scores(
     out = out[keep].copy()
     out["name"] = out["code"].map(element_names(db, run_id))
     out["rank"] = out["rank"].astype("Int64")
-    return out[SCORE_COLUMNS].sort_values(["time", "code", "rank"], kind="stable").reset_index(drop=True)
+    return (
+        out[SCORE_COLUMNS]
+        .sort_values(["time", "code", "rank"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def unit_series(frame: pd.DataFrame, unit: str, code: str | None, *, source: str) -> pd.DataFrame:
     """One unit's rows of a tidy score table, with changes from the previous year."""
     unit = _check_unit(frame, unit, source)
     if code is not None and not (frame["code"] == code).any():
-        raise InputError(f"no element {code!r} in {source}; it has {sorted(frame['code'].unique())}")
-    n_units = frame.dropna(subset=["score"]).groupby(["time", "code"])["uCode"].nunique().rename("n_units")
+        raise InputError(
+            f"no element {code!r} in {source}; it has {sorted(frame['code'].unique())}"
+        )
+    n_units = (
+        frame.dropna(subset=["score"])
+        .groupby(["time", "code"])["uCode"]
+        .nunique()
+        .rename("n_units")
+    )
     rows = frame[(frame["uCode"] == unit) & ((frame["code"] == code) if code else True)]
     rows = rows.merge(n_units.reset_index(), on=["time", "code"], how="left")
     rows = rows.sort_values(["code", "time"]).reset_index(drop=True)
@@ -147,12 +175,19 @@ def unit_series(frame: pd.DataFrame, unit: str, code: str | None, *, source: str
     prev_rank = rows.groupby("code")["rank"].shift()
     prev_time = rows.groupby("code")["time"].shift()
     ch = change_measures(prev_score, rows["score"], rows["time"] - prev_time)
-    rows["change_abs"], rows["change_pct"] = ch["change_abs"].to_numpy(), ch["change_pct"].to_numpy()
+    rows["change_abs"], rows["change_pct"] = (
+        ch["change_abs"].to_numpy(),
+        ch["change_pct"].to_numpy(),
+    )
     rows["rank_change"] = (prev_rank.astype(float) - rows["rank"].astype(float)).astype("Int64")
     rows["rank"] = rows["rank"].astype("Int64")
     cols = ["time", "uCode", "code", "name", "level", "score", "rank", "n_units",
             "change_abs", "change_pct", "rank_change"]  # fmt: skip
-    return rows[cols].sort_values(["time", "level", "code"], ascending=[True, False, True]).reset_index(drop=True)
+    return (
+        rows[cols]
+        .sort_values(["time", "level", "code"], ascending=[True, False, True])
+        .reset_index(drop=True)
+    )
 
 
 def timeseries(db: DbLike, run: str, unit: str, code: str | None = None) -> pd.DataFrame:
@@ -171,4 +206,6 @@ def timeseries(db: DbLike, run: str, unit: str, code: str | None = None) -> pd.D
         ``change_pct``, ``rank_change`` (positive = moved up).
     """
     frame = scores(db, run)
-    return unit_series(frame, unit, code, source=f"run {frame['run_id'].iloc[0] if len(frame) else run}")
+    return unit_series(
+        frame, unit, code, source=f"run {frame['run_id'].iloc[0] if len(frame) else run}"
+    )
