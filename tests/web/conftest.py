@@ -47,6 +47,30 @@ def gii_store(tmp_path_factory: pytest.TempPathFactory, reference_data: Path) ->
     return db, run_id
 
 
+@pytest.fixture(scope="session")
+def demo_audit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An `innovindex audit` output folder for the demo store's data in 2023 (20 replications)."""
+    from innovindex.cli import main
+    from innovindex.demo.world import demo_world
+
+    root = tmp_path_factory.mktemp("web-audit")
+    data = root / "idata.csv"
+    demo_world(seed=7, n_units=24, years=range(2019, 2024)).to_csv(data, index=False)
+    spec = root / "spec.yaml"
+    spec.write_text(
+        "seed: 1\nassumptions:\n  winmax: {values: [1, 3, 5]}\n"
+        "  weights: {noise: 0.25, levels: [2, 3], sets: 10}\n",
+        encoding="utf-8",
+    )
+    out = root / "audit"
+    rc = main(
+        ["audit", "--data", str(data), "--framework", "gii2019", "--uncertainty", str(spec),
+         "--n", "20", "--time", "2023", "--out", str(out), "--no-png"]
+    )  # fmt: skip
+    assert rc == 0
+    return out
+
+
 def make_client(db: Path, *, raise_server_exceptions: bool = True, **kwargs: Any) -> Any:
     """A TestClient on a fresh app (Starlette warns that its client wants httpx2: not ours)."""
     with warnings.catch_warnings():

@@ -42,14 +42,17 @@ def _free_port() -> int:
 class _Server:
     """uvicorn serving the app of one store on 127.0.0.1 in a background thread."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, audit: Path | None = None) -> None:
         import uvicorn
 
         from innovindex.web.app import create_app
 
         self.port = _free_port()
         config = uvicorn.Config(
-            create_app(db, token=""), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(db, token="", audits={"latest": audit} if audit else None),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -79,8 +82,8 @@ def gii_server(gii_store: tuple[Path, str]) -> Iterator[_Server]:
 
 
 @pytest.fixture(scope="module")
-def demo_server(demo_store: tuple[Path, str]) -> Iterator[_Server]:
-    with _Server(demo_store[0]) as s:
+def demo_server(demo_store: tuple[Path, str], demo_audit: Path) -> Iterator[_Server]:
+    with _Server(demo_store[0], demo_audit) as s:
         yield s
 
 
@@ -227,6 +230,10 @@ def test_demo_profile_explains_the_change(demo_server: _Server, watched: _Watche
     assert "exact attribution" in page.locator("#why-summary").inner_text()
     page.wait_for_selector("#why-chart .barlayer")
     assert page.locator("#radar-chart .polarlayer").count() == 1
+    # the audit's rank interval (served with --audit) is shown and drawn
+    page.wait_for_selector("#interval-chart .scatterlayer")
+    assert page.locator("#interval-chart .scatterlayer .point").count() == 24
+    assert "–" in page.locator("#rank-interval-text").inner_text()
 
 
 def test_compare_shows_two_economies(gii_server: _Server, watched: _Watched) -> None:

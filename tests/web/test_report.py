@@ -128,3 +128,40 @@ def test_report_of_a_synthetic_run_says_so(demo_store: tuple[Path, str], tmp_pat
     text = write_report(demo_store[0], "latest", tmp_path / "r.html").read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in text
     assert 'id="profile-S001"' in text and 'id="uncertainty"' not in text
+
+
+def test_report_and_workbook_with_an_audit(
+    demo_store: tuple[Path, str], demo_audit: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    db = str(demo_store[0])
+    stats = pd.read_csv(demo_audit / "rank_stats.csv", dtype={"uCode": str})
+    html = tmp_path / "a.html"
+    assert main(["report", "--db", db, "--out", str(html), "--audit", str(demo_audit)]) == 0
+    text = html.read_text(encoding="utf-8")
+    assert 'id="uncertainty"' in text and "Rank interval (audit" in text
+    xlsx = tmp_path / "a.xlsx"
+    assert main(["export", "--db", db, "--out", str(xlsx), "--audit", str(demo_audit)]) == 0
+    rows = list(
+        openpyxl.load_workbook(xlsx, read_only=True)["Uncertainty"].iter_rows(values_only=True)
+    )
+    sheet = pd.DataFrame(rows[1:], columns=rows[0]).set_index("uCode")
+    want = stats.set_index("uCode")
+    for got, exp in (("low", "q5"), ("high", "q95")):
+        pd.testing.assert_series_equal(
+            sheet.loc[want.index, got].astype(float), want[exp].astype(float), check_names=False
+        )
+    assert set(sheet["time"]) == {2023}
+
+
+def test_an_audit_of_other_units_is_refused(
+    gii_store: tuple[Path, str],
+    demo_audit: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "x.html"
+    rc = main(["report", "--db", str(gii_store[0]), "--out", str(out), "--audit", str(demo_audit)])
+    assert rc == 2 and "are not units of run" in capsys.readouterr().err
+    assert not out.exists()

@@ -11,6 +11,10 @@ from ..errors import InputError
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB project store")]
 RunOpt = Annotated[str, typer.Option("--run", help="run id (or a unique prefix) or 'latest'")]
+AuditOpt = Annotated[
+    Path | None,
+    typer.Option("--audit", help="an `innovindex audit` output folder: adds its rank intervals"),
+]
 
 
 def _existing(db: Path) -> Path:
@@ -23,6 +27,7 @@ def export_cmd(
     out: Annotated[Path, typer.Option("--out", help="workbook to write (.xlsx)")],
     run: RunOpt = "latest",
     db: DbOpt = Path("innovindex.duckdb"),
+    audit: AuditOpt = None,
 ) -> None:
     """Write a run as an Excel workbook: one sheet per table and a provenance cover sheet."""
     from ..report.workbook import write_workbook
@@ -31,7 +36,7 @@ def export_cmd(
     if out.suffix.lower() != ".xlsx":
         raise InputError("the workbook must end in .xlsx", file=out)
     with status("Writing the workbook"):
-        path = write_workbook(_existing(db), run, out)
+        path = write_workbook(_existing(db), run, out, audit=audit)
     typer.echo(f"wrote {path}", err=True)
 
 
@@ -39,13 +44,14 @@ def report_cmd(
     out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
     run: RunOpt = "latest",
     db: DbOpt = Path("innovindex.duckdb"),
+    audit: AuditOpt = None,
 ) -> None:
     """Write a run as one self-contained HTML report that works offline."""
     from ..report.html import write_report
     from ._progress import status
 
     with status("Writing the report"):
-        path = write_report(_existing(db), run, out)
+        path = write_report(_existing(db), run, out, audit=audit)
     typer.echo(f"wrote {path}", err=True)
 
 
@@ -58,6 +64,10 @@ def serve_cmd(
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", help="largest upload accepted (MB)", min=0.001)
     ] = 50.0,
+    audit: AuditOpt = None,
+    audit_run: Annotated[
+        str, typer.Option("--audit-run", help="the run the --audit folder belongs to")
+    ] = "latest",
 ) -> None:
     """Serve the dashboard at / and the REST API at /api (docs at /docs, schema at /openapi.json).
 
@@ -69,7 +79,12 @@ def serve_cmd(
         raise InputError("serving needs the api extra: pip install 'innovindex[api]'") from None
     from ..web.app import create_app
 
-    app = create_app(db, max_upload=int(max_upload_mb * 1024 * 1024))
+    if audit is not None:
+        from ..report.audit import read_rank_stats
+
+        read_rank_stats(audit)  # refuse a wrong folder now, not on the first page view
+    audits = {audit_run: audit} if audit is not None else None
+    app = create_app(db, max_upload=int(max_upload_mb * 1024 * 1024), audits=audits)
     typer.echo(
         f"innovindex dashboard on http://{host}:{port}/ (store {db}); Ctrl-C stops it", err=True
     )

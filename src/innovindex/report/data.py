@@ -323,10 +323,14 @@ class StoreReader:
     ----------
     db
         The store path (checked by :func:`innovindex.dbfile.connect_store`).
+    audits
+        Run (id, prefix or ``latest``) -> an `innovindex audit` output folder whose rank
+        intervals are attached to that run when it is loaded.
     """
 
-    def __init__(self, db: str | Path) -> None:
+    def __init__(self, db: str | Path, *, audits: dict[str, Path] | None = None) -> None:
         self.db = Path(db)
+        self.audits = dict(audits or {})
         self._lock = threading.RLock()
         self._stamp: tuple[float, int] | None = None
         self._runs: pd.DataFrame | None = None
@@ -415,7 +419,13 @@ class StoreReader:
         with self._lock:
             run_id = self.resolve(run)
             if run_id not in self._cache:
-                self._cache[run_id] = self._load(run_id)
+                data = self._load(run_id)
+                for spec, folder in self.audits.items():
+                    if self.resolve(spec) == run_id:
+                        from .audit import attach_audit
+
+                        data = attach_audit(data, folder)
+                self._cache[run_id] = data
             return self._cache[run_id]
 
     def _load(self, run_id: str) -> RunData:

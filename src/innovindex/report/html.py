@@ -48,13 +48,20 @@ document.addEventListener('DOMContentLoaded',function(){drawIn(document);
 """
 
 
-def write_report(db: str | Path, run: str, out: str | Path) -> Path:
-    """Write the report of ``run`` (an id or ``latest``) in store ``db`` to ``out``.
+def write_report(
+    db: str | Path, run: str, out: str | Path, *, audit: str | Path | None = None
+) -> Path:
+    """Write the report of ``run`` (an id or ``latest``) in store ``db`` to ``out``; with
+    ``audit`` (an `innovindex audit` output folder) it includes the rank intervals.
 
     The file is written to a temporary name and moved into place, so a failure leaves no
     partial report.
     """
     data = StoreReader(db).run(run)
+    if audit is not None:
+        from .audit import attach_audit
+
+        data = attach_audit(data, audit)
     text = render_report(data)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -206,6 +213,12 @@ def _profile_section(run: RunData, page: _Page, code: str, name: str, year: int)
         for key, label in (("strengths", "Strengths"), ("weaknesses", "Weaknesses"))
         if prof[key]
     )
+    iv = prof.get("rank_interval")
+    if iv:
+        sw += (
+            f"<p><b>Rank interval (audit, 5th-95th percentile):</b> {_fmt(iv.get('low'), 0)} to "
+            f"{_fmt(iv.get('high'), 0)}, median {_fmt(iv.get('median'), 0)}</p>"
+        )
     radar = page.chart(charts.radar({name: pillars}, f"{name}: pillars {year}"))
     line = page.chart(charts.timeseries({name: ts}, f"{name}: {run.headline} over the years"))
     table = _table(scores, ["code", "name", "score", "rank"], ["Code", "Element", "Score", "Rank"])

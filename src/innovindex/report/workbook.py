@@ -29,12 +29,19 @@ _RANK = "0"
 _KNOWN = {"index_runs", "index_scores", "index_indicators", "index_groups", "index_uncertainty"}
 
 
-def write_workbook(db: str | Path, run: str, out: str | Path) -> Path:
-    """Write run ``run`` (an id or ``latest``) of store ``db`` to the workbook ``out``."""
+def write_workbook(
+    db: str | Path, run: str, out: str | Path, *, audit: str | Path | None = None
+) -> Path:
+    """Write run ``run`` (an id or ``latest``) of store ``db`` to the workbook ``out``; with
+    ``audit`` (an `innovindex audit` output folder) an Uncertainty sheet is added."""
     from openpyxl import Workbook
 
     reader = StoreReader(db)
     data = reader.run(run)
+    if audit is not None:
+        from .audit import attach_audit
+
+        data = attach_audit(data, audit)
     wb = Workbook(write_only=True)
     _cover(wb, data)
     _sheet(wb, "Scores", _wide(data, "score"), {"*": _SCORE}, freeze=3)

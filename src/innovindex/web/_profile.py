@@ -59,6 +59,7 @@ def profile_page(
         f'<div>{esc(run.headline)} score<b id="headline-score">{fmt(head.get("score"))}</b></div>'
         f'<div>rank<b id="headline-rank">{fmt(head.get("rank"), 0)}</b>of {fmt(head.get("n_units"), 0)}</div>'
         + (f"<div>{esc(group['attribute'])}<b>{esc(group['value'])}</b></div>" if group else "")
+        + _interval_kpi(p.get("rank_interval"))
         + "</div>"
     )
     pillars = pd.DataFrame(p["pillars"])
@@ -104,6 +105,15 @@ def profile_page(
         f"{interval}"
     )
     return page(f"{name} ({unit}), {y}", body, active="economy", run=run, runs=store.runs())
+
+
+def _interval_kpi(iv: dict[str, Any] | None) -> str:
+    if not iv:
+        return ""
+    return (
+        f'<div>rank interval (audit)<b id="rank-interval-text">{fmt(iv.get("low"), 0)}–'
+        f"{fmt(iv.get('high'), 0)}</b>5th–95th percentile</div>"
+    )
 
 
 def _empty(text: str) -> Any:

@@ -90,6 +90,7 @@ def create_app(
     *,
     token: str | None = None,
     max_upload: int = DEFAULT_MAX_UPLOAD,
+    audits: dict[str, Path] | None = None,
 ) -> FastAPI:
     """The app serving store ``db``.
 
@@ -102,6 +103,9 @@ def create_app(
         write is refused.
     max_upload
         Largest request body accepted by a write endpoint, in bytes.
+    audits
+        Run (id or ``latest``) -> an `innovindex audit` output folder: its rank intervals are
+        shown with that run (audits are not recorded in the store).
     """
     from ..dbfile import check_store_path
     from . import pages, routes, writes
@@ -114,7 +118,7 @@ def create_app(
             "profiles, explanations, the framework tree; builds and imports (bearer token)."
         ),
     )
-    app.state.reader = StoreReader(check_store_path(db))
+    app.state.reader = StoreReader(check_store_path(db), audits=audits)
     app.state.token = token if token is not None else os.environ.get("INNOVINDEX_TOKEN") or None
     app.state.max_upload = int(max_upload)
 
