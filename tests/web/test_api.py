@@ -300,3 +300,46 @@ def test_results_upload_imports_published_scores(write_store: Path, reference_da
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
         assert r.status_code == 422 and "Atlantis" in r.json()["detail"]
+
+
+def test_malformed_multipart_gets_422(write_store: Path) -> None:
+    with make_client(write_store, token=TOKEN) as c:
+        r = c.post(
+            "/api/builds",
+            content=b"--xyz\r\nnot a part\r\n--xyz--\r\n",
+            headers={
+                "Authorization": f"Bearer {TOKEN}",
+                "Content-Type": "multipart/form-data; boundary=xyz",
+            },
+        )
+    assert r.status_code == 422 and "\n" not in r.json()["detail"]
+
+
+def test_an_empty_store_serves_no_runs(tmp_path: Path) -> None:
+    db = tmp_path / "empty.duckdb"
+    with make_client(db, token="") as c:
+        assert c.get("/api/runs").json() == []
+        r = c.get("/api/runs/latest")
+        assert r.status_code == 404 and "no recorded run" in r.json()["detail"]
+        page = c.get("/")
+        assert page.status_code == 200 and "innovindex demo" in page.text
+    assert not db.exists()  # reading never creates the store
+
+
+def test_dashboard_pages_answer_on_both_stores(client: Any, gii_store: tuple[Path, str]) -> None:
+    for path in ("/rankings", "/map", "/economy/S001", "/compare", "/framework", "/runs"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert "SYNTHETIC DATA" in r.text
+    assert client.get("/economy/NOPE").status_code == 404
+    assert client.get("/rankings?year=1900").status_code == 404
+    with make_client(gii_store[0], token="") as c:
+        for path in (
+            "/rankings?year=2011",
+            "/map",
+            "/economy/IND?year=2015",
+            "/compare?units=IND,CHN,BRA",
+        ):
+            r = c.get(path)
+            assert r.status_code == 200, path
+            assert "SYNTHETIC DATA" not in r.text
