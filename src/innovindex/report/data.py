@@ -62,7 +62,9 @@ class RunData:
     scores : pandas.DataFrame
         ``time, uCode, uName, code, level, score, rank`` for aggregates and ratios.
     indicators : pandas.DataFrame
-        ``time, uCode, code, raw, normalised`` (empty for imported results).
+        ``time, uCode, code, raw, [treated,] normalised``: the indicator data at each stored
+        stage (treated = the values normalised, after denomination, imputation and
+        treatment); empty for imported results.
     tree : pandas.DataFrame
         ``code, name, level, parent, weight, type`` of the framework's tree elements.
     db : pathlib.Path
@@ -443,14 +445,16 @@ class StoreReader:
                 "WHERE run_id = ? ORDER BY time, code, rank",
                 [run_id],
             ).df()
-            inds = (
-                con.execute(
-                    "SELECT time, uCode, code, raw, normalised FROM index_indicators WHERE run_id = ?",
+            if _has_table(con, "index_indicators"):
+                cols = _columns(con, "index_indicators")
+                stages = [c for c in ("raw", "treated", "normalised") if c in cols]
+                inds = con.execute(
+                    f"SELECT time, uCode, code, {', '.join(stages)} FROM index_indicators "
+                    "WHERE run_id = ?",
                     [run_id],
                 ).df()
-                if _has_table(con, "index_indicators")
-                else pd.DataFrame(columns=["time", "uCode", "code", "raw", "normalised"])
-            )
+            else:
+                inds = pd.DataFrame(columns=["time", "uCode", "code", "raw", "normalised"])
             groups = _optional(con, "index_units", run_id)
             if groups is not None:
                 groups = groups[groups["attribute"] != "uName"].reset_index(drop=True)
@@ -485,6 +489,13 @@ def _has_table(con: Any, name: str) -> bool:
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
         ).fetchone()[0]
     )
+
+
+def _columns(con: Any, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def _optional(con: Any, table: str, run_id: str) -> pd.DataFrame | None:

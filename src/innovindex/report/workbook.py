@@ -26,7 +26,7 @@ SHEETS = ("Cover", "Scores", "Ranks", "Statistics", "Profiles", "Framework")
 
 _SCORE = "0.00"
 _RANK = "0"
-_KNOWN = {"index_runs", "index_scores", "index_indicators", "index_groups", "index_uncertainty"}
+_KNOWN = {"index_runs", "index_scores", "index_indicators", "index_uncertainty"}
 
 
 def write_workbook(
@@ -46,14 +46,12 @@ def write_workbook(
     _cover(wb, data)
     _sheet(wb, "Scores", _wide(data, "score"), {"*": _SCORE}, freeze=3)
     _sheet(wb, "Ranks", _wide(data, "rank"), {"*": _RANK}, freeze=3)
-    for stage in ("raw", "normalised"):
-        if len(data.indicators):
+    for stage in ("raw", "treated", "normalised"):
+        if len(data.indicators) and stage in data.indicators.columns:
             _sheet(wb, f"Indicators {stage}", _indicators(data, stage), {"*": "0.000"}, freeze=2)
     _sheet(wb, "Statistics", _statistics(data), {"*": _SCORE, "n": "0", "time": "0"}, freeze=2)
     if data.uncertainty is not None:
         _sheet(wb, "Uncertainty", data.uncertainty, {"*": "0.0"}, freeze=1)
-    if len(data.groups):
-        _sheet(wb, "Groups", data.groups, {}, freeze=1)
     _sheet(wb, "Profiles", _profiles(data), {"score": _SCORE, "rank": _RANK}, freeze=2)
     _sheet(wb, "Framework", data.tree, {"weight": "0.00", "level": "0"}, freeze=1)
     for table, df in _extra_tables(db, data.run_id).items():

@@ -84,10 +84,16 @@ def table(
     table_id: str,
     link: tuple[str, Any] | None = None,
     digits: int = 1,
+    titles: dict[str, str] | None = None,
 ) -> str:
-    """A sortable table; ``cols`` = (column, heading); ``link`` = (column, row -> href)."""
+    """A sortable table; ``cols`` = (column, heading); ``link`` = (column, row -> href);
+    ``titles`` = column -> tooltip (e.g. an element's name under its code)."""
+    tips = titles or {}
     head = "".join(
-        f'<th class="{"t" if not _numeric(df, c) else ""}">{esc(h)}</th>' for c, h in cols
+        f'<th class="{"t" if not _numeric(df, c) else ""}"'
+        + (f' title="{esc(tips[c])}"' if c in tips else "")
+        + f">{esc(h)}</th>"
+        for c, h in cols
     )
     rows = []
     for r in df.to_dict("records"):

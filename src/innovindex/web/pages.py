@@ -158,10 +158,9 @@ def rankings(
         bar = charts.figure_div(
             charts.ranking_bar(df, key, f"{key} {y}, top 25", top=25), "ranking-chart"
         )
-        body = (
-            f"<section>{controls}{table(df, cols, table_id='ranking', link=link)}</section>"
-            f"<section>{bar}</section>"
-        )
+        names = {c: r.name_of(c) for c in codes}
+        ranking_table = table(df, cols, table_id="ranking", link=link, titles=names)
+        body = f"<section>{controls}{ranking_table}</section><section>{bar}</section>"
         return page(
             f"Rankings {y}: {r.name_of(key)}", body, active="rankings", run=r, runs=store.runs()
         )
