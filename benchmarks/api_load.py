@@ -4,7 +4,8 @@ Starts ``innovindex serve`` (uvicorn, one process) on 127.0.0.1 for a store, the
 asyncio clients (httpx) for a fixed time, each looping over random requests: half economy
 profiles (``/api/runs/latest/units/{code}/profile?time=``), half rankings
 (``/api/runs/latest/scores?code=GII&time=``), over every unit and year of the latest run.
-Prints throughput, p50/p90/p99/max latency and the error count. Bounded in time: the server is
+Prints throughput, p50/p90/p99/max latency, the error count and the server's CPU time per
+request (so a figure from a busy machine can be read: the clients share the cores). Bounded in time: the server is
 stopped at the end (or on Ctrl-C).
 
     python benchmarks/api_load.py [--db innovindex.duckdb] [--clients 50] [--seconds 30]
@@ -34,6 +35,15 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _demo_store(folder: Path) -> Path:
@@ -133,7 +143,9 @@ def main() -> None:
                 )
             if args.warmup > 0:
                 asyncio.run(_run(base, urls, args.clients, args.warmup))
+            cpu0 = _cpu_seconds(server.pid)
             lat, errors, elapsed = asyncio.run(_run(base, urls, args.clients, args.seconds))
+            cpu1 = _cpu_seconds(server.pid)
         finally:
             server.terminate()
             try:
@@ -147,6 +159,9 @@ def main() -> None:
         f"latency    p50 {q[49]:.1f} ms   p90 {q[89]:.1f} ms   p99 {q[98]:.1f} ms   max {lat_ms[-1]:.1f} ms"
     )
     print(f"errors     {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    if cpu0 is not None and cpu1 is not None and lat:
+        per = (cpu1 - cpu0) / len(lat) * 1000
+        print(f"server CPU {per:.2f} ms per request ({cpu1 - cpu0:.1f} s over the run)")
     print(
         f"machine    {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on the machine slows this)"
     )
