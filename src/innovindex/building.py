@@ -114,6 +114,7 @@ def build_panel(
     fw = resolve_framework(framework)
     pipe = resolve_pipeline(pipeline, fw)
     df = load_data(data, fw)
+    missing_before = df[list(fw.indicators)].isna()  # cells imputed over years stay "imputed"
     if panel_impute:
         from .monitor.impute import impute_panel as impute_over_time
 
@@ -164,4 +165,10 @@ def build_panel(
     for t, stage in items:
         outputs, fitted = pipe.run_stage(stage) if reference is None else reference.run_stage(stage)
         out[t] = Index(framework=fw, spec=copy.deepcopy(spec), stages=outputs, steps=fitted, time=t)
+        rows = df.index if t is None else df.index[df["Time"] == t]
+        over_time = missing_before.loc[rows].set_axis(df.loc[rows, "uCode"].to_numpy())
+        if over_time.to_numpy().any():
+            out[t].provenance["imputed_over_time"] = over_time
+        if panel_impute:
+            out[t].provenance["panel_impute"] = dict(panel_impute)
     return out

@@ -7,12 +7,13 @@ profiles, reports, the REST API) read by id; patent tables live in the same file
 ``index_runs``        one row per run: id, time stamp, kind (``build`` / ``import``), label,
                       dataset, framework (source and iMeta as JSON), pipeline spec, reference
                       year, seed, synthetic flag, input files with SHA-256, years, warnings,
-                      innovindex version
+                      options (panel imputation), innovindex version
 ``index_scores``      run_id, time, uCode, uName, code, level, score, rank, coverage (share of
                       the element's indicators with data), dmc_flag (data-minimum coverage not
                       met)
-``index_indicators``  run_id, time, uCode, code, raw, treated (the value normalised: after
-                      denomination, imputation and treatment), normalised, imputed
+``index_indicators``  run_id, time, uCode, code, raw (as reported: NaN where imputed, also
+                      over years), treated (the value normalised: after denomination,
+                      imputation and treatment), normalised, imputed
 ``index_bounds``      run_id, time, code, method, lower, upper, range_lo, range_hi, direction:
                       what normalisation applied to each indicator in each year
 ``index_units``       run_id, time, uCode, attribute, value: groups and other unit metadata
@@ -76,6 +77,7 @@ _ADDED = {
         "inputs": "VARCHAR",
         "times": "VARCHAR",
         "warnings": "VARCHAR",
+        "options": "VARCHAR",
     },
     "index_scores": {"coverage": "DOUBLE", "dmc_flag": "BOOLEAN"},
     "index_indicators": {"treated": "DOUBLE", "imputed": "BOOLEAN"},
@@ -142,6 +144,19 @@ def _membership(idx: Index) -> np.ndarray:
     return M
 
 
+def observed(idx: Index) -> pd.DataFrame:
+    """True where the unit reported the indicator: present in the raw data and not filled by
+    imputation over years (which runs before the raw stage)."""
+    raw = idx.stage("raw")
+    seen = raw.notna()
+    over_time = idx.provenance.get("imputed_over_time")
+    if over_time is not None:
+        seen &= ~over_time.reindex(index=raw.index, columns=raw.columns, fill_value=False).astype(
+            bool
+        )
+    return seen
+
+
 def _coverage(idx: Index) -> pd.DataFrame:
     """Share of each aggregate's indicators with observed (not imputed) data, per unit."""
     fw = idx.framework
@@ -150,9 +165,9 @@ def _coverage(idx: Index) -> pd.DataFrame:
         if "aggregated" in idx.stages
         else idx.stage("raw").index
     )
-    observed = idx.stage("raw").reindex(units).notna().to_numpy(dtype=float)
+    seen = observed(idx).reindex(units).fillna(False).to_numpy(dtype=float)
     M = _membership(idx)
-    return pd.DataFrame(observed @ M / M.sum(axis=0), index=units, columns=list(fw.aggregates))
+    return pd.DataFrame(seen @ M / M.sum(axis=0), index=units, columns=list(fw.aggregates))
 
 
 def _scores_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
@@ -182,7 +197,9 @@ def _indicators_long(run_id: str, t: int | None, idx: Index) -> dict[str, Any]:
     norm = idx.stage(_scored_stage(idx)).reindex(index=raw.index, columns=raw.columns)
     out["treated"] = treated.to_numpy().ravel()
     out["normalised"] = norm.to_numpy().ravel()
-    out["imputed"] = np.isnan(out["raw"].astype(float)) & ~np.isnan(out["treated"].astype(float))
+    seen = observed(idx).reindex(index=raw.index, columns=raw.columns).to_numpy(dtype=bool).ravel()
+    out["imputed"] = ~seen & ~np.isnan(out["treated"].astype(float))
+    out["raw"] = np.where(seen, out["raw"], np.nan)  # what the unit reported
     out["run_id"], out["time"] = run_id, np.nan if t is None else t  # type: ignore[assignment]
     return out
 
@@ -259,7 +276,7 @@ def _run_row(
         "innovindex_version": __version__,
         **fields,
     }
-    for key in ("inputs", "warnings", "pipeline"):
+    for key in ("inputs", "warnings", "pipeline", "options"):
         if key in row and not isinstance(row[key], str):
             row[key] = json.dumps(row[key], default=str)
     return pd.DataFrame([row])
@@ -294,6 +311,7 @@ def record_build(
             inputs=dict(inputs or {}),
             reference_year=reference_year,
             warnings=list(warnings or []),
+            options={"panel_impute": first.provenance.get("panel_impute")},
         ),
         "index_scores": _frame([_scores_long(run_id, t, i) for t, i in panel.items()]),
         "index_indicators": _frame([_indicators_long(run_id, t, i) for t, i in panel.items()]),

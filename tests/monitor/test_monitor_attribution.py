@@ -159,3 +159,15 @@ def test_imputed_values_are_the_missing_data_effect(
     c = explain(p, unit, 2018, 2022).contributions
     imputed = c[(c["level"] == 1) & (c["effect"] == "missing") & (c["contribution"] != 0)]
     assert (imputed["status_from"] == "imputed").all() or (imputed["status_to"] == "imputed").all()
+
+
+def test_explanation_to_dict_is_json_ready(asem_panels: dict) -> None:
+    import json
+
+    e = explain(asem_panels[("arithmetic", None)], "CHN", 2018, 2022)
+    d = json.loads(json.dumps(e.to_dict()))
+    assert d["summary"]["change_abs"] == pytest.approx(e.summary["change_abs"].iloc[0])
+    assert len(d["contributions"]) == len(e.contributions)
+    assert sum(r["contribution"] for r in d["contributions"] if r["level"] == 1) == pytest.approx(
+        d["summary"]["change_abs"], abs=1e-9
+    )

@@ -435,3 +435,55 @@ def test_cross_section_without_time(store: dict, capsys: pytest.CaptureFixture) 
     capsys.readouterr()
     assert main(["explain", "--db", str(db), "--unit", "U2", "--from", "2021", "--to", "2022"]) == 2
     assert "no years" in capsys.readouterr().err
+
+
+def test_build_panel_impute_option(store: dict) -> None:
+    data = pd.read_csv(store["data"])
+    data.loc[(data["uCode"] == "U1") & (data["Time"] == 2021), "a1"] = np.nan
+    gappy = store["dir"] / "gappy.csv"
+    data.to_csv(gappy, index=False)
+    db = store["dir"] / "g.duckdb"
+    argv = [
+        "build",
+        "--data",
+        str(gappy),
+        "--meta",
+        str(store["meta"]),
+        "--pipeline",
+        str(store["pipe"]),
+    ]
+    assert (
+        main(
+            [
+                *argv,
+                "--out",
+                str(store["dir"] / "g"),
+                "--db",
+                str(db),
+                "--panel-impute",
+                "carry_forward:1",
+            ]
+        )
+        == 0
+    )
+    from innovindex.store import read_table
+
+    ind = read_table(db, "index_indicators", code="a1", uCode="U1")
+    row = ind[ind["time"] == 2021].iloc[0]
+    before = ind[ind["time"] == 2020].iloc[0]
+    assert bool(row["imputed"]) and np.isnan(row["raw"]) and row["treated"] == before["raw"]
+    assert '"carry_forward"' in read_table(db, "index_runs")["options"].iloc[0]
+    assert (
+        main(
+            [
+                *argv,
+                "--out",
+                str(store["dir"] / "g2"),
+                "--db",
+                str(db),
+                "--panel-impute",
+                "carry_forward:x",
+            ]
+        )
+        == 2
+    )

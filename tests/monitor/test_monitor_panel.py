@@ -34,11 +34,15 @@ def _frozen_panel(path: Path) -> tuple[pd.DataFrame, str]:
     return df, unit
 
 
+@pytest.mark.parametrize("winmax", [5, 1])  # winmax 1: nine ASEM indicators need COINr's log_CT
 def test_reference_year_keeps_unchanged_unit_score_exactly(
-    asem_files: dict, asem_fw: ii.Framework, arith: dict
+    asem_files: dict, asem_fw: ii.Framework, arith: dict, winmax: int
 ) -> None:
     df, unit = _frozen_panel(asem_files["panel"])
+    arith = {**arith, "treat": {"winmax": winmax}}
     ref = ii.panel(df, asem_fw, arith, reference_year=2018)
+    if winmax == 1:
+        assert ref[2018].treatment["fallback"].eq("log_ct").sum() > 0
     a, b = ref[2018].scores().loc[unit], ref[2019].scores().loc[unit]
     assert (a.to_numpy() == b.to_numpy()).all(), (a - b).abs().max()
     assert np.array_equal(
@@ -130,5 +134,9 @@ def test_panel_imputation_in_a_build(asem_files: dict, asem_fw: ii.Framework, ar
     df.at[gap, "Goods"] = np.nan
     p = ii.panel(df, asem_fw, arith, impute={"method": "carry_forward", "max_gap": 1})
     assert p[2020].stage("raw").at["AUT", "Goods"] == kept
+    # the filled cell stays "imputed": coverage, the store and attribution know it
+    c = ii.explain(p, "AUT", 2019, 2020).contributions.set_index(["effect", "code"])
+    assert c.loc[("missing", "Goods"), "status_to"] == "imputed"
+    assert c.loc[("own_data", "Goods"), "contribution"] == 0.0
     with pytest.raises(SpecError, match="max_gap"):
         ii.panel(df, asem_fw, arith, impute={"method": "carry_forward", "max_gap": 0})

@@ -93,3 +93,18 @@ def test_profile_carries_the_flags(gii_panel: ii.monitor.Panel, gii: pd.DataFram
     assert ind["coverage"].isin([0.0, 1.0]).all()
     sub = prof[prof["level"] == 2].set_index("code")
     assert sub["dmc_flag"].any()  # China's Education misses the data-minimum coverage in 2019
+
+
+def test_peers_by_score_and_by_shape(gii_panel: ii.monitor.Panel) -> None:
+    from innovindex.monitor import peers
+
+    gii = gii_panel[2019].scores()["GII"]
+    near = peers(gii_panel, "China", n=4)
+    expected = (gii - gii["China"]).abs().drop("China").sort_values(kind="stable").head(4)
+    assert list(near["uCode"]) == list(expected.index)
+    assert near["distance"].to_numpy() == pytest.approx(expected.to_numpy())
+    shape = peers(gii_panel, "China", n=3, by="profile")
+    pillars = gii_panel[2019].scores()[list("1234567")]
+    centred = pillars.sub(pillars.mean(axis=1), axis=0)
+    d = ((centred - centred.loc["China"]) ** 2).sum(axis=1) ** 0.5
+    assert list(shape["uCode"]) == list(d.drop("China").sort_values(kind="stable").head(3).index)

@@ -20,9 +20,27 @@ def build_cmd(
     framework: FrameworkOpt = None,
     pipeline: PipelineOpt = None,
     fmt: FormatOpt = "csv",
-    db: Annotated[Path, typer.Option("--db", help="DuckDB project store the run is recorded in")] = Path("innovindex.duckdb"),
-    dataset: Annotated[str | None, typer.Option("--dataset", help="dataset name (default: the data file name)")] = None,
-    reference_year: Annotated[int | None, typer.Option("--reference-year", help="fit treatment and normalisation bounds on this year, apply to all")] = None,
+    db: Annotated[
+        Path, typer.Option("--db", help="DuckDB project store the run is recorded in")
+    ] = Path("innovindex.duckdb"),
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="dataset name (default: the data file name)")
+    ] = None,
+    reference_year: Annotated[
+        int | None,
+        typer.Option(
+            "--reference-year",
+            help="fit treatment and normalisation bounds on this year, apply to all",
+        ),
+    ] = None,
+    panel_impute: Annotated[
+        str | None,
+        typer.Option(
+            "--panel-impute",
+            help="impute each unit over years first: carry_forward, linear or constant, "
+            "optionally with a maximum gap in years, e.g. carry_forward:2",
+        ),
+    ] = None,
 ) -> None:
     """Build a composite index, write scores, ranks, stages, treatment and run.json, and record
     the run in the store (--db)."""
@@ -38,13 +56,34 @@ def build_cmd(
 
     check_store_path(db)
     with status("Building index"):
-        panel = build_panel(data, fw, pipeline, reference_year=reference_year)
+        over_time = _panel_impute(panel_impute)
+        panel = build_panel(
+            data, fw, pipeline, reference_year=reference_year, panel_impute=over_time
+        )
         tables = result_tables(panel)
-    info = run_info(panel, inputs=inputs, extra={"format": fmt, "reference_year": reference_year})
+    extra = {"format": fmt, "reference_year": reference_year, "panel_impute": over_time}
+    info = run_info(panel, inputs=inputs, extra=extra)
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
-        run_id = record_build(db, panel, dataset=dataset or data.stem, inputs=inputs, reference_year=reference_year)
-    typer.echo(f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; run {run_id} recorded in {db}", err=True)
+        run_id = record_build(
+            db, panel, dataset=dataset or data.stem, inputs=inputs, reference_year=reference_year
+        )
+    typer.echo(
+        f"wrote {len(tables) + 1} outputs for {len(panel)} year(s) to {out}; run {run_id} recorded in {db}",
+        err=True,
+    )
+
+
+def _panel_impute(text: str | None) -> dict[str, object] | None:
+    """``METHOD[:MAX_GAP]`` -> the ``panel_impute`` argument of build_panel."""
+    if not text:
+        return None
+    method, _, gap = text.partition(":")
+    if gap and not gap.strip().isdigit():
+        raise SpecError(
+            f"--panel-impute takes METHOD[:MAX_GAP] with a whole number of years; got {text!r}"
+        )
+    return {"method": method.strip(), "max_gap": int(gap) if gap else None}
 
 
 def demo_cmd(

@@ -66,7 +66,9 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
                     f"patents: {n_patents:,} synthetic applications, "
                     f"{len(written) - 1} indicator tables -> {out / 'patents'}"
                 )
-    run_id = record_build(db, panel, label="demo", synthetic=True, seed=seed, dataset="demo-world (SYNTHETIC)")
+    run_id = record_build(
+        db, panel, label="demo", synthetic=True, seed=seed, dataset="demo-world (SYNTHETIC)"
+    )
     latest = max(t for t in panel if t is not None)
     _show_top(console, panel[latest].scores(), panel[latest].units, latest)
     _show_monitor(console, db, run_id, panel)
@@ -101,7 +103,9 @@ def _show_monitor(console: Console, db: Path, run_id: str, panel: dict) -> None:
     for col in ("Code", "Element", "Score", "Rank", "Flag"):
         table.add_column(col, justify="right" if col in ("Score", "Rank") else "left")
     for row in prof[prof["level"] >= 3].itertuples(index=False):
-        table.add_row(str(row.code), str(row.name), f"{row.score:.1f}", str(row.rank), str(row.flag))
+        table.add_row(
+            str(row.code), str(row.name), f"{row.score:.1f}", str(row.rank), str(row.flag)
+        )
     console.print(table)
     strengths = prof[(prof["level"] == 1) & (prof["flag"] == "Strength")]["code"].tolist()
     weaknesses = prof[(prof["level"] == 1) & (prof["flag"] == "Weakness")]["code"].tolist()

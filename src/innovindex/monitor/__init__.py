@@ -14,6 +14,8 @@ the CLI, the REST API and notebooks share one layer. A *source* is either the Du
 ``strengths_weaknesses``  the GII 2019 rule on any tidy score table
 ``peers``              the nearest units by score or by profile shape
 ``explain``            exact attribution of a score change between two years
+``explain_all``        the three effects for every unit, one pair of years
+``explain_pairs``      the same for several pairs at once (e.g. every consecutive pair)
 ``import_results``     store published results (scores by edition) as a run
 ``Panel``              a built panel (every year) that can be explained and recorded
 =====================  =========================================================

@@ -109,7 +109,7 @@ class RunData:
 
 def _from_panel(panel: Panel) -> RunData:
     from ..errors import NotBuiltError
-    from ..store import _bounds_long, _coverage, _input_stage, _scored_stage
+    from ..store import _bounds_long, _coverage, _input_stage, _scored_stage, observed
 
     first = next(iter(panel.values()))
     out = RunData(
@@ -127,7 +127,7 @@ def _from_panel(panel: Panel) -> RunData:
         b = _bounds_long("", t, idx)
         out.years[int(t)] = YearData(
             treated=idx.stage(_input_stage(idx)).reindex(units),
-            observed=idx.stage("raw").reindex(units).notna(),
+            observed=observed(idx).reindex(units).fillna(False).astype(bool),
             normalised=idx.stage(_scored_stage(idx)).reindex(units),
             bounds=b.set_index("code") if "code" in b.columns and len(b) else pd.DataFrame(),
             scores=scores,

@@ -58,6 +58,27 @@ class Explanation:
     contributions: pd.DataFrame
     rank_moves: pd.DataFrame
 
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready content (NaN as None): ``summary`` (one record), ``contributions``
+        and ``rank_moves`` (lists of records) - what a REST response carries."""
+
+        def records(df: pd.DataFrame) -> list[dict[str, object]]:
+            clean = df.astype(object).where(df.notna(), None)
+            return [
+                {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+                for r in clean.to_dict("records")
+            ]
+
+        return {
+            "unit": self.unit,
+            "code": self.code,
+            "from": self.from_,
+            "to": self.to,
+            "summary": records(self.summary)[0],
+            "contributions": records(self.contributions),
+            "rank_moves": records(self.rank_moves),
+        }
+
     def by_level(self, level: int) -> pd.DataFrame:
         """Contributions at one level, one row per element, the effects as columns plus ``total``."""
         c = self.contributions[self.contributions["level"] == level]
