@@ -170,11 +170,11 @@ def radar(series: dict[str, pd.DataFrame], title: str) -> go.Figure:
         )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100]}}, showlegend=True)
     _layout(fig, title, height=440)
-    fig.update_layout(margin={"l": 90, "r": 90, "t": 60, "b": 40})
+    fig.update_layout(margin={"l": 110, "r": 110, "t": 60, "b": 40})
     return fig
 
 
-def _short(text: str, n: int = 26) -> str:
+def _short(text: str, n: int = 22) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

@@ -103,7 +103,7 @@ def _fmt(v: Any, digits: int = 1) -> str:
 
 def _table(df: pd.DataFrame, cols: list[str], heads: list[str]) -> str:
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_fmt(r[c])}</td>" for c in cols) + "</tr>"
+        "<tr>" + "".join(f"<td>{_fmt(r[c], 0 if c == 'rank' else 1)}</td>" for c in cols) + "</tr>"
         for r in df.to_dict("records")
     )
     head = "".join(f"<th>{_esc(h)}</th>" for h in heads)
@@ -208,7 +208,7 @@ def _profile_section(run: RunData, page: _Page, code: str, name: str, year: int)
     head = prof["headline"] or {}
     sw = "".join(
         f"<p><b>{label}:</b> "
-        + ", ".join(f"{_esc(s['name'])} (rank {_fmt(s['rank'])})" for s in prof[key])
+        + ", ".join(f"{_esc(s['name'])} (rank {_fmt(s['rank'], 0)})" for s in prof[key])
         + "</p>"
         for key, label in (("strengths", "Strengths"), ("weaknesses", "Weaknesses"))
         if prof[key]
@@ -223,7 +223,7 @@ def _profile_section(run: RunData, page: _Page, code: str, name: str, year: int)
     line = page.chart(charts.timeseries({name: ts}, f"{name}: {run.headline} over the years"))
     table = _table(scores, ["code", "name", "score", "rank"], ["Code", "Element", "Score", "Rank"])
     return (
-        f'<details id="profile-{_esc(code)}"><summary>{_fmt(head.get("rank"))}. {_esc(name)} '
+        f'<details id="profile-{_esc(code)}"><summary>{_fmt(head.get("rank"), 0)}. {_esc(name)} '
         f"({_esc(code)}): {run.headline} {_fmt(head.get('score'))}</summary>"
         f'<div class="grid"><div>{radar}</div><div>{line}</div></div>{sw}{table}</details>'
     )
