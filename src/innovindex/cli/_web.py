@@ -76,7 +76,7 @@ def serve_cmd(
     try:
         import uvicorn
     except ImportError:  # pragma: no cover - depends on the environment
-        raise InputError("serving needs the api extra: pip install 'innovindex[api]'") from None
+        raise InputError("serving needs the dashboard extra: pip install 'innovindex[dashboard]'") from None
     from ..web.app import create_app
 
     if audit is not None:

@@ -38,7 +38,7 @@ def _go() -> Any:
     try:
         import plotly.graph_objects as go
     except ImportError:  # pragma: no cover - depends on the environment
-        raise InnovindexError("charts need Plotly: pip install 'innovindex[audit]'") from None
+        raise InnovindexError("charts need Plotly: pip install 'innovindex[dashboard]'") from None
     return go
 
 
