@@ -75,9 +75,12 @@ def serve_cmd(
     """
     try:
         import uvicorn
+
+        from ..web.app import create_app
     except ImportError:  # pragma: no cover - depends on the environment
-        raise InputError("serving needs the dashboard extra: pip install 'innovindex[dashboard]'") from None
-    from ..web.app import create_app
+        raise InputError(
+            "serving needs the dashboard extra: pip install 'innovindex[dashboard]'"
+        ) from None
 
     if audit is not None:
         from ..report.audit import read_rank_stats
