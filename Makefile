@@ -41,7 +41,7 @@ demo: setup
 	$(BIN)/innovindex export --run latest --db innovindex.duckdb --out innovindex-demo/workbook.xlsx
 	@echo "report:    innovindex-demo/report.html (one file, works offline)"
 	@echo "workbook:  innovindex-demo/workbook.xlsx"
-	@echo "dashboard: make serve, then open http://127.0.0.1:8000/ (API docs at /docs)"
+	@echo "dashboard: make serve, then open http://127.0.0.1:8000/ (API schema at /openapi.json)"
 
 # The dashboard and REST API on the demo store (recorded first if it is missing).
 serve: setup

@@ -5,6 +5,7 @@ reader."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -343,3 +344,12 @@ def test_dashboard_pages_answer_on_both_stores(client: Any, gii_store: tuple[Pat
             r = c.get(path)
             assert r.status_code == 200, path
             assert "SYNTHETIC DATA" not in r.text
+
+
+def test_nothing_served_loads_from_another_host(client: Any) -> None:
+    # FastAPI's /docs and /redoc would load Swagger UI / ReDoc from a CDN: they are off.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    for path in ("/rankings", "/map", "/economy/S001", "/compare", "/framework", "/runs"):
+        html = client.get(path).text
+        assert not re.findall(r"""(?:src|href)=["']?(?:https?:)?//""", html), path

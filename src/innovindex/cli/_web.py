@@ -69,7 +69,7 @@ def serve_cmd(
         str, typer.Option("--audit-run", help="the run the --audit folder belongs to")
     ] = "latest",
 ) -> None:
-    """Serve the dashboard at / and the REST API at /api (docs at /docs, schema at /openapi.json).
+    """Serve the dashboard at / and the REST API at /api (schema at /openapi.json).
 
     Write endpoints need the bearer token in the environment variable INNOVINDEX_TOKEN.
     """

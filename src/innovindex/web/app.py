@@ -111,6 +111,10 @@ def create_app(
     from . import pages, routes, writes
 
     app = FastAPI(
+        # FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from a CDN; the app works
+        # offline, so it serves the schema only (any OpenAPI viewer can open /openapi.json).
+        docs_url=None,
+        redoc_url=None,
         title="innovindex",
         version=__version__,
         description=(
