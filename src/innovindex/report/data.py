@@ -377,9 +377,15 @@ class StoreReader:
                         if not _has_table(con, "index_runs"):
                             self._runs = pd.DataFrame(columns=_RUN_COLUMNS)
                         else:
-                            self._runs = con.execute(
+                            runs = con.execute(
                                 "SELECT * FROM index_runs ORDER BY created DESC, run_id"
                             ).df()
+                            counts = con.execute(
+                                "SELECT run_id, count(DISTINCT uCode) AS n_units, "
+                                "list(DISTINCT time ORDER BY time) AS years "
+                                "FROM index_scores GROUP BY run_id"
+                            ).df()
+                            self._runs = runs.merge(counts, on="run_id", how="left")
             return self._runs
 
     def resolve(self, run: str) -> str:

@@ -71,11 +71,12 @@ def _json(v: Any) -> Any:
     return clean(v)
 
 
-def summary(store: StoreReader, row: dict[str, Any]) -> dict[str, Any]:
-    """The summary fields of one ``index_runs`` row."""
-    run = store.run(str(row["run_id"]))
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    """The summary fields of one row of :meth:`StoreReader.runs` (no run is loaded)."""
+    years = row.get("years")
+    n_units = row.get("n_units")
     return {
-        "run_id": run.run_id,
+        "run_id": str(row["run_id"]),
         "created": clean(pd.Timestamp(row["created"]).isoformat())
         if pd.notna(row["created"])
         else None,
@@ -84,8 +85,8 @@ def summary(store: StoreReader, row: dict[str, Any]) -> dict[str, Any]:
         "dataset": clean(row.get("dataset")),
         "framework": clean(row.get("framework")),
         "synthetic": bool(row.get("synthetic")),
-        "years": run.years,
-        "n_units": int(run.scores["uCode"].nunique()),
+        "years": [int(t) for t in years if t is not None] if hasattr(years, "__iter__") else [],
+        "n_units": int(n_units) if n_units is not None and pd.notna(n_units) else 0,
         "innovindex_version": clean(row.get("innovindex_version")),
     }
 
@@ -93,9 +94,7 @@ def summary(store: StoreReader, row: dict[str, Any]) -> dict[str, Any]:
 @router.get("/runs", response_model=list[schemas.RunSummary], summary="Every recorded run")
 def list_runs(store: Annotated[StoreReader, Depends(reader)]) -> list[dict[str, Any]]:
     """Every run in the store, newest first."""
-    return [
-        summary(store, {str(k): v for k, v in r.items()}) for r in store.runs().to_dict("records")
-    ]
+    return [summary({str(k): v for k, v in r.items()}) for r in store.runs().to_dict("records")]
 
 
 @router.get("/runs/{run}", response_model=schemas.RunDetail, responses=_ERRORS, summary="One run")
@@ -103,7 +102,7 @@ def get_run_detail(run: RunDep, store: Annotated[StoreReader, Depends(reader)]) 
     """A run's provenance and what it holds (years, levels, codes, groups, audit)."""
     runs = store.runs()
     row = {str(k): v for k, v in runs[runs["run_id"] == run.run_id].iloc[0].items()}
-    out = summary(store, row)
+    out = summary(row)
     out.update(
         {
             "headline": run.headline,
