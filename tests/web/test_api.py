@@ -187,6 +187,13 @@ def test_tokenless_and_wrong_token_uploads_get_401(write_store: Path) -> None:
             headers={"Authorization": "Bearer wrong"},
         )
         assert r.status_code == 401
+        r = c.post(
+            "/api/builds",
+            files={"data": ("d.csv", b"x")},
+            data={"framework": "gii2019"},
+            headers={"Authorization": "Bearer caf\u00e9".encode("latin-1")},
+        )
+        assert r.status_code == 401
 
 
 def test_too_large_upload_gets_413_and_writes_nothing(write_store: Path, tmp_path: Path) -> None:

@@ -48,7 +48,9 @@ def require_token(request: Request) -> None:
         )
     header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), expected):
+    if scheme.lower() != "bearer" or not secrets.compare_digest(
+        given.strip().encode("utf-8", "surrogateescape"), expected.encode("utf-8")
+    ):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "a bearer token is required: Authorization: Bearer <INNOVINDEX_TOKEN>",
