@@ -143,9 +143,9 @@ def main() -> None:
                 )
             if args.warmup > 0:
                 asyncio.run(_run(base, urls, args.clients, args.warmup))
-            cpu0 = _cpu_seconds(server.pid)
+            cpu0, me0 = _cpu_seconds(server.pid), time.process_time()
             lat, errors, elapsed = asyncio.run(_run(base, urls, args.clients, args.seconds))
-            cpu1 = _cpu_seconds(server.pid)
+            cpu1, me1 = _cpu_seconds(server.pid), time.process_time()
         finally:
             server.terminate()
             try:
@@ -161,7 +161,10 @@ def main() -> None:
     print(f"errors     {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     if cpu0 is not None and cpu1 is not None and lat:
         per = (cpu1 - cpu0) / len(lat) * 1000
-        print(f"server CPU {per:.2f} ms per request ({cpu1 - cpu0:.1f} s over the run)")
+        print(
+            f"CPU        server {per:.2f} ms per request ({cpu1 - cpu0:.1f} s over the run); "
+            f"clients {me1 - me0:.1f} s"
+        )
     print(
         f"machine    {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on the machine slows this)"
     )
