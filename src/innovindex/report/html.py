@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 
 from . import charts
-from .data import RunData, StoreReader
+from .data import RunData
 from .geo import geo_assets_js
+from .reader import StoreReader
 
 __all__ = ["render_report", "write_report"]
 

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from ..dbfile import connect_store
-from .data import RunData, StoreReader, clean
+from .data import RunData, clean
+from .reader import StoreReader
 
 __all__ = ["write_workbook", "SHEETS"]
 

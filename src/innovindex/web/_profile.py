@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 
 from ..report import charts
-from ..report.data import RunData, RunNotFound, StoreReader
+from ..report.data import RunData, RunNotFound
+from ..report.reader import StoreReader
 from ._layout import esc, fmt, page, table, url
 
 __all__ = ["profile_page", "compare_page"]

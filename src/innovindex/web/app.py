@@ -21,7 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import InnovindexError
-from ..report.data import RunNotFound, StoreReader
+from ..report.data import RunNotFound
+from ..report.reader import StoreReader
 
 __all__ = ["create_app", "DEFAULT_MAX_UPLOAD"]
 

@@ -20,7 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InnovindexError
 from ..report import charts
-from ..report.data import RunData, StoreReader, clean
+from ..report.data import RunData, clean
+from ..report.reader import StoreReader
 from ._layout import APP_CSS, APP_JS, esc, fmt, page, table, url
 from .routes import reader
 

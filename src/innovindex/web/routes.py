@@ -11,7 +11,8 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..report.data import RunData, RunNotFound, StoreReader, clean
+from ..report.data import RunData, RunNotFound, clean
+from ..report.reader import StoreReader
 from . import schemas
 
 router = APIRouter(prefix="/api", tags=["runs"])
@@ -73,7 +74,7 @@ def _json(v: Any) -> Any:
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:
     """The summary fields of one row of :meth:`StoreReader.runs` (no run is loaded)."""
-    years = row.get("years")
+    years: Any = row.get("years")
     n_units = row.get("n_units")
     return {
         "run_id": str(row["run_id"]),

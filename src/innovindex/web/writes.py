@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
 
 from ..errors import DataWarning, InputError
-from ..report.data import StoreReader
+from ..report.reader import StoreReader
 from . import schemas
 from .routes import reader
 
