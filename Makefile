@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo serve map-assets test lint bench lock clean system-deps
+.PHONY: setup demo test lint bench lock clean system-deps
 
 # The browser tests drive Debian's chromium (installed by system-deps); Playwright must never
 # fetch a browser build of its own.
@@ -42,6 +42,8 @@ demo: setup
 	@echo "report:    innovindex-demo/report.html (one file, works offline)"
 	@echo "workbook:  innovindex-demo/workbook.xlsx"
 	@echo "dashboard: make serve, then open http://127.0.0.1:8000/ (API schema at /openapi.json)"
+
+.PHONY: serve map-assets
 
 # The dashboard and REST API on the demo store (recorded first if it is missing).
 serve: setup
