@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
@@ -61,20 +62,19 @@ def static(name: str) -> Response:
     return Response(body(), media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
 
-def _html(render: Callable[[], str]) -> HTMLResponse:
+def _html(render: Callable[[], str | Response]) -> Response:
     """Render a page; a missing run, unit or year becomes a 404 page, bad input a 422 page."""
     from ..report.data import RunNotFound
 
     try:
-        return HTMLResponse(render())
+        out = render()
     except RunNotFound as exc:
-        return HTMLResponse(
-            page("Not found", f'<p id="error">{esc(exc)}</p>', active="", run=None), 404
-        )
+        body = f'<p id="error">{esc(exc)}</p>'
+        return HTMLResponse(page("Not found", body, active="", run=None), 404)
     except InnovindexError as exc:
-        return HTMLResponse(
-            page("Invalid request", f'<p id="error">{esc(exc)}</p>', active="", run=None), 422
-        )
+        body = f'<p id="error">{esc(exc)}</p>'
+        return HTMLResponse(page("Invalid request", body, active="", run=None), 422)
+    return out if isinstance(out, Response) else HTMLResponse(out)
 
 
 def _no_runs() -> str:
@@ -201,14 +201,12 @@ def economy_index(store: Store, run: RunQ = "latest", year: YearQ = None) -> Res
     def render() -> Response:
         r = store.run(run)
         top = r.ranking(r.check_year(year)).iloc[0]["uCode"]
-        return RedirectResponse(
-            url(f"/economy/{top}", run=r.run_id, year=year).replace("&amp;", "&"), 307
+        query = urlencode(
+            {k: v for k, v in {"run": r.run_id, "year": year}.items() if v is not None}
         )
+        return RedirectResponse(f"/economy/{quote(str(top))}?{query}", 307)
 
-    try:
-        return render()
-    except InnovindexError:
-        return _html(lambda: store.run(run).run_id)
+    return _html(render)
 
 
 @router.get("/economy/{unit}", response_class=HTMLResponse)
