@@ -11,6 +11,10 @@ export INNOVINDEX_REFERENCE_DATA ?= $(abspath ../shared/data)
 
 .PHONY: setup demo test test-live lint bench lock clean system-deps
 
+# The browser tests drive Debian's chromium (installed by system-deps); Playwright must never
+# fetch a browser build of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
 setup: $(STAMP) system-deps
 
 $(STAMP): requirements/lock.txt pyproject.toml
@@ -21,7 +25,8 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	touch $(STAMP)
 
 # System packages from Debian: a Java 17 runtime for Spark (patent indicators on a cluster
-# engine) and Chromium, which Plotly's kaleido drives to export charts as PNG.
+# engine) and Chromium, which Plotly's kaleido drives to export charts as PNG and the browser
+# tests (tests/web/test_browser.py) drive through Playwright.
 SYSTEM_PACKAGES := $(if $(shell command -v java),,openjdk-17-jre-headless) $(if $(shell command -v chromium),,chromium)
 system-deps:
 	@if [ -n "$(strip $(SYSTEM_PACKAGES))" ]; then \
@@ -35,6 +40,27 @@ system-deps:
 
 demo: setup
 	$(BIN)/innovindex demo --out innovindex-demo
+	$(BIN)/innovindex report --run latest --db innovindex.duckdb --out innovindex-demo/report.html
+	$(BIN)/innovindex export --run latest --db innovindex.duckdb --out innovindex-demo/workbook.xlsx
+	@echo "report:    innovindex-demo/report.html (one file, works offline)"
+	@echo "workbook:  innovindex-demo/workbook.xlsx"
+	@echo "dashboard: make serve, then open http://127.0.0.1:8000/ (API schema at /openapi.json)"
+
+.PHONY: serve map-assets
+
+# The dashboard and REST API on the demo store (recorded first if it is missing).
+serve: setup
+	@test -f innovindex.duckdb || $(MAKE) demo
+	$(BIN)/innovindex serve --db innovindex.duckdb --host 127.0.0.1 --port 8000
+
+# Re-fetch the bundled map geometry (npm package world-atlas 2.0.2: Natural Earth 1:110m
+# countries) and check it is byte for byte the committed file.
+MAP_ASSET := src/innovindex/report/assets/countries-110m.json
+map-assets:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent world-atlas@2.0.2 >/dev/null && \
+	tar xzf world-atlas-2.0.2.tgz && cd - >/dev/null && \
+	echo "2516c915867c7baf18ddec727aec46c315541a07cfb3d79a6559b05d5e94eee8  $$tmp/package/countries-110m.json" | sha256sum -c - && \
+	cp $$tmp/package/countries-110m.json $(MAP_ASSET) && rm -rf $$tmp
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -57,4 +83,4 @@ lock:
 	/tmp/innovindex-lock/bin/pip freeze --exclude-editable > requirements/lock.txt
 
 clean:
-	rm -rf $(VENV) innovindex-demo innovindex.duckdb .pytest_cache
+	rm -rf $(VENV) innovindex-demo innovindex.duckdb .pytest_cache test-artifacts

@@ -52,6 +52,7 @@ DOCTEST_MODULES = [
     "innovindex.diagnostics",
     "innovindex.framework.codes",
     "innovindex._identity",
+    "innovindex.io.countries",
 ]
 SHARED = "../shared/data/"
 _FENCE = re.compile(r"^```(\w*)\s*$")

@@ -14,7 +14,7 @@ import typer
 from typer.exceptions import TyperException
 
 from ..errors import InnovindexError
-from . import _audit, _build, _data, _firms, _monitor, _patents, _show
+from . import _audit, _build, _data, _firms, _monitor, _patents, _show, _web
 
 app = typer.Typer(
     name="innovindex",
@@ -31,6 +31,7 @@ _firms.register(app)
 _monitor.register(app)
 _data.register(app)
 _show.register(app)
+_web.register(app)
 
 
 def _version(value: bool) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["names_to_iso3", "iso2_to_iso3"]
+__all__ = ["names_to_iso3", "iso2_to_iso3", "iso_numeric_to_iso3"]
 
 _NOT_FOUND = "\x00not found"
 #: country_converter's columns that hold text (everything else numeric or flags).
@@ -63,6 +63,20 @@ def iso2_to_iso3(code: str) -> str | None:
     ('DEU', 'NAM', None)
     """
     return _iso2_table().get(code.upper())
+
+
+@lru_cache(maxsize=1)
+def iso_numeric_to_iso3() -> dict[int, str]:
+    """ISO 3166-1 numeric code -> ISO3 (map geometries are keyed by the numeric code).
+
+    Examples
+    --------
+    >>> iso_numeric_to_iso3()[156]
+    'CHN'
+    """
+    table = _country_table()
+    table = table[table["ISOnumeric"].str.fullmatch(r"\d+")]
+    return {int(n): str(c) for n, c in zip(table["ISOnumeric"], table["ISO3"], strict=True)}
 
 
 @lru_cache(maxsize=1)
