@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -20,6 +21,9 @@ from ..io.writers import atomic_dir, write_tables
 from ..results import result_tables, run_info
 from ..store import record_build
 from .world import SYNTHETIC_LABEL, demo_world
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["run_demo"]
 
@@ -80,7 +84,7 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
     )
 
 
-def _show_monitor(console: Console, db: Path, run_id: str, panel: dict) -> None:
+def _show_monitor(console: Console, db: Path, run_id: str, panel: dict[Any, Any]) -> None:
     """One explained change and one profile from the stored run (SYNTHETIC economies)."""
     from ..monitor import explain, profile
 
@@ -112,7 +116,9 @@ def _show_monitor(console: Console, db: Path, run_id: str, panel: dict) -> None:
     console.print(f"  indicator strengths: {strengths}\n  indicator weaknesses: {weaknesses}")
 
 
-def _show_top(console: Console, scores, units, year: int, n: int = 10) -> None:
+def _show_top(
+    console: Console, scores: pd.DataFrame, units: pd.DataFrame, year: int, n: int = 10
+) -> None:
     table = Table(title=f"SYNTHETIC demo world: top {n} of {year} (not real data)")
     for col in ("Rank", "Economy", "GII", "IN", "OUT", "EFF"):
         table.add_column(col, justify="right" if col != "Economy" else "left")

@@ -53,7 +53,7 @@ class Growth:
     @property
     def cagr_pct(self) -> float:
         """Compound annual growth rate in percent: (fold ** (1 / years) - 1) x 100."""
-        return (self.fold ** (1.0 / (self.y1 - self.y0)) - 1.0) * 100.0
+        return float((self.fold ** (1.0 / (self.y1 - self.y0)) - 1.0) * 100.0)
 
     def sentence(self) -> str:
         """``"49,000 in 2012 to 330,000 in 2021: 6.73-fold (+573%), 23.6% a year"``."""

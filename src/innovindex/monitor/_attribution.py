@@ -92,7 +92,7 @@ class Tree:
             framework=self.fw,
         )
         out = self.agg.transform(st).values
-        return out[self.cols].to_numpy(dtype=float)
+        return np.asarray(out[self.cols].to_numpy(dtype=float))
 
 
 def normalise(X: np.ndarray, B: dict[str, np.ndarray], floor: bool = False) -> np.ndarray:
@@ -108,7 +108,7 @@ def normalise(X: np.ndarray, B: dict[str, np.ndarray], floor: bool = False) -> n
     if floor:  # counterfactual states of positive-only means: a value <= 0 (impossible in a
         # real year, where the build succeeded) is held at the bottom of the range
         n = np.where(n <= 0, r0, n)
-    return n
+    return np.asarray(n, dtype=float)
 
 
 def _T(v: np.ndarray, p: float) -> np.ndarray:

@@ -169,7 +169,7 @@ def _identity_check(
         if any(p is None for p in parts):
             return None
         w = np.array([fw.weights[k] for k in kids])
-        return np.column_stack(parts) @ w / w.sum()  # type: ignore[arg-type]
+        return np.asarray(np.column_stack(parts) @ w / w.sum(), dtype=float)  # type: ignore[arg-type]
 
     computed = value(top)
     if computed is None:

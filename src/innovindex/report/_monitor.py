@@ -12,7 +12,7 @@ explanation falls back to the weighted pillar changes.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,7 @@ def year_table(run: RunData, year: int) -> pd.DataFrame:
     their normalised values): ``uCode, code, level, score, rank, n_units, percentile, flag``."""
     cache = run.__dict__.setdefault("_year_tables", {})
     if year in cache:
-        return cache[year]
+        return cast(pd.DataFrame, cache[year])
     from ..monitor import strengths_weaknesses
 
     sc = run.scores[run.scores["time"] == year][["uCode", "code", "level", "score", "rank"]]
@@ -77,7 +77,7 @@ def _year_rows(run: RunData, year: int) -> dict[str, list[dict[str, Any]]]:
         for rec in clean(t[cols].to_dict("records")):
             out.setdefault(rec.pop("uCode"), []).append(rec)
         cache[year] = out
-    return cache[year]
+    return cast(dict[str, list[dict[str, Any]]], cache[year])
 
 
 def _headline_series(run: RunData) -> dict[str, list[dict[str, Any]]]:
@@ -88,7 +88,7 @@ def _headline_series(run: RunData) -> dict[str, list[dict[str, Any]]]:
         for rec in clean(s[["uCode", "time", "score", "rank"]].to_dict("records")):
             out.setdefault(rec.pop("uCode"), []).append(rec)
         cache["_headline_series"] = out
-    return cache["_headline_series"]
+    return cast(dict[str, list[dict[str, Any]]], cache["_headline_series"])
 
 
 def profile(run: RunData, unit: str, year: int) -> dict[str, Any]:
@@ -187,24 +187,27 @@ def _from_explanation(run: RunData, e: Any) -> dict[str, Any]:
             }
         )
     moves = e.rank_moves.to_dict("records")
-    return clean(
-        {
-            "run": run.run_id,
-            "unit": e.unit,
-            "code": e.code,
-            "from": e.from_,
-            "to": e.to,
-            "method": "exact attribution (innovindex.monitor.explain)",
-            "from_score": s["score_from"],
-            "to_score": s["score_to"],
-            "change": s["change_abs"],
-            "from_rank": s["rank_from"],
-            "to_rank": s["rank_to"],
-            "effects": {k: s[k] for k in ("own_data", "bounds", "missing")},
-            "contributions": parts,
-            "residual": s["residual"],
-            "rank_moves": moves,
-        }
+    return cast(
+        dict[str, Any],
+        clean(
+            {
+                "run": run.run_id,
+                "unit": e.unit,
+                "code": e.code,
+                "from": e.from_,
+                "to": e.to,
+                "method": "exact attribution (innovindex.monitor.explain)",
+                "from_score": s["score_from"],
+                "to_score": s["score_to"],
+                "change": s["change_abs"],
+                "from_rank": s["rank_from"],
+                "to_rank": s["rank_to"],
+                "effects": {k: s[k] for k in ("own_data", "bounds", "missing")},
+                "contributions": parts,
+                "residual": s["residual"],
+                "rank_moves": moves,
+            }
+        ),
     )
 
 
@@ -243,24 +246,27 @@ def _explain_fallback(run: RunData, unit: str, start: int, end: int, why: str) -
     s0, s1 = h0.get("score"), h1.get("score")
     change = None if s0 is None or s1 is None else s1 - s0
     explained = sum(p["contribution"] or 0.0 for p in parts)
-    return clean(
-        {
-            "run": run.run_id,
-            "unit": unit,
-            "code": head,
-            "from": start,
-            "to": end,
-            "method": f"weighted pillar changes ({why})",
-            "from_score": s0,
-            "to_score": s1,
-            "change": change,
-            "from_rank": h0.get("rank"),
-            "to_rank": h1.get("rank"),
-            "effects": None,
-            "contributions": parts,
-            "residual": None if change is None else change - explained,
-            "rank_moves": [],
-        }
+    return cast(
+        dict[str, Any],
+        clean(
+            {
+                "run": run.run_id,
+                "unit": unit,
+                "code": head,
+                "from": start,
+                "to": end,
+                "method": f"weighted pillar changes ({why})",
+                "from_score": s0,
+                "to_score": s1,
+                "change": change,
+                "from_rank": h0.get("rank"),
+                "to_rank": h1.get("rank"),
+                "effects": None,
+                "contributions": parts,
+                "residual": None if change is None else change - explained,
+                "rank_moves": [],
+            }
+        ),
     )
 
 

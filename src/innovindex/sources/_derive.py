@@ -20,7 +20,7 @@ __all__ = ["OPERATIONS", "evaluate", "drop_empty_years"]
 
 def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = a / b
+        out: np.ndarray = np.asarray(a / b, dtype=float)
     out[~np.isfinite(out)] = np.nan
     return out
 
