@@ -379,7 +379,13 @@ def write_mapping(db: str | Path, mapping: pd.DataFrame) -> None:
     try:
         con.execute("BEGIN TRANSACTION")
         con.register("_mapping", mapping[MAPPING_COLUMNS])
-        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT * FROM _mapping")
+        # explicit types: an all-empty column (no applicant country in a Lens export)
+        # would otherwise be stored with DuckDB's NULL type, which readers cannot compare
+        cols = ", ".join(
+            f"CAST({c} AS {'DOUBLE' if c == 'score' else 'VARCHAR'}) AS {c}"
+            for c in MAPPING_COLUMNS
+        )
+        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT {cols} FROM _mapping")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -70,7 +70,8 @@ def applicant_map(t: PatentTables) -> ir.Table:
             mapping[["raw_name", "country", "applicant_id", "applicant_name", "sector"]]
         )
     else:
-        m = m.mutate(country=ibis.coalesce(m.country, ibis.literal(_NO_COUNTRY)))
+        # cast: a store written before types were explicit may hold a NULL-typed column
+        m = m.mutate(country=ibis.coalesce(m.country.cast("string"), ibis.literal(_NO_COUNTRY)))
     return m.select("raw_name", "country", "applicant_id", "applicant_name", "sector")
 
 
