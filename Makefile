@@ -40,10 +40,10 @@ system-deps:
 
 demo: setup
 	$(BIN)/innovindex demo --out innovindex-demo
-	$(BIN)/innovindex report --run latest --db innovindex.duckdb --out innovindex-demo/report.html
-	$(BIN)/innovindex export --run latest --db innovindex.duckdb --out innovindex-demo/workbook.xlsx
-	@echo "report:    innovindex-demo/report.html (one file, works offline)"
-	@echo "workbook:  innovindex-demo/workbook.xlsx"
+	$(BIN)/innovindex report --run latest --db innovindex.duckdb --out innovindex-demo-report.html
+	$(BIN)/innovindex export --run latest --db innovindex.duckdb --out innovindex-demo-workbook.xlsx
+	@echo "report:    innovindex-demo-report.html (one file, works offline)"
+	@echo "workbook:  innovindex-demo-workbook.xlsx"
 	@echo "dashboard: make serve, then open http://127.0.0.1:8000/ (API schema at /openapi.json)"
 
 .PHONY: serve map-assets
@@ -83,4 +83,4 @@ lock:
 	/tmp/innovindex-lock/bin/pip freeze --exclude-editable > requirements/lock.txt
 
 clean:
-	rm -rf $(VENV) innovindex-demo innovindex.duckdb .pytest_cache test-artifacts
+	rm -rf $(VENV) innovindex-demo innovindex-demo-report.html innovindex-demo-workbook.xlsx innovindex.duckdb .pytest_cache test-artifacts

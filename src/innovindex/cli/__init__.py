@@ -7,6 +7,7 @@ registered here.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -93,11 +94,21 @@ def main(argv: list[str] | None = None) -> int:
         kind = "out of memory" if isinstance(exc, MemoryError) else "input nested too deeply"
         return _error(f"{kind}; the input is too large or too deep to process")
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
-            raise
-        # Last line of defence for the store: DuckDB errors not turned into InputError.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return _error(f"the store (DuckDB) failed: {first}")
+        if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+            # Last line of defence for the store: DuckDB errors not turned into InputError.
+            return _error(f"the store (DuckDB) failed: {first}")
+        if os.environ.get("INNOVINDEX_DEBUG"):
+            raise
+        # A bug, not bad input: still one line, but exit status 1 (2 is for the user's input).
+        typer.echo(
+            one_line(
+                f"internal error: {type(exc).__name__}: {first} "
+                "(a bug in innovindex: please report it; INNOVINDEX_DEBUG=1 shows the traceback)"
+            ),
+            err=True,
+        )
+        return 1
     return int(result) if isinstance(result, int) else 0
 
 
