@@ -223,11 +223,6 @@ def m_data_bytes(draw: st.DrawFn, w: World) -> None:
     )
 
 
-def m_data_latin1(draw: st.DrawFn, w: World) -> None:
-    text = w.data.assign(uName="S\u00e3o " + w.data["uName"]).to_csv(index=False)
-    w.raw["data.csv"] = text.encode("latin-1")
-
-
 def m_meta_type(draw: st.DrawFn, w: World) -> None:
     w.meta = _cell(
         w.meta,
@@ -383,7 +378,6 @@ BUILD_MUTATIONS = [
     m_all_missing,
     m_header_only,
     m_data_bytes,
-    m_data_latin1,
     m_meta_type,
     m_meta_duplicate,
     m_meta_unknown_parent,

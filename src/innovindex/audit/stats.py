@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError
+from ..errors import DataWarning, SpecError
 from ..framework import Framework
 from ..index import Index
 from ..methods.treat import kurtosis as _kurt
@@ -173,7 +173,16 @@ def cronbach_alpha(index: Index, dset: str = "normalised", level: int = 1) -> pd
         if k > 1:
             C = vals[members].cov().to_numpy()  # pairwise complete, ddof=1
             off = C[~np.eye(k, dtype=bool)]
-            alpha = k**2 * off.mean() / C.sum()
+            total = C.sum()  # the variance of the members' sum
+            if np.isfinite(total) and abs(total) > 1e-12 * max(1.0, float(np.abs(C).max())):
+                alpha = k**2 * off.mean() / total
+            else:  # members that cancel out (or are constant): alpha is undefined
+                warnings.warn(
+                    f"Cronbach's alpha of {agg!r} is undefined: the sum of its {k} members has "
+                    "no variance (they cancel out or are constant); reported as missing",
+                    DataWarning,
+                    stacklevel=2,
+                )
         rows.append({"aggregate": agg, "level": fw.level(agg), "k": k, "alpha": alpha})
     return pd.DataFrame(rows)
 

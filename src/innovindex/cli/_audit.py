@@ -67,7 +67,9 @@ def audit_cmd(
         index = build(idata, fw, pipeline, time=time)
         check_index(index)
     check_audit(index, spec, n, sobol=sobol, limit=memory_limit)
-    report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
+    with collect() as audit_warned:
+        report = run_audit(index, spec, n, sobol=sobol, seed=seed, progress=True)
+    warned += [w for w in audit_warned if w not in warned]
     notes: list[str] = []
     figures = report.charts()
     charts = {
