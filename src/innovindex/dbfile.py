@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import InputError
+from .io._atomic import pid_alive
 
 __all__ = [
     "STORE_SUFFIXES",
@@ -248,18 +249,6 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_stale_temp(db: str | Path) -> list[Path]:
     """Remove temporary folders that killed innovindex processes left under ``<store>.tmp``.
 
@@ -276,7 +265,7 @@ def clean_stale_temp(db: str | Path) -> list[Path]:
             pid = int(mark.read_text(encoding="ascii").strip())
         except (OSError, ValueError):
             continue
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             shutil.rmtree(sub, ignore_errors=True)
             removed.append(sub)
     _remove_if_empty(root)

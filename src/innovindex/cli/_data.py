@@ -8,14 +8,14 @@ stderr line each.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import DataWarning, SpecError
+from ._common import echo_warnings
 from ._progress import status
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,18 +65,6 @@ def _options(
     )
 
 
-@contextmanager
-def _echo_warnings() -> Iterator[None]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataWarning)
-        yield
-    for w in caught:
-        if issubclass(w.category, DataWarning):
-            typer.echo(f"warning: {w.message}", err=True)
-        else:  # not ours: hand it back to the normal machinery
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-
-
 def _write(got: Fetched, out: Path, aggregates_out: Path | None) -> None:
     from ..errors import InputError
     from ..sources import to_idata, write_fetched
@@ -123,7 +111,7 @@ def _check_targets(out: Path, aggregates_out: Path | None) -> None:
 
 def _run(fetch: Callable[[], Fetched], out: Path, aggregates_out: Path | None, what: str) -> None:
     _check_targets(out, aggregates_out)
-    with _echo_warnings():
+    with echo_warnings():
         with status(f"fetching {what}"):
             got = fetch()
         _write(got, out, aggregates_out)
@@ -276,7 +264,7 @@ def assemble_cmd(
         raise SpecError(f"--meta-out must be a .csv file; got {str(meta_out)!r}")
     opts = _options(cache_dir, ttl, offline, timeout, retries)
     rec = load_recipe(recipe)
-    with _echo_warnings():
+    with echo_warnings():
         with status(f"assembling {rec.name}"):
             frame, provenance = assemble(rec, years=years, countries=countries, options=opts)
         path, side = write_fetched(frame, out, provenance)
@@ -315,7 +303,7 @@ def wipo_cmd(
     if out is not None:
         _check_targets(out, aggregates_out)
     name = check_codes([series], r"[A-Za-z][A-Za-z0-9_.\-]*", "series name", "wipo_applications")[0]
-    with _echo_warnings():
+    with echo_warnings():
         tables = [read_wipo(f) for f in files]
         if out is not None:
             _write(wipo_to_fetched(tables, name, by), out, aggregates_out)
