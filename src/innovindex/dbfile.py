@@ -26,7 +26,10 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -38,6 +41,8 @@ __all__ = [
     "check_store_path",
     "clean_stale_temp",
     "connect_store",
+    "insert_frame",
+    "store_transaction",
     "store_temp_dir",
     "verify_store",
 ]
@@ -182,6 +187,50 @@ def connect_store(
     if not read_only:
         clean_stale_temp(path)
     return con
+
+
+@contextmanager
+def store_transaction(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the store ``db`` inside one transaction: committed when the block
+    ends, rolled back (nothing written) when it raises, closed either way.
+
+    Examples
+    --------
+    >>> with store_transaction(db) as con:  # doctest: +SKIP
+    ...     insert_frame(con, "source_x", frame, replace=True)
+    """
+    con = connect_store(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+
+
+def insert_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: Any,
+    *,
+    replace: bool = False,
+    by_name: bool = False,
+) -> None:
+    """Put ``frame`` (pandas or Arrow) into ``table``: appended (columns by position, or by
+    name with ``by_name``), or with ``replace`` the table is created afresh from it."""
+    view = f"_innovindex_{table}"
+    con.register(view, frame)
+    try:
+        if replace:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
+        else:
+            con.execute(f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
 
 
 def verify_store(db: str | Path) -> Path:

@@ -373,16 +373,7 @@ def harmonise_store(
 
 def write_mapping(db: str | Path, mapping: pd.DataFrame) -> None:
     """Replace the store's ``firm_applicants`` table with ``mapping`` in one transaction."""
-    from ..dbfile import connect_store
+    from ..dbfile import insert_frame, store_transaction
 
-    con = connect_store(db)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        con.register("_mapping", mapping[MAPPING_COLUMNS])
-        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT * FROM _mapping")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+    with store_transaction(db) as con:
+        insert_frame(con, STORE_TABLE, mapping[MAPPING_COLUMNS], replace=True)
