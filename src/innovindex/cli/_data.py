@@ -117,32 +117,54 @@ def _run(fetch: Callable[[], Fetched], out: Path, aggregates_out: Path | None, w
         _write(got, out, aggregates_out)
 
 
-def worldbank_cmd(
-    indicators: Annotated[
-        list[str], typer.Argument(help="series codes, e.g. GB.XPD.RSDV.GD.ZS IP.PAT.RESD")
-    ],
-    out: OutOpt,
-    countries: CountriesOpt = None,
-    years: YearsOpt = None,
-    aggregates_out: AggOpt = None,
-    cache_dir: CacheOpt = None,
-    ttl: TtlOpt = 24.0,
-    offline: OfflineOpt = False,
-    timeout: TimeoutOpt = 30.0,
-    retries: RetriesOpt = 3,
-) -> None:
-    """World Bank (WDI, Indicators API v2) series into iData: uCode ISO3, one column per series."""
-    from ..sources import fetch_worldbank
-    from ..sources._query import parse_years
+#: Sources queried by indicator codes: (argument help, what the status line calls them, doc).
+_BY_INDICATOR = {
+    "worldbank": (
+        "series codes, e.g. GB.XPD.RSDV.GD.ZS IP.PAT.RESD",
+        "World Bank series",
+        "World Bank (WDI, Indicators API v2) series into iData: uCode ISO3, one column per series.",
+    ),
+    "uis": (
+        "UIS indicator codes",
+        "UIS indicator(s)",
+        "UNESCO UIS indicators (keyless UIS Data API) into iData.",
+    ),
+}
 
-    opts = _options(cache_dir, ttl, offline, timeout, retries)
-    span = parse_years(years)
-    _run(
-        lambda: fetch_worldbank(indicators, countries=countries, years=span, options=opts),
-        out,
-        aggregates_out,
-        f"{len(indicators)} World Bank series",
-    )
+
+def _indicators_cmd(source: str) -> Callable[..., None]:
+    """The ``data fetch worldbank|uis`` command: the two differ only in the fetcher called."""
+    arg_help, label, doc = _BY_INDICATOR[source]
+
+    def cmd(
+        indicators: list[str],
+        out: OutOpt,
+        countries: CountriesOpt = None,
+        years: YearsOpt = None,
+        aggregates_out: AggOpt = None,
+        cache_dir: CacheOpt = None,
+        ttl: TtlOpt = 24.0,
+        offline: OfflineOpt = False,
+        timeout: TimeoutOpt = 30.0,
+        retries: RetriesOpt = 3,
+    ) -> None:
+        from .. import sources
+        from ..sources._query import parse_years
+
+        fetch = {"worldbank": sources.fetch_worldbank, "uis": sources.fetch_uis}[source]
+        opts = _options(cache_dir, ttl, offline, timeout, retries)
+        span = parse_years(years)
+        _run(
+            lambda: fetch(indicators, countries=countries, years=span, options=opts),
+            out,
+            aggregates_out,
+            f"{len(indicators)} {label}",
+        )
+
+    # The help differs per source; a string annotation could not see ``arg_help``.
+    cmd.__annotations__["indicators"] = Annotated[list[str], typer.Argument(help=arg_help)]
+    cmd.__doc__ = doc
+    return cmd
 
 
 def _sdmx_cmd(source: str) -> Callable[..., None]:
@@ -193,32 +215,6 @@ def _sdmx_cmd(source: str) -> Callable[..., None]:
         "eurostat": "Eurostat data (SDMX) into iData: uCode ISO3 from geo, one column per series.",
     }[source]
     return cmd
-
-
-def uis_cmd(
-    indicators: Annotated[list[str], typer.Argument(help="UIS indicator codes")],
-    out: OutOpt,
-    countries: CountriesOpt = None,
-    years: YearsOpt = None,
-    aggregates_out: AggOpt = None,
-    cache_dir: CacheOpt = None,
-    ttl: TtlOpt = 24.0,
-    offline: OfflineOpt = False,
-    timeout: TimeoutOpt = 30.0,
-    retries: RetriesOpt = 3,
-) -> None:
-    """UNESCO UIS indicators (keyless UIS Data API) into iData."""
-    from ..sources import fetch_uis
-    from ..sources._query import parse_years
-
-    opts = _options(cache_dir, ttl, offline, timeout, retries)
-    span = parse_years(years)
-    _run(
-        lambda: fetch_uis(indicators, countries=countries, years=span, options=opts),
-        out,
-        aggregates_out,
-        f"{len(indicators)} UIS indicator(s)",
-    )
 
 
 def concordance_cmd(
@@ -334,10 +330,10 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is None:
             _fetch_concordance(dest)
 
-    fetch.command("worldbank")(worldbank_cmd)
+    fetch.command("worldbank")(_indicators_cmd("worldbank"))
     fetch.command("oecd")(_sdmx_cmd("oecd"))
     fetch.command("eurostat")(_sdmx_cmd("eurostat"))
-    fetch.command("uis")(uis_cmd)
+    fetch.command("uis")(_indicators_cmd("uis"))
     fetch.command("concordance")(concordance_cmd)
     data.add_typer(fetch, name="fetch")
     data.command("assemble")(assemble_cmd)
