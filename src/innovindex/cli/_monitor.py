@@ -40,22 +40,14 @@ def write_rows(frame: pd.DataFrame, out: Path) -> None:
     write_frame(frame, out, label="--out")
 
 
-def _fmt(v: object, digits: int = 2) -> str:
-    import pandas as pd
-
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.{digits}f}"
-    return str(v)
-
-
 def _table(title: str, frame: pd.DataFrame, columns: list[str], digits: int = 2) -> Table:
+    from ..report._text import cell_text
+
     table = Table(title=title)
     for c in columns:
         table.add_column(c, justify="left" if frame[c].dtype == object else "right")
     for row in frame[columns].itertuples(index=False):
-        table.add_row(*(_fmt(v, digits) for v in row))
+        table.add_row(*(cell_text(v, digits) for v in row))
     return table
 
 
