@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..framework import Framework
 
 
-
 @contextmanager
 def echo_warnings() -> Iterator[list[str]]:
     """Print each DataWarning raised in the block as one ``warning:`` line on stderr.

@@ -2,7 +2,7 @@
 
 A thin layer over :mod:`innovindex.monitor`: every command names a run of the store
 (``--run ID`` or ``--run latest``), prints a Rich table on stderr-free stdout, and with
-``--out FILE`` writes the tidy rows as CSV or Parquet (by the file's suffix), atomically.
+``--out FILE`` writes the tidy rows as CSV, Parquet or XLSX (by the file's suffix), atomically.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB project store")]
 RunOpt = Annotated[str, typer.Option("--run", help="run id (a unique prefix works) or 'latest'")]
 UnitOpt = Annotated[str, typer.Option("--unit", help="unit code (e.g. CHN) or name")]
 OutFileOpt = Annotated[
-    Path | None, typer.Option("--out", help="write the tidy rows: .csv or .parquet")
+    Path | None, typer.Option("--out", help="write the tidy rows: .csv, .parquet or .xlsx")
 ]
 
 results_app = typer.Typer(
