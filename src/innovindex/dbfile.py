@@ -26,17 +26,23 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from .errors import InputError
+from .io._atomic import pid_alive
 
 __all__ = [
     "STORE_SUFFIXES",
     "check_store_path",
     "clean_stale_temp",
     "connect_store",
+    "insert_frame",
+    "store_transaction",
     "store_temp_dir",
     "verify_store",
 ]
@@ -183,6 +189,50 @@ def connect_store(
     return con
 
 
+@contextmanager
+def store_transaction(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the store ``db`` inside one transaction: committed when the block
+    ends, rolled back (nothing written) when it raises, closed either way.
+
+    Examples
+    --------
+    >>> with store_transaction(db) as con:  # doctest: +SKIP
+    ...     insert_frame(con, "source_x", frame, replace=True)
+    """
+    con = connect_store(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+
+
+def insert_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: Any,
+    *,
+    replace: bool = False,
+    by_name: bool = False,
+) -> None:
+    """Put ``frame`` (pandas or Arrow) into ``table``: appended (columns by position, or by
+    name with ``by_name``), or with ``replace`` the table is created afresh from it."""
+    view = f"_innovindex_{table}"
+    con.register(view, frame)
+    try:
+        if replace:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
+        else:
+            con.execute(f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
 def verify_store(db: str | Path) -> Path:
     """Check ``db`` before a command does its work: a valid store path and, when the file
     exists, a database DuckDB can open and read (so a truncated store is refused up front,
@@ -248,18 +298,6 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_stale_temp(db: str | Path) -> list[Path]:
     """Remove temporary folders that killed innovindex processes left under ``<store>.tmp``.
 
@@ -276,7 +314,7 @@ def clean_stale_temp(db: str | Path) -> list[Path]:
             pid = int(mark.read_text(encoding="ascii").strip())
         except (OSError, ValueError):
             continue
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             shutil.rmtree(sub, ignore_errors=True)
             removed.append(sub)
     _remove_if_empty(root)

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .dbfile import connect_store
+from .dbfile import connect_store, insert_frame, store_transaction
 from .errors import InputError, NotBuiltError
 from .index import Index
 
@@ -242,23 +242,12 @@ def _units_long(run_id: str, t: int | None, units: pd.DataFrame) -> pd.DataFrame
 
 # ---------------------------------------------------------------------- writing
 def _write(db: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
-    con = connect_store(db)
-    try:
+    with store_transaction(db) as con:
         _ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for table, df in frames.items():
-                if df.empty:
-                    continue
-                con.register("_frame", pa.Table.from_pandas(df, preserve_index=False))
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-                con.unregister("_frame")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
+        for table, df in frames.items():
+            if not df.empty:
+                frame = pa.Table.from_pandas(df, preserve_index=False)
+                insert_frame(con, table, frame, by_name=True)
 
 
 def _run_row(

@@ -205,7 +205,7 @@ BAD = [
     (
         "explain out suffix",
         ["explain", "--unit", "U1", "--from", "2020", "--to", "2021", "--out", "{dir}/x.txt"],
-        "--out must end in .csv or .parquet",
+        "--out must end in .csv, .parquet or .xlsx",
     ),
     ("profile unknown unit", ["profile", "--unit", "Atlantis"], "unknown unit 'Atlantis'"),
     (

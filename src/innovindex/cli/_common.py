@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +22,7 @@ __all__ = [
     "OutOpt",
     "PipelineOpt",
     "check_out",
+    "echo_warnings",
     "load_inputs",
     "read_idata",
     "status",
@@ -29,6 +32,24 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..framework import Framework
+
+
+@contextmanager
+def echo_warnings() -> Iterator[list[str]]:
+    """Print each DataWarning raised in the block as one ``warning:`` line on stderr.
+
+    Degenerate input still runs: the user hears about it, and the exit status is unchanged.
+    The warnings are recorded by :func:`innovindex.diagnostics.collect` (the one place that
+    turns warnings into lines) and also yielded, for a caller that records them too; other
+    warnings pass through unchanged.
+    """
+    from ..diagnostics import collect
+
+    with collect() as found:
+        yield found
+    for line in found:
+        typer.echo(f"warning: {line}", err=True)
+
 
 DataOpt = Annotated[Path, typer.Option("--data", help="iData: CSV, XLSX or Parquet")]
 OutOpt = Annotated[Path, typer.Option("--out", help="output directory (replaced atomically)")]

@@ -8,14 +8,14 @@ stderr line each.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import DataWarning, SpecError
+from ._common import echo_warnings
 from ._progress import status
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,18 +65,6 @@ def _options(
     )
 
 
-@contextmanager
-def _echo_warnings() -> Iterator[None]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataWarning)
-        yield
-    for w in caught:
-        if issubclass(w.category, DataWarning):
-            typer.echo(f"warning: {w.message}", err=True)
-        else:  # not ours: hand it back to the normal machinery
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-
-
 def _write(got: Fetched, out: Path, aggregates_out: Path | None) -> None:
     from ..errors import InputError
     from ..sources import to_idata, write_fetched
@@ -123,38 +111,60 @@ def _check_targets(out: Path, aggregates_out: Path | None) -> None:
 
 def _run(fetch: Callable[[], Fetched], out: Path, aggregates_out: Path | None, what: str) -> None:
     _check_targets(out, aggregates_out)
-    with _echo_warnings():
+    with echo_warnings():
         with status(f"fetching {what}"):
             got = fetch()
         _write(got, out, aggregates_out)
 
 
-def worldbank_cmd(
-    indicators: Annotated[
-        list[str], typer.Argument(help="series codes, e.g. GB.XPD.RSDV.GD.ZS IP.PAT.RESD")
-    ],
-    out: OutOpt,
-    countries: CountriesOpt = None,
-    years: YearsOpt = None,
-    aggregates_out: AggOpt = None,
-    cache_dir: CacheOpt = None,
-    ttl: TtlOpt = 24.0,
-    offline: OfflineOpt = False,
-    timeout: TimeoutOpt = 30.0,
-    retries: RetriesOpt = 3,
-) -> None:
-    """World Bank (WDI, Indicators API v2) series into iData: uCode ISO3, one column per series."""
-    from ..sources import fetch_worldbank
-    from ..sources._query import parse_years
+#: Sources queried by indicator codes: (argument help, what the status line calls them, doc).
+_BY_INDICATOR = {
+    "worldbank": (
+        "series codes, e.g. GB.XPD.RSDV.GD.ZS IP.PAT.RESD",
+        "World Bank series",
+        "World Bank (WDI, Indicators API v2) series into iData: uCode ISO3, one column per series.",
+    ),
+    "uis": (
+        "UIS indicator codes",
+        "UIS indicator(s)",
+        "UNESCO UIS indicators (keyless UIS Data API) into iData.",
+    ),
+}
 
-    opts = _options(cache_dir, ttl, offline, timeout, retries)
-    span = parse_years(years)
-    _run(
-        lambda: fetch_worldbank(indicators, countries=countries, years=span, options=opts),
-        out,
-        aggregates_out,
-        f"{len(indicators)} World Bank series",
-    )
+
+def _indicators_cmd(source: str) -> Callable[..., None]:
+    """The ``data fetch worldbank|uis`` command: the two differ only in the fetcher called."""
+    arg_help, label, doc = _BY_INDICATOR[source]
+
+    def cmd(
+        indicators: list[str],
+        out: OutOpt,
+        countries: CountriesOpt = None,
+        years: YearsOpt = None,
+        aggregates_out: AggOpt = None,
+        cache_dir: CacheOpt = None,
+        ttl: TtlOpt = 24.0,
+        offline: OfflineOpt = False,
+        timeout: TimeoutOpt = 30.0,
+        retries: RetriesOpt = 3,
+    ) -> None:
+        from .. import sources
+        from ..sources._query import parse_years
+
+        fetch = {"worldbank": sources.fetch_worldbank, "uis": sources.fetch_uis}[source]
+        opts = _options(cache_dir, ttl, offline, timeout, retries)
+        span = parse_years(years)
+        _run(
+            lambda: fetch(indicators, countries=countries, years=span, options=opts),
+            out,
+            aggregates_out,
+            f"{len(indicators)} {label}",
+        )
+
+    # The help differs per source; a string annotation could not see ``arg_help``.
+    cmd.__annotations__["indicators"] = Annotated[list[str], typer.Argument(help=arg_help)]
+    cmd.__doc__ = doc
+    return cmd
 
 
 def _sdmx_cmd(source: str) -> Callable[..., None]:
@@ -207,32 +217,6 @@ def _sdmx_cmd(source: str) -> Callable[..., None]:
     return cmd
 
 
-def uis_cmd(
-    indicators: Annotated[list[str], typer.Argument(help="UIS indicator codes")],
-    out: OutOpt,
-    countries: CountriesOpt = None,
-    years: YearsOpt = None,
-    aggregates_out: AggOpt = None,
-    cache_dir: CacheOpt = None,
-    ttl: TtlOpt = 24.0,
-    offline: OfflineOpt = False,
-    timeout: TimeoutOpt = 30.0,
-    retries: RetriesOpt = 3,
-) -> None:
-    """UNESCO UIS indicators (keyless UIS Data API) into iData."""
-    from ..sources import fetch_uis
-    from ..sources._query import parse_years
-
-    opts = _options(cache_dir, ttl, offline, timeout, retries)
-    span = parse_years(years)
-    _run(
-        lambda: fetch_uis(indicators, countries=countries, years=span, options=opts),
-        out,
-        aggregates_out,
-        f"{len(indicators)} UIS indicator(s)",
-    )
-
-
 def concordance_cmd(
     dest: Annotated[
         Path | None, typer.Option(help="Where to cache the concordance (default: user cache).")
@@ -276,7 +260,7 @@ def assemble_cmd(
         raise SpecError(f"--meta-out must be a .csv file; got {str(meta_out)!r}")
     opts = _options(cache_dir, ttl, offline, timeout, retries)
     rec = load_recipe(recipe)
-    with _echo_warnings():
+    with echo_warnings():
         with status(f"assembling {rec.name}"):
             frame, provenance = assemble(rec, years=years, countries=countries, options=opts)
         path, side = write_fetched(frame, out, provenance)
@@ -315,7 +299,7 @@ def wipo_cmd(
     if out is not None:
         _check_targets(out, aggregates_out)
     name = check_codes([series], r"[A-Za-z][A-Za-z0-9_.\-]*", "series name", "wipo_applications")[0]
-    with _echo_warnings():
+    with echo_warnings():
         tables = [read_wipo(f) for f in files]
         if out is not None:
             _write(wipo_to_fetched(tables, name, by), out, aggregates_out)
@@ -346,10 +330,10 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is None:
             _fetch_concordance(dest)
 
-    fetch.command("worldbank")(worldbank_cmd)
+    fetch.command("worldbank")(_indicators_cmd("worldbank"))
     fetch.command("oecd")(_sdmx_cmd("oecd"))
     fetch.command("eurostat")(_sdmx_cmd("eurostat"))
-    fetch.command("uis")(uis_cmd)
+    fetch.command("uis")(_indicators_cmd("uis"))
     fetch.command("concordance")(concordance_cmd)
     data.add_typer(fetch, name="fetch")
     data.command("assemble")(assemble_cmd)

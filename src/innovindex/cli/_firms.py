@@ -6,14 +6,14 @@ stderr line and exit status 2. Every output is written atomically after all chec
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import DataWarning, SpecError
+from ..errors import SpecError
+from ._common import echo_warnings
 
 DEFAULT_DB = Path("innovindex.duckdb")
 
@@ -35,9 +35,9 @@ def _check(
     ] = None,
 ) -> None:
     """Check firms against recognition rules: each condition, value, threshold and the verdict."""
-    from ..firms._io import write_frame
     from ..firms.data import read_firms
     from ..firms.rules import check, load_rules
+    from ..io.writers import write_frame
 
     rs = load_rules(rules)
     when = None
@@ -69,8 +69,8 @@ def _certificates(
     ] = None,
 ) -> None:
     """Stock of valid certificates at each year end, new ones, growth; compare quoted figures."""
-    from ..firms._io import write_frame
     from ..firms.certificates import compare_quotes, counts, read_register
+    from ..io.writers import write_frame
 
     quotes: dict[int, float] = {}
     for q in quote or []:
@@ -110,23 +110,17 @@ def _build(
     """Build the Firm Innovation Index (framework firm_innovation) for every fiscal year."""
     import pandas as pd
 
-    from ..firms._io import write_frame
     from ..firms.data import read_firms
     from ..firms.index import build_firms
+    from ..io.writers import write_frame
 
-    with warnings.catch_warnings(record=True) as caught:  # degenerate input: one line each
-        warnings.simplefilter("always", DataWarning)
+    with echo_warnings():  # degenerate input: one line each
         firms = read_firms(data)
         if db is not None:
             from ..firms.ipfill import fill_ip_counts, store_ip_counts
 
             firms = fill_ip_counts(firms, store_ip_counts(db))
         panel = build_firms(firms, years=None if year is None else [year])
-    for w in caught:
-        if issubclass(w.category, DataWarning):
-            typer.echo(f"warning: {w.message}", err=True)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     frames = []
     for t, idx in panel.items():
         s = idx.scores().reset_index()
@@ -169,8 +163,8 @@ def _applicants(
     ] = 92.0,
 ) -> None:
     """Harmonise applicant names and allocate sectors; write the reviewable mapping table."""
-    from ..firms._io import write_frame
     from ..firms.applicants import harmonise_store
+    from ..io.writers import write_frame
 
     table = harmonise_store(db, overrides=overrides, threshold=threshold)
     write_frame(table, out)

@@ -2,16 +2,11 @@
 
 A thin layer over :mod:`innovindex.monitor`: every command names a run of the store
 (``--run ID`` or ``--run latest``), prints a Rich table on stderr-free stdout, and with
-``--out FILE`` writes the tidy rows as CSV or Parquet (by the file's suffix), atomically.
+``--out FILE`` writes the tidy rows as CSV, Parquet or XLSX (by the file's suffix), atomically.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import DataWarning, InputError
+from ..errors import InputError
+from ._common import echo_warnings
 
 if TYPE_CHECKING:  # pragma: no cover - pandas loads only when a command runs
     import pandas as pd
@@ -29,7 +25,7 @@ DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB project store")]
 RunOpt = Annotated[str, typer.Option("--run", help="run id (a unique prefix works) or 'latest'")]
 UnitOpt = Annotated[str, typer.Option("--unit", help="unit code (e.g. CHN) or name")]
 OutFileOpt = Annotated[
-    Path | None, typer.Option("--out", help="write the tidy rows: .csv or .parquet")
+    Path | None, typer.Option("--out", help="write the tidy rows: .csv, .parquet or .xlsx")
 ]
 
 results_app = typer.Typer(
@@ -37,58 +33,21 @@ results_app = typer.Typer(
 )
 
 
-@contextmanager
-def _warnings_as_lines() -> Iterator[None]:
-    """Print each DataWarning as one line on stderr (the exit status is unchanged)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataWarning)
-        yield
-    for w in caught:
-        if issubclass(w.category, DataWarning):
-            typer.echo(f"warning: {w.message}", err=True)
-        else:  # pragma: no cover - pass other warnings on unchanged
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-
-
 def write_rows(frame: pd.DataFrame, out: Path) -> None:
-    """Write tidy rows to ``out`` (.csv or .parquet) atomically: a temporary file, then rename."""
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise InputError("--out must end in .csv or .parquet", file=out)
-    if out.is_dir():
-        raise InputError("--out must be a file, not a folder", file=out)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError("the folder of --out does not exist", file=out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=parent)
-    os.close(fd)
-    try:
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write tidy rows to ``--out`` in the format its suffix names, atomically."""
+    from ..io.writers import write_frame
 
-
-def _fmt(v: object, digits: int = 2) -> str:
-    import pandas as pd
-
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.{digits}f}"
-    return str(v)
+    write_frame(frame, out, label="--out")
 
 
 def _table(title: str, frame: pd.DataFrame, columns: list[str], digits: int = 2) -> Table:
+    from ..report._text import cell_text
+
     table = Table(title=title)
     for c in columns:
         table.add_column(c, justify="left" if frame[c].dtype == object else "right")
     for row in frame[columns].itertuples(index=False):
-        table.add_row(*(_fmt(v, digits) for v in row))
+        table.add_row(*(cell_text(v, digits) for v in row))
     return table
 
 
@@ -153,7 +112,7 @@ def import_cmd(
         if not sep or not col.strip() or not code.strip():
             raise InputError(f"--map takes COLUMN=CODE; got {m!r}")
         mapping[col.strip()] = code.strip()
-    with _warnings_as_lines():
+    with echo_warnings():
         run_id = import_results(
             file, framework=framework, db=db, time=time, time_column=time_column,
             unit_column=unit_column, mapping=mapping, strict=strict, dataset=dataset,

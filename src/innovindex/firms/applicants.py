@@ -373,22 +373,14 @@ def harmonise_store(
 
 def write_mapping(db: str | Path, mapping: pd.DataFrame) -> None:
     """Replace the store's ``firm_applicants`` table with ``mapping`` in one transaction."""
-    from ..dbfile import connect_store
+    from ..dbfile import store_transaction
 
-    con = connect_store(db)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    # explicit types: an all-empty column (no applicant country in a Lens export) would
+    # otherwise be stored with DuckDB's NULL type, which readers cannot compare
+    typed = ", ".join(
+        f"CAST({c} AS {'DOUBLE' if c == 'score' else 'VARCHAR'}) AS {c}" for c in MAPPING_COLUMNS
+    )
+    with store_transaction(db) as con:
         con.register("_mapping", mapping[MAPPING_COLUMNS])
-        # explicit types: an all-empty column (no applicant country in a Lens export)
-        # would otherwise be stored with DuckDB's NULL type, which readers cannot compare
-        cols = ", ".join(
-            f"CAST({c} AS {'DOUBLE' if c == 'score' else 'VARCHAR'}) AS {c}"
-            for c in MAPPING_COLUMNS
-        )
-        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT {cols} FROM _mapping")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT {typed} FROM _mapping")
+        con.unregister("_mapping")

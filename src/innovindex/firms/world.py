@@ -155,7 +155,7 @@ def _certificates(firms: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
 
 def write_world(out: str | Path, *, n_firms: int = 200, seed: int = 2024) -> list[Path]:
     """Write the SYNTHETIC world into ``out`` (see the module docstring); returns the paths."""
-    from ._io import write_frame
+    from ..io.writers import write_frame
 
     rng = np.random.default_rng(seed)
     d = Path(out)

@@ -13,11 +13,15 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
 from ..errors import InputError, SpecError
+from ._atomic import atomic_file, pid_alive, umask
 
 __all__ = [
     "FORMATS",
@@ -26,10 +30,13 @@ __all__ = [
     "check_output_dir",
     "clean_leftovers",
     "file_sha256",
+    "write_frame",
     "write_tables",
 ]
 
 FORMATS = ("csv", "parquet", "xlsx")
+#: File suffix -> format, for one table written to one file (``.pq`` is Parquet's short form).
+FRAME_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
 
 
 def file_sha256(path: str | Path) -> str:
@@ -180,21 +187,9 @@ def _listing(folder: Path) -> list[str]:
     )
 
 
-def _umask() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    old = os.umask(0o022)
-    os.umask(old)
-    return old
-
-
 def _apply_umask(folder: Path) -> None:
     """mkdtemp makes a 0700 folder: give it the mode every other new folder gets."""
-    os.chmod(folder, 0o777 & ~_umask())
+    os.chmod(folder, 0o777 & ~umask())
 
 
 def _swap_into_place(tmp: Path, target: Path) -> None:
@@ -262,7 +257,7 @@ def clean_leftovers(target: Path) -> list[Path]:
             if path.is_symlink() or not path.is_dir():
                 continue
             pid = path.name[len(target.name) + len(kind) + 3 :].split("-", 1)[0]
-            if not pid.isdigit() or _alive(int(pid)):
+            if not pid.isdigit() or pid_alive(int(pid)):
                 continue
             if _read_marker(path / MARKER) is None and any(path.iterdir()):
                 continue  # not recognisably ours: leave it alone
@@ -272,18 +267,6 @@ def clean_leftovers(target: Path) -> list[Path]:
                 _remove_tree(path)
             removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _missing_parents(target: Path) -> list[Path]:
@@ -337,3 +320,74 @@ def write_tables(
         )
         written.append(path)
     return written
+
+
+def write_frame(frame: pd.DataFrame | pa.Table, path: str | Path, *, label: str = "") -> Path:
+    """Write one table to ``path`` in the format its suffix names, atomically.
+
+    ``.csv``, ``.parquet`` (or ``.pq``) and ``.xlsx`` are written; any other suffix is refused
+    before anything is touched. The table goes to a temporary file beside ``path`` that is
+    renamed into place when complete, so a failure leaves neither a partial file nor a changed
+    ``path``; missing parent folders are created, and removed again when the write fails. The
+    file gets the user's umask. A pyarrow Table is written by pyarrow (CSV and Parquet) and a
+    pandas DataFrame by pandas, without its index.
+
+    Parameters
+    ----------
+    frame
+        The rows to write.
+    path
+        The file to write.
+    label
+        How the user named the file (e.g. ``"--out"``), for the error message.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        When the suffix is not a table format, or ``path`` is a folder.
+    """
+    p = Path(path)
+    fmt = FRAME_SUFFIXES.get(p.suffix.lower())
+    name = label or "an output table file"
+    if fmt is None:
+        raise InputError(
+            f"{name} must end in .csv, .parquet or .xlsx; got {p.suffix or 'no suffix'!r}",
+            file=p,
+        )
+    if p.is_dir():
+        raise InputError(f"{name} must be a file, not a folder", file=p)
+    created = _missing_parents(p)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with atomic_file(p) as tmp:
+            _write_one(frame, tmp, fmt)
+    except BaseException:
+        _remove_created(created)
+        raise
+    return p
+
+
+def _write_one(frame: pd.DataFrame | pa.Table, tmp: Path, fmt: str) -> None:
+    if isinstance(frame, pd.DataFrame):
+        if fmt == "csv":
+            frame.to_csv(tmp, index=False)
+        elif fmt == "parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_excel(tmp, index=False, engine="openpyxl")
+        return
+    if fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(frame, tmp)
+    elif fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(frame, tmp)
+    else:
+        frame.to_pandas().to_excel(tmp, index=False, engine="openpyxl")

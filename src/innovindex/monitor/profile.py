@@ -120,6 +120,11 @@ def _group_column(y: YearData, group: str | None) -> str | None:
     return None
 
 
+def _row(frame: pd.DataFrame, unit: str) -> dict[str, float]:
+    """One unit's row of a units x codes frame as ``{code: value}``."""
+    return dict(zip(map(str, frame.columns), frame.loc[unit].to_numpy(dtype=float), strict=True))
+
+
 def _profile_year(run: RunData, t: int, unit: str, group: str | None) -> pd.DataFrame:
     y = run.year(t)
     table = _year_table(run, t)
@@ -155,25 +160,9 @@ def _profile_year(run: RunData, t: int, unit: str, group: str | None) -> pd.Data
     mine["name"] = mine["code"].map(run.names())
     cov: dict[str, float] = {}
     if y.coverage is not None and unit in y.coverage.index:
-        cov.update(
-            dict(
-                zip(
-                    map(str, y.coverage.columns),
-                    y.coverage.loc[unit].to_numpy(dtype=float),
-                    strict=True,
-                )
-            )
-        )
+        cov.update(_row(y.coverage, unit))
     if unit in y.observed.index and y.normalised.notna().to_numpy().any():
-        cov.update(
-            dict(
-                zip(
-                    map(str, y.observed.columns),
-                    y.observed.loc[unit].to_numpy(dtype=float),
-                    strict=True,
-                )
-            )
-        )
+        cov.update(_row(y.observed, unit))
     mine["coverage"] = mine["code"].map(cov).astype(float)
     dmc: dict[str, bool] = {}
     if y.dmc is not None and unit in y.dmc.index:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from . import charts
+from ._text import cell_text
 from .data import RunData
 from .geo import geo_assets_js
 from .reader import StoreReader
@@ -95,11 +96,7 @@ def _esc(v: Any) -> str:
 
 
 def _fmt(v: Any, digits: int = 1) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.{digits}f}"
-    return _esc(v)
+    return _esc(cell_text(v, digits))
 
 
 def _table(df: pd.DataFrame, cols: list[str], heads: list[str]) -> str:

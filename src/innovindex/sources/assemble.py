@@ -33,19 +33,12 @@ def fetch(
     if source not in SOURCES:
         raise SpecError(f"unknown source {source!r}; expected one of {list(SOURCES)}")
     years = parse_years(str(spec["years"])) if spec.get("years") else years
-    if source == "worldbank":
+    if source in ("worldbank", "uis"):
+        from .uis import fetch_uis
         from .worldbank import fetch_worldbank
 
-        return fetch_worldbank(
-            list(spec["series"]),
-            countries=spec.get("countries") or countries,
-            years=years,
-            options=options,
-        )
-    if source == "uis":
-        from .uis import fetch_uis
-
-        return fetch_uis(
+        fetch = fetch_worldbank if source == "worldbank" else fetch_uis
+        return fetch(
             list(spec["series"]),
             countries=spec.get("countries") or countries,
             years=years,

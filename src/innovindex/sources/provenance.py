@@ -15,8 +15,6 @@ run.json (``data_provenance``) when it still matches the data file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,24 +109,19 @@ def write_fetched(
     The sidecar's ``sha256`` is the data file's, so a later reader can tell whether the data
     was edited after the fetch. Returns both paths.
     """
+    from ..io._atomic import atomic_file
     from ..io.writers import file_sha256
 
     path = check_out(out)
     side = sidecar_path(path)
-    tmp_data = _tmp(path)
-    tmp_side = _tmp(side)
-    try:
+    # Data first, then its sidecar (the inner block's file is renamed into place first).
+    with atomic_file(side) as tmp_side, atomic_file(path) as tmp_data:
         if path.suffix.lower() == ".parquet":
             frame.to_parquet(tmp_data, index=False)
         else:
             frame.to_csv(tmp_data, index=False, lineterminator="\n")
         record = {**dict(provenance), "file": path.name, "sha256": file_sha256(tmp_data)}
         tmp_side.write_text(json.dumps(record, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        os.replace(tmp_data, path)
-        os.replace(tmp_side, side)
-    finally:
-        for t in (tmp_data, tmp_side):
-            t.unlink(missing_ok=True)
     return path, side
 
 
@@ -158,9 +151,3 @@ def build_record(data: str | Path) -> dict[str, Any]:
     when the file has a sidecar, else nothing."""
     record = read_sidecar(data)
     return {} if record is None else {"data_provenance": record}
-
-
-def _tmp(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    return Path(name)

@@ -213,7 +213,7 @@ def store_wipo(tables: list[WipoTable], db: str | Path) -> int:
     Rows of a file already loaded (same SHA-256) are replaced, so loading twice does not
     double count. Returns the number of rows written.
     """
-    from ..dbfile import connect_store
+    from ..dbfile import insert_frame, store_transaction
 
     frames = []
     loaded = datetime.now(UTC).isoformat(timespec="seconds")
@@ -226,9 +226,7 @@ def store_wipo(tables: list[WipoTable], db: str | Path) -> int:
         f["loaded"] = loaded
         frames.append(f)
     frame = pd.concat(frames, ignore_index=True)
-    con = connect_store(db)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with store_transaction(db) as con:
         con.execute(
             f"CREATE TABLE IF NOT EXISTS {STORE_TABLE} (office VARCHAR, office_code VARCHAR, "
             "office_iso3 VARCHAR, origin VARCHAR, origin_code VARCHAR, origin_iso3 VARCHAR, "
@@ -237,15 +235,7 @@ def store_wipo(tables: list[WipoTable], db: str | Path) -> int:
         )
         for sha in {t.sha256 for t in tables}:
             con.execute(f"DELETE FROM {STORE_TABLE} WHERE file_sha256 = ?", [sha])
-        con.register("wipo_frame", frame)
-        con.execute(f"INSERT INTO {STORE_TABLE} SELECT * FROM wipo_frame")
-        con.unregister("wipo_frame")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+        insert_frame(con, STORE_TABLE, frame)
     return len(frame)
 
 

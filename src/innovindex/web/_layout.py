@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from ..report._text import cell_text
 from ..report.data import RunData
 
 __all__ = ["APP_CSS", "APP_JS", "esc", "fmt", "page", "table", "url"]
@@ -61,14 +62,8 @@ def esc(v: Any) -> str:
 
 
 def fmt(v: Any, digits: int = 1) -> str:
-    """A number for display ('' when missing)."""
-    if v is None or v is pd.NA:
-        return ""
-    if isinstance(v, float):
-        if pd.isna(v):
-            return ""
-        return f"{v:.{digits}f}" if not v.is_integer() or digits == 0 else f"{v:.{digits}f}"
-    return esc(v)
+    """A number for display ('' when missing), HTML-escaped."""
+    return esc(cell_text(v, digits))
 
 
 def url(path: str, **params: Any) -> str:

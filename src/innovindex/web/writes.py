@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import warnings
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
 
-from ..errors import DataWarning, InputError
+from ..errors import InputError
 from ..report.reader import StoreReader
 from . import schemas
 from .routes import reader
@@ -91,7 +90,7 @@ def _framework(name: str) -> str:
     return name
 
 
-def _created(store: StoreReader, run_id: str, kind: str, caught: list[Any]) -> dict[str, Any]:
+def _created(store: StoreReader, run_id: str, kind: str, warned: list[str]) -> dict[str, Any]:
     store.invalidate()
     run = store.run(run_id)
     return {
@@ -99,7 +98,7 @@ def _created(store: StoreReader, run_id: str, kind: str, caught: list[Any]) -> d
         "kind": kind,
         "years": run.years,
         "n_units": int(run.scores["uCode"].nunique()),
-        "warnings": [str(w.message) for w in caught if issubclass(w.category, DataWarning)],
+        "warnings": warned,
     }
 
 
@@ -124,6 +123,7 @@ def post_build(
 ) -> dict[str, Any]:
     """Build the index for every year of the uploaded data and record it as a run."""
     from ..building import build_panel
+    from ..diagnostics import collect
     from ..framework import Framework
     from ..io.writers import file_sha256
     from ..store import record_build
@@ -146,13 +146,11 @@ def post_build(
             )
             if up is not None and p is not None
         }
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DataWarning)
+        with collect() as warned:
             panel = build_panel(data_path, fw, pipe_path)
-        msgs = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
         with store.writing():
-            run_id = record_build(store.db, panel, label=label, inputs=inputs, warnings=msgs)
-    return _created(store, run_id, "build", caught)
+            run_id = record_build(store.db, panel, label=label, inputs=inputs, warnings=warned)
+    return _created(store, run_id, "build", warned)
 
 
 @router.post(
@@ -180,22 +178,21 @@ def post_results(
     dataset: Annotated[str | None, Form(description="dataset name", max_length=200)] = None,
 ) -> dict[str, Any]:
     """Store a published results file (scores by edition) as a run, like `results import`."""
+    from ..diagnostics import collect
     from ..monitor import import_results
 
     limit = request.app.state.max_upload
     with tempfile.TemporaryDirectory(prefix="innovindex-upload-") as tmp:
         path = _save(file, FsPath(tmp), "results", (".csv", ".txt"), limit)
         fw = _framework(framework)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DataWarning)
-            with store.writing():
-                run_id = import_results(
-                    path,
-                    framework=fw,
-                    db=store.db,
-                    time=time,
-                    time_column=time_column,
-                    unit_column=unit_column,
-                    dataset=dataset or FsPath(file.filename or "results").stem[:200],
-                )
-    return _created(store, run_id, "import", caught)
+        with collect() as warned, store.writing():
+            run_id = import_results(
+                path,
+                framework=fw,
+                db=store.db,
+                time=time,
+                time_column=time_column,
+                unit_column=unit_column,
+                dataset=dataset or FsPath(file.filename or "results").stem[:200],
+            )
+    return _created(store, run_id, "import", warned)
