@@ -40,4 +40,6 @@ def test_cli_generate_import_table(tmp_path: Path, concordance_path: Path, capsy
         rows = list(csv.DictReader(fh))
     assert {r["sector"] for r in rows} >= {"Electrical engineering", "Chemistry"}
     assert {int(r["filing_year"]) for r in rows} <= set(range(2010, 2016))
-    assert list(rows[0])[:2] == ["sector", "filing_year"]
+    # synthetic data says so in every row: data set label, synthetic flag, then the keys
+    assert list(rows[0])[:4] == ["dataset", "synthetic", "sector", "filing_year"]
+    assert {(r["dataset"], r["synthetic"]) for r in rows} == {("raw", "true")}

@@ -95,20 +95,29 @@ def test_by_origin_year(esp_tables, raw):  # type: ignore[no-untyped-def]
     assert (got["origin"] == "unknown").any()
 
 
-def test_inventor_fractional(esp_tables, raw):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("unknown", ["share", "ignore"])
+def test_inventor_fractional(esp_tables, raw, unknown):  # type: ignore[no-untyped-def]
     rows = []
     for i, r in raw.iterrows():
         names = _names(r["Inventor(s)"])
-        if not names:
+        countries = [m.group(1) if (m := CC.search(n)) else None for n in names]
+        known = [c for c in countries if c is not None]
+        if not names or (unknown == "ignore" and not known):
             rows.append((i, "unknown", 1.0, r["filing_year"]))
-        for n in names:
-            m = CC.search(n)
-            rows.append((i, m.group(1) if m else "unknown", 1.0 / len(names), r["filing_year"]))
+            if not names:
+                continue
+        for c in countries:
+            if unknown == "share":
+                rows.append((i, c or "unknown", 1.0 / len(names), r["filing_year"]))
+            elif known:  # 'ignore': split among inventors of known residence only
+                rows.append((i, c or "unknown", 1.0 / len(known) if c else 0.0, r["filing_year"]))
+            else:
+                rows.append((i, "unknown", 0.0, r["filing_year"]))
     df = pd.DataFrame(rows, columns=["app", "country", "w", "filing_year"])
     df["filing_year"] = df["filing_year"].astype("Int64")
     exp = (df.groupby(["country", "filing_year"], dropna=False)
            .agg(applications=("app", "nunique"), applications_fractional=("w", "sum")).reset_index())
-    got = _ours(q.inventor_fractional(esp_tables))
+    got = _ours(q.inventor_fractional(esp_tables, unknown_inventors=unknown))
     pd.testing.assert_frame_equal(_sorted(got, ["country", "filing_year"]),
                                   _sorted(exp, ["country", "filing_year"]), check_dtype=False, rtol=1e-12)
     assert got["applications_fractional"].sum() == pytest.approx(len(raw), rel=1e-12)
@@ -122,27 +131,40 @@ def field_oracle(raw, concordance_path):  # type: ignore[no-untyped-def]
         symbols = {s.strip() for s in r["International classification"].split(";") if s.strip()}
         fields = [f for f in (_field_of(s, patterns) for s in symbols) if f is not None]
         for f in set(fields):
-            rows.append((i, f, fields.count(f) / len(fields), r["filing_year"]))
-    df = pd.DataFrame(rows, columns=["app", "field", "w", "filing_year"])
+            # 'symbols': share of the application's distinct mapped symbols in the field;
+            # 'fields': an equal share for each distinct field it touches
+            rows.append((i, f, fields.count(f) / len(fields), 1 / len(set(fields)), r["filing_year"]))
+    df = pd.DataFrame(rows, columns=["app", "field", "w_symbols", "w_fields", "filing_year"])
     df["filing_year"] = df["filing_year"].astype("Int64")
     return df
 
 
-def test_by_field_year_fractional_and_whole(esp_tables, field_oracle):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("convention", ["fields", "symbols"])
+def test_by_field_year_fractional_and_whole(esp_tables, field_oracle, convention):  # type: ignore[no-untyped-def]
     exp = (field_oracle.groupby(["field", "filing_year"], dropna=False)
-           .agg(applications=("app", "nunique"), applications_fractional=("w", "sum")).reset_index())
-    got = _ours(q.by_field(esp_tables))[["field", "filing_year", "applications", "applications_fractional"]]
+           .agg(applications=("app", "nunique"), applications_fractional=(f"w_{convention}", "sum")).reset_index())
+    got = _ours(q.by_field(esp_tables, fractional=convention))
+    got = got[["field", "filing_year", "applications", "applications_fractional"]]
     pd.testing.assert_frame_equal(_sorted(got, ["field", "filing_year"]),
                                   _sorted(exp, ["field", "filing_year"]), check_dtype=False, rtol=1e-12)
 
 
-def test_fractional_field_counts_sum_to_classified_applications(esp_tables, field_oracle):  # type: ignore[no-untyped-def]
-    got = _ours(q.by_field(esp_tables))
+def test_default_fractional_convention_is_fields(esp_tables) -> None:  # type: ignore[no-untyped-def]
+    default = _ours(q.by_field(esp_tables))
+    fields = _ours(q.by_field(esp_tables, fractional="fields"))
+    symbols = _ours(q.by_field(esp_tables, fractional="symbols"))
+    pd.testing.assert_frame_equal(default, fields)
+    assert not np.allclose(default["applications_fractional"], symbols["applications_fractional"])
+
+
+@pytest.mark.parametrize("convention", ["fields", "symbols"])
+def test_fractional_field_counts_sum_to_classified_applications(esp_tables, field_oracle, convention):  # type: ignore[no-untyped-def]
+    got = _ours(q.by_field(esp_tables, fractional=convention))
     classified = field_oracle["app"].nunique()
     assert 1500 < classified < 1707  # some records carry no (mappable) IPC symbol
     assert got["applications_fractional"].sum() == pytest.approx(classified, rel=1e-12)
     per_year = got.groupby("filing_year")["applications_fractional"].sum()
     exp_year = field_oracle.groupby("filing_year")["app"].nunique()
     np.testing.assert_allclose(per_year.sort_index().to_numpy(), exp_year.sort_index().to_numpy(), rtol=1e-12)
-    sectors = _ours(q.by_field(esp_tables, level="sector"))
+    sectors = _ours(q.by_field(esp_tables, level="sector", fractional=convention))
     assert sectors["applications_fractional"].sum() == pytest.approx(classified, rel=1e-12)

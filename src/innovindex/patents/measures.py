@@ -10,10 +10,13 @@ import ibis.expr.types as ir
 
 from ..errors import SpecError
 from .queries import (
+    DEFAULT_FRACTIONAL,
+    Fractional,
     PatentTables,
     YearBasis,
     _fields,
     by_field,
+    frac_column,
     office_type,
     scoped_fact,
     year_column,
@@ -96,14 +99,15 @@ def resident(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, i
     return r.order_by([r.country, r[ycol]])
 
 
-def rta(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def rta(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None,
+        fractional: Fractional = DEFAULT_FRACTIONAL) -> ir.Table:
     """Revealed technological advantage by origin, field and year (fractional counts).
 
     ``rta = (x_cf / x_c) / (x_f / x)`` over applications of known origin, where ``x_cf`` is
     the country's fractional count in the field. Above 1 = specialised.
     """
     ycol = year_column(year)
-    f = _y(by_field(t, by=("origin",), year=year, years=years), ycol)
+    f = _y(by_field(t, by=("origin",), year=year, years=years, fractional=fractional), ycol)
     f = f.filter(f.origin != "unknown")
     v = f.applications_fractional
     x_c = v.sum().over(group_by=[f.origin, f[ycol]])
@@ -142,6 +146,7 @@ def self_reliance(
     key_fields: Sequence[int] | None = None,
     year: YearBasis = "filing",
     years: tuple[int, int] | None = None,
+    fractional: Fractional = DEFAULT_FRACTIONAL,
 ) -> ir.Table:
     """Self-reliance by country, field and year, at the country's own (national) office.
 
@@ -149,9 +154,11 @@ def self_reliance(
     key field (fractional counts). Columns: ``country, field, field_name, <year>,
     applications`` (known origin), ``applications_fractional``, ``unknown_origin``,
     ``domestic_share`` (residents' share of known-origin filings), ``foreign_share``
-    (1 - domestic_share), and their trends ``domestic_share_change`` /
-    ``foreign_share_change`` (change from the previous year present, in share points).
+    (1 - domestic_share), and their trends ``domestic_share_change_pp`` /
+    ``foreign_share_change_pp``: the change from the previous year present in percentage
+    points (shares are 0-1; 0.40 -> 0.45 is +5.0).
     """
+    col = frac_column(fractional)
     ycol = year_column(year)
     keys = sorted(DEFAULT_KEY_FIELDS.values()) if key_fields is None else sorted({int(k) for k in key_fields})
     bad = [k for k in keys if not 1 <= k <= 35]
@@ -172,7 +179,7 @@ def self_reliance(
     j = _y(scoped_fact(t, "field", year=year, years=years), ycol)
     j = j.filter(j.field.isin(keys) & ~j.office.isin(sorted(REGIONAL_OFFICES))).join(_fields(t), "field")
     kn = j.origin != "unknown"
-    frac = ibis.ifelse(kn, j.applications_fractional, 0.0)
+    frac = ibis.ifelse(kn, j[col], 0.0)
     fld = j.group_by([j.office.name("country"), ycol, "field", "field_name"]).aggregate(
         applications=ibis.ifelse(kn, j.applications, 0).sum(),
         applications_fractional=frac.sum(),
@@ -189,8 +196,8 @@ def self_reliance(
     u = u.mutate(foreign_share=1.0 - u.domestic_share)
     win = ibis.window(group_by=[u.country, u.field], order_by=u[ycol])
     u = u.mutate(
-        domestic_share_change=u.domestic_share - u.domestic_share.lag().over(win),
-        foreign_share_change=u.foreign_share - u.foreign_share.lag().over(win),
+        domestic_share_change_pp=(u.domestic_share - u.domestic_share.lag().over(win)) * 100.0,
+        foreign_share_change_pp=(u.foreign_share - u.foreign_share.lag().over(win)) * 100.0,
     )
     u = _unY(u, ycol)
     return u.order_by([u.country, u.field, u[ycol]])

@@ -28,7 +28,11 @@ import pyarrow.parquet as pq
 
 from ..errors import SpecError
 
-__all__ = ["generate_patstat", "SYNTHETIC_FILES"]
+__all__ = ["generate_patstat", "is_synthetic", "SYNTHETIC_FILES", "SYNTHETIC_MARKER"]
+
+# Parquet key-value metadata on every file written here: importers flag the data set
+# synthetic, and every table computed from it says so
+SYNTHETIC_MARKER = b"innovindex.synthetic"
 
 SYNTHETIC_FILES = ("tls201_appln.parquet", "tls209_appln_ipc.parquet", "tls206_person.parquet",
                    "tls207_pers_appln.parquet")
@@ -65,9 +69,22 @@ def _zipf_weights(n: int, s: float) -> np.ndarray:
 
 def _write(table: pa.Table, writer: pq.ParquetWriter | None, path: Path) -> pq.ParquetWriter:
     if writer is None:
-        writer = pq.ParquetWriter(path, table.schema, compression="snappy")
+        schema = table.schema.with_metadata({SYNTHETIC_MARKER: b"true"})
+        writer = pq.ParquetWriter(path, schema, compression="snappy")
     writer.write_table(table)
     return writer
+
+
+def is_synthetic(path: str | Path) -> bool:
+    """True if ``path`` is a Parquet file written by :func:`generate_patstat`."""
+    p = Path(path)
+    if p.suffix.lower() not in (".parquet", ".pq") or not p.is_file():
+        return False
+    try:
+        meta = pq.read_schema(p).metadata or {}
+    except (OSError, pa.ArrowException):
+        return False
+    return meta.get(SYNTHETIC_MARKER) == b"true"
 
 
 def generate_patstat(

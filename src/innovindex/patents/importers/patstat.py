@@ -72,6 +72,9 @@ def import_patstat(files: Sequence[str | Path], *, on_error: OnError = "skip") -
     b = Bulk("patstat", on_error)
     for name, paths in groups.items():
         b.read(name, paths, PATSTAT_COLUMNS[name])
+    from ..synthetic import is_synthetic
+
+    b.synthetic = all(is_synthetic(p) for p in groups["tls201"])
     max_year = dt.date.today().year + 1
     b.con.execute("""
         CREATE TABLE a0 AS SELECT *,
