@@ -203,7 +203,7 @@ def session(
     ``dataset`` and ``synthetic`` columns).
     """
     from .store import export_parquet, list_datasets, open_read
-    from .workdir import LOCK_WAIT_SECONDS, work_dir
+    from .workdir import LOCK_WAIT_SECONDS, sweep, work_dir
 
     if engine not in ENGINES:
         raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")
@@ -219,6 +219,7 @@ def session(
                 con.disconnect()
         return
     assert db is not None
+    sweep(db)  # leftovers of killed imports go on the next start
     raw = open_read(db, wait=LOCK_WAIT_SECONDS if wait is None else wait)
     try:
         stored = list_datasets(raw, db)
@@ -243,4 +244,6 @@ def session(
 def _quiet(con: BaseBackend) -> BaseBackend:
     """No DuckDB progress bar on stdout (the CLI owns its output)."""
     con.con.execute("SET enable_progress_bar = false").fetchall()
+    # every table is ordered explicitly, so intermediates need not keep insertion order
+    con.con.execute("SET preserve_insertion_order = false").fetchall()
     return con
