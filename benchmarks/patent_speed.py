@@ -17,7 +17,9 @@ Steps (each engine runs in its own process so peak memory is its own):
    by_field) from the Parquet files, compared with DuckDB timed on the same 5 tables;
 5. Spark local[2]: the full indicator set from the Parquet files (startup timed apart).
 
-Targets on a 2-core machine: DuckDB < 60 s and < 4 GiB; >= 10x faster than pandas.
+Targets (issue 7) on a 2-core machine: the full DuckDB set at 10M applications < 30 s; >= 15x
+faster than pandas on the core tables. The last lines print them as ACCEPTANCE lines, with
+the machine's load (figures on a shared, loaded machine are slower than the hardware allows).
 Prints figures; it is not a test.
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -54,6 +57,7 @@ def run_duckdb(store: str, conc_path: str | None, tables: list[str], memory_limi
     import ibis
 
     from innovindex.patents.backends import open_tables
+    from innovindex.patents.facts import TABLE_FACTS
     from innovindex.patents.queries import with_cache
     from innovindex.patents.tables import build_table
 
@@ -61,8 +65,9 @@ def run_duckdb(store: str, conc_path: str | None, tables: list[str], memory_limi
     con = ibis.duckdb.connect(store, read_only=True, memory_limit=memory_limit, threads=2)
     con.con.execute("SET preserve_insertion_order = false")
     rows, steps = {}, {}
+    needed = tuple(dict.fromkeys(f for name in tables for f in TABLE_FACTS[name]))
     t0 = time.perf_counter()
-    t = with_cache(open_tables(con, conc.table))  # shared intermediates, timed
+    t = with_cache(open_tables(con, conc.table), needed)  # the facts these tables read, timed
     steps["with_cache"] = round(time.perf_counter() - t0, 2)
     for name in tables:
         t1 = time.perf_counter()
@@ -194,6 +199,7 @@ def main() -> None:
         export_parquet(store, canon)
     extra = ["--concordance", a.concordance] if a.concordance else []
     full = ",".join(TABLES)
+    ratio = None
     duck = _child(["duckdb", str(store), full, "--memory-limit", a.memory_limit, *extra])
     print(f"DuckDB full indicator set (8 tables): {duck}")
     if not a.skip_pandas:
@@ -202,14 +208,20 @@ def main() -> None:
         print(f"DuckDB core 5 tables: {duck5}")
         print(f"pandas core 5 tables: {pand}")
         if "seconds" in duck5 and "seconds" in pand:
-            print(f"speed-up DuckDB vs pandas (core 5): {pand['seconds'] / duck5['seconds']:.1f}x")
+            ratio = pand["seconds"] / duck5["seconds"]
+            print(f"speed-up DuckDB vs pandas (core 5): {ratio:.1f}x")
     if not a.skip_spark:
         spark = _child(["spark", str(canon), full, *extra])
         print(f"Spark local[2] full indicator set: {spark}")
+    print(f"machine load (1/5/15 min) at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")
     if "seconds" in duck:
-        ok = duck["seconds"] < 60 and duck["peak_gib"] < 4
-        print(f"targets DuckDB < 60 s and < 4 GiB: {'met' if ok else 'NOT met'} "
-              f"({duck['seconds']:.1f} s, {duck['peak_gib']:.2f} GiB)")
+        ok = duck["seconds"] < 30
+        print(f"ACCEPTANCE full DuckDB indicator set at {a.n:,} applications: {duck['seconds']:.1f} s "
+              f"(target < 30 s: {'met' if ok else 'NOT met'}; peak {duck['peak_gib']:.2f} GiB)")
+    if ratio is not None:
+        print(f"ACCEPTANCE DuckDB vs pandas on the core tables: {ratio:.1f}x "
+              f"(target >= 15x: {'met' if ratio >= 15 else 'NOT met'})")
 
 
 if __name__ == "__main__":

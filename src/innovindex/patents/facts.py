@@ -38,6 +38,7 @@ from ..errors import SpecError
 
 __all__ = [
     "FACTS",
+    "TABLE_FACTS",
     "PatentTables",
     "YearBasis",
     "applications",
@@ -55,6 +56,12 @@ _YEARS = ("filing_year", "priority_year")
 FACTS = ("origin", "field", "sector", "inventor", "applicant")
 # facts worth materialising for a whole indicator set ("sector" only serves --by sector)
 _CACHED = ("origin", "field", "inventor", "applicant")
+# the facts each table reads (a whole set caches the union)
+TABLE_FACTS = {
+    "by_office": ("origin",), "by_origin": ("origin",), "resident": ("origin",),
+    "inventor_fractional": ("inventor",), "by_field": ("field",), "rta": ("field",),
+    "concentration": ("applicant", "origin"), "self_reliance": ("origin", "field"),
+}
 
 
 @dataclass(frozen=True)
@@ -277,9 +284,10 @@ def fact(t: PatentTables, name: str) -> ir.Table:
     return f
 
 
-def with_cache(t: PatentTables) -> PatentTables:
+def with_cache(t: PatentTables, facts: tuple[str, ...] | None = None) -> PatentTables:
     """Materialise the per-application table and the fact tables on the engine, for
-    computing a whole indicator set.
+    computing a whole indicator set (``facts``: only these, e.g. ``("origin", "field")``;
+    the others stay plain expressions).
 
     Uses Ibis's ``Table.cache()`` (a temporary table on DuckDB, a persisted DataFrame on
     Spark); results are identical to the uncached expressions (fractional sums up to the
@@ -287,9 +295,13 @@ def with_cache(t: PatentTables) -> PatentTables:
     """
     base = replace(t, app_table=None, facts={}, where=())
     base = replace(base, app_table=per_application(base).cache())
-    names = [n for n in _CACHED if n != "field" or t.concordance is not None]
-    facts = {name: fact(base, name).cache() for name in names}
-    return replace(base, facts=facts, where=t.where)
+    wanted = _CACHED if facts is None else tuple(facts)
+    bad = [n for n in wanted if n not in _CACHED]
+    if bad:
+        raise SpecError(f"cannot cache facts {bad}; expected some of {list(_CACHED)}")
+    names = [n for n in wanted if n != "field" or t.concordance is not None]
+    cached = {name: fact(base, name).cache() for name in names}
+    return replace(base, facts=cached, where=t.where)
 
 
 def release_cache(t: PatentTables) -> None:
