@@ -43,3 +43,41 @@ def test_cli_generate_import_table(tmp_path: Path, concordance_path: Path, capsy
     # synthetic data says so in every row: data set label, synthetic flag, then the keys
     assert list(rows[0])[:4] == ["dataset", "synthetic", "sector", "filing_year"]
     assert {(r["dataset"], r["synthetic"]) for r in rows} == {("raw", "true")}
+
+
+def test_table_formats_follow_the_extension_with_the_usual_permissions(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--out .csv / .parquet / .xlsx (a real workbook), created 0666 less the umask; office,
+    origin and resident tables run without the IPC concordance."""
+    import os
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from innovindex.cli import main
+
+    files = sorted(str(p) for p in generate_patstat_files(tmp_path))
+    db = str(tmp_path / "s.duckdb")
+    assert main(["patents", "import", "--format", "patstat", *files, "--db", db]) == 0
+    old = os.umask(0o022)
+    try:
+        monkeypatch.delenv("INNOVINDEX_CONCORDANCE", raising=False)
+        monkeypatch.setenv("INNOVINDEX_CACHE", str(tmp_path / "no-cache"))  # no concordance anywhere
+        for name in ("by_office", "by_origin", "resident", "inventor_fractional", "concentration"):
+            for ext in (".csv", ".parquet", ".xlsx"):
+                out = tmp_path / f"{name}{ext}"
+                assert main(["patents", "table", name, "--db", db, "--out", str(out)]) == 0, capsys.readouterr().err
+                assert out.stat().st_mode & 0o777 == 0o644, out
+        assert pq.read_table(tmp_path / "by_office.parquet").num_rows > 0
+        wb = openpyxl.load_workbook(tmp_path / "by_office.xlsx", read_only=True)
+        rows = list(wb.active.iter_rows(values_only=True))
+        assert rows[0][:3] == ("dataset", "synthetic", "office")
+        assert sum(r[rows[0].index("applications")] for r in rows[1:]) == 3000
+        wb.close()
+    finally:
+        os.umask(old)
+
+
+def generate_patstat_files(tmp_path: Path) -> list[Path]:
+    from innovindex.patents.synthetic import generate_patstat
+
+    return list(generate_patstat(3000, tmp_path / "raw", seed=4).values())

@@ -118,7 +118,7 @@ def test_two_concurrent_imports_both_finish(tmp_path: Path, synthetic_files) -> 
     procs = [subprocess.Popen(_import_cmd(db, synthetic_files, name), env=_env(), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for name in ("first", "second")]
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert "Traceback" not in err and "Could not set lock" not in err
     assert _datasets(db) == {"first": 4000, "second": 4000}

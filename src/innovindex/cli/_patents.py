@@ -7,13 +7,16 @@ stderr line and exit status 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .._progress import progress_bar
 from ..errors import SpecError
 from ._progress import status
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DEFAULT_DB = Path("innovindex.duckdb")
 
@@ -77,7 +80,14 @@ def _table(
     """Compute one indicator table (of one data set) and write it to --out."""
     from ..patents.backends import session
     from ..patents.concordance import load_concordance
-    from ..patents.tables import NEEDS_CONCORDANCE, TABLES, build_table, parse_codes, parse_years, write_table
+    from ..patents.tables import (
+        NEEDS_CONCORDANCE,
+        TABLES,
+        build_table,
+        parse_codes,
+        parse_years,
+        write_table,
+    )
 
     if name not in TABLES:
         raise SpecError(f"unknown patent table {name!r}; expected one of {list(TABLES)}")
@@ -112,7 +122,7 @@ def _table(
     typer.echo(f"wrote {out} ({table.num_rows} rows)")
 
 
-def _empty():  # type: ignore[no-untyped-def]
+def _empty() -> pa.Table:
     import pyarrow as pa
 
     return pa.table({})
