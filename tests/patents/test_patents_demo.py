@@ -9,8 +9,12 @@ from innovindex.patents.demo import run_demo
 from innovindex.patents.tables import TABLES
 
 
-def test_run_demo_writes_every_table_labelled_synthetic(tmp_path: Path, concordance_path: Path) -> None:
-    out = run_demo(tmp_path / "out", tmp_path / "store.duckdb", n=5_000, seed=1, concordance=concordance_path)
+def test_run_demo_writes_every_table_labelled_synthetic(
+    tmp_path: Path, concordance_path: Path
+) -> None:
+    out = run_demo(
+        tmp_path / "out", tmp_path / "store.duckdb", n=5_000, seed=1, concordance=concordance_path
+    )
     assert set(TABLES) <= set(out)
     for name in TABLES:
         p = out[name]
@@ -34,8 +38,27 @@ def test_cli_generate_import_table(tmp_path: Path, concordance_path: Path, capsy
     assert main(["patents", "import", "--format", "patstat", *files, "--db", db]) == 0
     assert "read 3000, imported 3000, rejected 0" in capsys.readouterr().out
     out = tmp_path / "t" / "fields.csv"
-    assert main(["patents", "table", "by_field", "--by", "sector", "--years", "2010-2015", "--db", db,
-                 "--concordance", str(concordance_path), "--shares", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patents",
+                "table",
+                "by_field",
+                "--by",
+                "sector",
+                "--years",
+                "2010-2015",
+                "--db",
+                db,
+                "--concordance",
+                str(concordance_path),
+                "--shares",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["sector"] for r in rows} >= {"Electrical engineering", "Chemistry"}
@@ -45,7 +68,9 @@ def test_cli_generate_import_table(tmp_path: Path, concordance_path: Path, capsy
     assert {(r["dataset"], r["synthetic"]) for r in rows} == {("raw", "true")}
 
 
-def test_table_formats_follow_the_extension_with_the_usual_permissions(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_table_formats_follow_the_extension_with_the_usual_permissions(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """--out .csv / .parquet / .xlsx (a real workbook), created 0666 less the umask; office,
     origin and resident tables run without the IPC concordance."""
     import os
@@ -61,11 +86,15 @@ def test_table_formats_follow_the_extension_with_the_usual_permissions(tmp_path:
     old = os.umask(0o022)
     try:
         monkeypatch.delenv("INNOVINDEX_CONCORDANCE", raising=False)
-        monkeypatch.setenv("INNOVINDEX_CACHE", str(tmp_path / "no-cache"))  # no concordance anywhere
+        monkeypatch.setenv(
+            "INNOVINDEX_CACHE", str(tmp_path / "no-cache")
+        )  # no concordance anywhere
         for name in ("by_office", "by_origin", "resident", "inventor_fractional", "concentration"):
             for ext in (".csv", ".parquet", ".xlsx"):
                 out = tmp_path / f"{name}{ext}"
-                assert main(["patents", "table", name, "--db", db, "--out", str(out)]) == 0, capsys.readouterr().err
+                assert main(["patents", "table", name, "--db", db, "--out", str(out)]) == 0, (
+                    capsys.readouterr().err
+                )
                 assert out.stat().st_mode & 0o777 == 0o644, out
         assert pq.read_table(tmp_path / "by_office.parquet").num_rows > 0
         wb = openpyxl.load_workbook(tmp_path / "by_office.xlsx", read_only=True)

@@ -58,10 +58,14 @@ def _compare(duck: pa.Table, spark: pa.Table, label: str) -> None:
     pd.testing.assert_frame_equal(d[floats], s[floats], rtol=1e-12, atol=1e-9, obj=label)
 
 
-def _all_identical(pq_dir: Path, concordance, spark_session, variants=VARIANTS, cached=False) -> int:  # type: ignore[no-untyped-def]
+def _all_identical(
+    pq_dir: Path, concordance, spark_session, variants=VARIANTS, cached=False
+) -> int:  # type: ignore[no-untyped-def]
     label = Dataset("engines", "parquet", False, -1)  # tables then carry dataset/synthetic columns
     duck = open_tables(connect("duckdb"), concordance.table, parquet_dir=pq_dir, dataset=label)
-    spark = open_tables(connect("spark", spark=spark_session), concordance.table, parquet_dir=pq_dir, dataset=label)
+    spark = open_tables(
+        connect("spark", spark=spark_session), concordance.table, parquet_dir=pq_dir, dataset=label
+    )
     if cached:  # the whole-indicator-set path (materialised origins and field weights)
         duck, spark = with_cache(duck), with_cache(spark)
     rows = 0
@@ -89,7 +93,9 @@ def test_cached_and_plain_expressions_agree(esp_tables) -> None:  # type: ignore
 
 
 @pytest.mark.spark
-def test_engines_agree_on_espacenet_sample(espacenet, concordance, spark_session, write_parquet, tmp_path):  # type: ignore[no-untyped-def]
+def test_engines_agree_on_espacenet_sample(
+    espacenet, concordance, spark_session, write_parquet, tmp_path
+):  # type: ignore[no-untyped-def]
     pq_dir = write_parquet(espacenet, tmp_path / "esp")
     assert _all_identical(pq_dir, concordance, spark_session) > 1000
 

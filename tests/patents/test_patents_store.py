@@ -30,7 +30,9 @@ def _sha(path: Path) -> str:
 def _datasets(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("SELECT dataset, count(*) FROM patent_applications GROUP BY 1").fetchall()
+        rows = con.execute(
+            "SELECT dataset, count(*) FROM patent_applications GROUP BY 1"
+        ).fetchall()
         listed = dict(con.execute("SELECT dataset, applications FROM patent_datasets").fetchall())
     finally:
         con.close()
@@ -41,7 +43,11 @@ def _datasets(db: Path) -> dict[str, int]:
 
 def _leftovers(folder: Path, db: Path) -> list[str]:
     """Files next to the store that are not the store (temporary folders, WAL files)."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{db.name}") or p.name.endswith(".wal"))
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.name.startswith(f".{db.name}") or p.name.endswith(".wal")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +56,12 @@ def synthetic_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return [str(p) for p in generate_patstat(4_000, out / "synthetic", seed=11).values()]
 
 
-def _table(db: Path, name: str, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> list[dict[str, str]]:
-    assert main(["patents", "table", name, "--db", str(db), "--out", str(out), *extra]) == 0, capsys.readouterr().err
+def _table(
+    db: Path, name: str, out: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> list[dict[str, str]]:
+    assert main(["patents", "table", name, "--db", str(db), "--out", str(out), *extra]) == 0, (
+        capsys.readouterr().err
+    )
     return pacsv.read_csv(out).to_pylist()
 
 
@@ -59,11 +69,29 @@ def test_second_data_set_needs_a_name_and_tables_never_mix(  # type: ignore[no-u
     tmp_path: Path, espacenet_files, synthetic_files, capsys
 ) -> None:
     esp = [str(f) for f in espacenet_files]
-    both, only_esp, only_syn = tmp_path / "both.duckdb", tmp_path / "esp.duckdb", tmp_path / "syn.duckdb"
+    both, only_esp, only_syn = (
+        tmp_path / "both.duckdb",
+        tmp_path / "esp.duckdb",
+        tmp_path / "syn.duckdb",
+    )
     assert main(["patents", "import", "--format", "espacenet", *esp, "--db", str(both)]) == 0
     assert main(["patents", "import", "--format", "espacenet", *esp, "--db", str(only_esp)]) == 0
-    assert main(["patents", "import", "--format", "patstat", *synthetic_files, "--db", str(only_syn),
-                 "--dataset", "syn"]) == 0
+    assert (
+        main(
+            [
+                "patents",
+                "import",
+                "--format",
+                "patstat",
+                *synthetic_files,
+                "--db",
+                str(only_syn),
+                "--dataset",
+                "syn",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     before = _sha(both)
     # a second data set without --dataset: refused, one line, the store byte for byte unchanged
@@ -72,38 +100,77 @@ def test_second_data_set_needs_a_name_and_tables_never_mix(  # type: ignore[no-u
     assert code == 2 and len(err) == 1 and "--dataset" in err[0] and "pizza_sliced" in err[0]
     assert _sha(both) == before and _datasets(both) == {"pizza_sliced": 1707}
     assert _leftovers(tmp_path, both) == []
-    assert main(["patents", "import", "--format", "patstat", *synthetic_files, "--db", str(both),
-                 "--dataset", "syn"]) == 0
+    assert (
+        main(
+            [
+                "patents",
+                "import",
+                "--format",
+                "patstat",
+                *synthetic_files,
+                "--db",
+                str(both),
+                "--dataset",
+                "syn",
+            ]
+        )
+        == 0
+    )
     assert _datasets(both) == {"pizza_sliced": 1707, "syn": 4000}
     # without --dataset the tables refuse (and list the data sets) rather than mix them
-    code = main(["patents", "table", "by_office", "--db", str(both), "--out", str(tmp_path / "x.csv")])
+    code = main(
+        ["patents", "table", "by_office", "--db", str(both), "--out", str(tmp_path / "x.csv")]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "'pizza_sliced', 'syn'" in err[0]
     assert not (tmp_path / "x.csv").exists()
     for name, alone in (("pizza_sliced", only_esp), ("syn", only_syn)):
-        for table, extra in (("by_office", []), ("by_origin", ["--by", "office"]), ("resident", []),
-                             ("inventor_fractional", [])):
+        for table, extra in (
+            ("by_office", []),
+            ("by_origin", ["--by", "office"]),
+            ("resident", []),
+            ("inventor_fractional", []),
+        ):
             mixed = _table(both, table, tmp_path / "m.csv", capsys, "--dataset", name, *extra)
             single = _table(alone, table, tmp_path / "s.csv", capsys, *extra)
             # equal, floats up to the order of additions
-            pd.testing.assert_frame_equal(pd.DataFrame(mixed), pd.DataFrame(single), rtol=1e-12, obj=table)
+            pd.testing.assert_frame_equal(
+                pd.DataFrame(mixed), pd.DataFrame(single), rtol=1e-12, obj=table
+            )
             assert {r["dataset"] for r in mixed} == {name}
             assert {r["synthetic"] for r in mixed} == {name == "syn"}
-    total = sum(r["applications"] for r in _table(both, "by_office", tmp_path / "t.csv", capsys, "--dataset", "syn"))
+    total = sum(
+        r["applications"]
+        for r in _table(both, "by_office", tmp_path / "t.csv", capsys, "--dataset", "syn")
+    )
     assert total == 4000
 
 
 def test_import_into_memory_or_folder_is_refused(tmp_path: Path, espacenet_files, capsys) -> None:  # type: ignore[no-untyped-def]
     for db in (":memory:", ":memory:x", str(tmp_path)):
-        code = main(["patents", "import", "--format", "espacenet", str(espacenet_files[0]), "--db", db])
+        code = main(
+            ["patents", "import", "--format", "espacenet", str(espacenet_files[0]), "--db", db]
+        )
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 2 and len(err) == 1, (db, err)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def _import_cmd(db: Path, files: list[str], dataset: str) -> list[str]:
-    return [sys.executable, "-m", "innovindex", "patents", "import", "--format", "patstat", *files,
-            "--db", str(db), "--dataset", dataset]
+    return [
+        sys.executable,
+        "-m",
+        "innovindex",
+        "patents",
+        "import",
+        "--format",
+        "patstat",
+        *files,
+        "--db",
+        str(db),
+        "--dataset",
+        dataset,
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -115,8 +182,16 @@ def _env() -> dict[str, str]:
 @pytest.mark.slow
 def test_two_concurrent_imports_both_finish(tmp_path: Path, synthetic_files) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "store.duckdb"
-    procs = [subprocess.Popen(_import_cmd(db, synthetic_files, name), env=_env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for name in ("first", "second")]
+    procs = [
+        subprocess.Popen(
+            _import_cmd(db, synthetic_files, name),
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
     outs = [p.communicate(timeout=600) for p in procs]
     for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
@@ -126,23 +201,36 @@ def test_two_concurrent_imports_both_finish(tmp_path: Path, synthetic_files) -> 
 
 
 @pytest.mark.slow
-def test_killed_imports_leave_the_store_as_it_was_or_complete(tmp_path: Path, synthetic_files) -> None:  # type: ignore[no-untyped-def]
+def test_killed_imports_leave_the_store_as_it_was_or_complete(
+    tmp_path: Path, synthetic_files
+) -> None:  # type: ignore[no-untyped-def]
     """25 imports killed (SIGKILL) at random moments: after each, the store opens and holds
     exactly its previous data sets or those plus the new one; the next command removes the
     killed import's temporary files."""
     rng = random.Random(20261201)
     db = tmp_path / "store.duckdb"
-    assert subprocess.run(_import_cmd(db, synthetic_files, "base"), env=_env(), capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            _import_cmd(db, synthetic_files, "base"), env=_env(), capture_output=True
+        ).returncode
+        == 0
+    )
     t0 = time.monotonic()
-    full = subprocess.run(_import_cmd(db, synthetic_files, "timing"), env=_env(), capture_output=True)
+    full = subprocess.run(
+        _import_cmd(db, synthetic_files, "timing"), env=_env(), capture_output=True
+    )
     duration = time.monotonic() - t0
     assert full.returncode == 0
     expected = {"base": 4000, "timing": 4000}
     kills = completed = leftovers_seen = 0
     for i in range(25):
         before = _sha(db)
-        proc = subprocess.Popen(_import_cmd(db, synthetic_files, f"k{i}"), env=_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _import_cmd(db, synthetic_files, f"k{i}"),
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.2, duration * 1.1))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -157,9 +245,25 @@ def test_killed_imports_leave_the_store_as_it_was_or_complete(tmp_path: Path, sy
         assert got == expected, f"round {i}"
         leftovers_seen += bool(_leftovers(tmp_path, db))
     # the next command on the store sweeps what killed imports left behind
-    assert main(["patents", "table", "by_office", "--db", str(db), "--dataset", "base",
-                 "--out", str(tmp_path / "t.csv")]) == 0
+    assert (
+        main(
+            [
+                "patents",
+                "table",
+                "by_office",
+                "--db",
+                str(db),
+                "--dataset",
+                "base",
+                "--out",
+                str(tmp_path / "t.csv"),
+            ]
+        )
+        == 0
+    )
     assert _leftovers(tmp_path, db) == []
-    print(f"kill test: {kills} imports killed, {completed} completed, "
-          f"{leftovers_seen} rounds left temporary files (all swept); store size {db.stat().st_size} bytes")
+    print(
+        f"kill test: {kills} imports killed, {completed} completed, "
+        f"{leftovers_seen} rounds left temporary files (all swept); store size {db.stat().st_size} bytes"
+    )
     assert kills >= 15

@@ -30,7 +30,15 @@ from .store import Dataset
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
-__all__ = ["Engine", "ENGINES", "connect", "open_tables", "local_spark_session", "pick_dataset", "session"]
+__all__ = [
+    "Engine",
+    "ENGINES",
+    "connect",
+    "open_tables",
+    "local_spark_session",
+    "pick_dataset",
+    "session",
+]
 
 Engine = Literal["duckdb", "spark"]
 ENGINES = ("duckdb", "spark")
@@ -51,12 +59,17 @@ def local_spark_session(app_name: str = "innovindex", *, partitions: int = 4) ->
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
         # no spark-warehouse/ litter in the working directory
-        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "innovindex-spark-warehouse"))
+        .config(
+            "spark.sql.warehouse.dir",
+            str(Path(tempfile.gettempdir()) / "innovindex-spark-warehouse"),
+        )
         .getOrCreate()
     )
 
 
-def connect(engine: str = "duckdb", *, db: str | Path | None = None, spark: Any = None) -> BaseBackend:
+def connect(
+    engine: str = "duckdb", *, db: str | Path | None = None, spark: Any = None
+) -> BaseBackend:
     """An Ibis connection for ``engine``.
 
     Parameters
@@ -123,7 +136,10 @@ def open_tables(
             ) from None
         if filter_dataset and dataset is not None:
             raw = raw.filter(raw.dataset == dataset.name)
-        cols = [raw.appln_key.name("appln_id") if c == "appln_id" else raw[c] for c in SCHEMAS[name].names]
+        cols = [
+            raw.appln_key.name("appln_id") if c == "appln_id" else raw[c]
+            for c in SCHEMAS[name].names
+        ]
         tables[name] = raw.select(*cols)
     conc = None
     if concordance is not None:
@@ -131,10 +147,14 @@ def open_tables(
         # (materialised) expressions still refer to
         if con.name == "pyspark":  # Ibis's PySpark backend has no temporary tables: a temp view
             session = con._session  # noqa: SLF001 - the backend's own SparkSession
-            session.createDataFrame(concordance.to_pandas()).createOrReplaceTempView("patent_concordance_tmp")
+            session.createDataFrame(concordance.to_pandas()).createOrReplaceTempView(
+                "patent_concordance_tmp"
+            )
             conc = con.table("patent_concordance_tmp").cast({"level": "int32", "field": "int32"})
         else:
-            conc = con.create_table("patent_concordance_tmp", concordance, temp=True, overwrite=True)
+            conc = con.create_table(
+                "patent_concordance_tmp", concordance, temp=True, overwrite=True
+            )
     return PatentTables(
         applications=tables["applications"],
         classifications=tables["classifications"],
@@ -155,14 +175,19 @@ def pick_dataset(datasets: list[Dataset], name: str | None, db: str | Path) -> D
     """
     names = [d.name for d in datasets]
     if not datasets:
-        raise InputError("the store holds no patent data: import some with `innovindex patents import`", file=db)
+        raise InputError(
+            "the store holds no patent data: import some with `innovindex patents import`", file=db
+        )
     if name is not None:
         for d in datasets:
             if d.name == name:
                 return d
         raise InputError(f"no data set {name!r} in the store; it holds {names}", file=db)
     if len(datasets) > 1:
-        raise InputError(f"the store holds several patent data sets {names}; choose one with --dataset NAME", file=db)
+        raise InputError(
+            f"the store holds several patent data sets {names}; choose one with --dataset NAME",
+            file=db,
+        )
     return datasets[0]
 
 
@@ -177,9 +202,14 @@ def _parquet_label(parquet_dir: str | Path, name: str | None) -> Dataset:
             meta = dict(pq.read_schema(path).metadata or {})
         except (OSError, pa.ArrowException):
             meta = {}
-    label = meta.get(b"innovindex.dataset", b"").decode("utf-8", "replace") or Path(parquet_dir).absolute().name
+    label = (
+        meta.get(b"innovindex.dataset", b"").decode("utf-8", "replace")
+        or Path(parquet_dir).absolute().name
+    )
     if name is not None and name != label:
-        raise InputError(f"the Parquet files hold data set {label!r}, not {name!r}", file=parquet_dir)
+        raise InputError(
+            f"the Parquet files hold data set {label!r}, not {name!r}", file=parquet_dir
+        )
     return Dataset(label, "parquet", meta.get(b"innovindex.synthetic") == b"true", -1)
 
 

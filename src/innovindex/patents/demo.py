@@ -26,8 +26,9 @@ Year basis: filing year. Counting conventions: docs/patents.md.
 """
 
 
-def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
-             concordance: Path | None = None) -> dict[str, Path]:
+def run_demo(
+    out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024, concordance: Path | None = None
+) -> dict[str, Path]:
     """Generate ``n`` synthetic applications, load them into the store ``db`` and write
     every indicator table to ``out_dir/patents/synthetic_<name>.csv``.
 
@@ -51,7 +52,9 @@ def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
         t = with_cache(t0)
         try:
             tables = {name: build_table(name, t).to_pyarrow() for name in TABLES}
-            tables["by_office_growth"] = build_table("by_office", t, growth=True, shares=True).to_pyarrow()
+            tables["by_office_growth"] = build_table(
+                "by_office", t, growth=True, shares=True
+            ).to_pyarrow()
         finally:
             release_cache(t)
     for name, table in tables.items():

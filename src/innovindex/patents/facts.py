@@ -58,9 +58,14 @@ FACTS = ("origin", "field", "sector", "inventor", "applicant")
 _CACHED = ("origin", "field", "inventor", "applicant")
 # the facts each table reads (a whole set caches the union)
 TABLE_FACTS = {
-    "by_office": ("origin",), "by_origin": ("origin",), "resident": ("origin",),
-    "inventor_fractional": ("inventor",), "by_field": ("field",), "rta": ("field",),
-    "concentration": ("applicant", "origin"), "self_reliance": ("origin", "field"),
+    "by_office": ("origin",),
+    "by_origin": ("origin",),
+    "resident": ("origin",),
+    "inventor_fractional": ("inventor",),
+    "by_field": ("field",),
+    "rta": ("field",),
+    "concentration": ("applicant", "origin"),
+    "self_reliance": ("origin", "field"),
 }
 
 
@@ -143,7 +148,9 @@ def per_application(t: PatentTables) -> ir.Table:
     a = t.applications.select("appln_id", "office", *_YEARS)
     j = a.left_join(agg, "appln_id")
     return j.select(
-        "appln_id", "office", *_YEARS,
+        "appln_id",
+        "office",
+        *_YEARS,
         origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown")),
         inventors=ibis.coalesce(j._ni, 0),
         known_inventors=ibis.coalesce(j._nk, 0),
@@ -151,7 +158,9 @@ def per_application(t: PatentTables) -> ir.Table:
     )
 
 
-def origins(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def origins(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
     """``appln_id, office, origin, <year>``: WIPO origin of each application in scope."""
     ycol = year_column(year)
     o = _in_years(per_application(t), ycol, years)
@@ -187,7 +196,9 @@ def field_weights(t: PatentTables) -> ir.Table:
     af = _app_fields(t)
     tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
     j = af.join(tot, "appln_id")
-    return j.select("appln_id", "field", weight=j.symbols.cast("float64") / j._total, symbols=j.symbols)
+    return j.select(
+        "appln_id", "field", weight=j.symbols.cast("float64") / j._total, symbols=j.symbols
+    )
 
 
 def fields_table(t: PatentTables) -> ir.Table:
@@ -227,7 +238,10 @@ def _inventor_fact(t: PatentTables) -> ir.Table:
     inv = inv.select("appln_id", country=ibis.coalesce(inv.country, ibis.literal("unknown")))
     ic = inv.group_by(["appln_id", "country"]).aggregate(_c=inv.count())
     o = per_application(t)
-    j = ic.join(o.select("appln_id", "office", "origin", *_YEARS, "inventors", "known_inventors"), "appln_id")
+    j = ic.join(
+        o.select("appln_id", "office", "origin", *_YEARS, "inventors", "known_inventors"),
+        "appln_id",
+    )
     known = j.country != "unknown"
     # 'ignore': inventors of unknown residence are left out; an application without any
     # inventor of known residence stays whole under 'unknown'
@@ -247,8 +261,11 @@ def _inventor_fact(t: PatentTables) -> ir.Table:
     none = none.mutate(country=ibis.literal("unknown"), frac_share=whole, frac_ignore=whole)
     none = none.select(*keys, "applications", "frac_share", "frac_ignore")
     u = named.union(none)
-    return u.group_by(keys).aggregate(applications=u.applications.sum(), frac_share=u.frac_share.sum(),
-                                      frac_ignore=u.frac_ignore.sum())
+    return u.group_by(keys).aggregate(
+        applications=u.applications.sum(),
+        frac_share=u.frac_share.sum(),
+        frac_ignore=u.frac_ignore.sum(),
+    )
 
 
 def _applicant_fact(t: PatentTables) -> ir.Table:

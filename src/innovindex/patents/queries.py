@@ -82,7 +82,9 @@ def frac_column(fractional: str) -> str:
 def inventor_column(unknown: str) -> str:
     """The inventor fact's column for a convention on unknown residence (``share``/``ignore``)."""
     if unknown not in UNKNOWN_INVENTORS:
-        raise SpecError(f"--unknown-inventors must be one of {list(UNKNOWN_INVENTORS)}; got {unknown!r}")
+        raise SpecError(
+            f"--unknown-inventors must be one of {list(UNKNOWN_INVENTORS)}; got {unknown!r}"
+        )
     return f"frac_{unknown}"
 
 
@@ -111,12 +113,16 @@ def _fields(t: PatentTables) -> ir.Table:
     return fields_table(t)
 
 
-def scoped_fact(t: PatentTables, name: str, *, year: YearBasis, years: tuple[int, int] | None) -> ir.Table:
+def scoped_fact(
+    t: PatentTables, name: str, *, year: YearBasis, years: tuple[int, int] | None
+) -> ir.Table:
     """Fact table ``name`` (:mod:`.facts`) restricted to ``years`` on the given basis."""
     return _in_years(fact(t, name), year_column(year), years)
 
 
-def by_office(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def by_office(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
     """Applications by filing office and year: ``office, office_type, <year>, applications``."""
     ycol = year_column(year)
     f = scoped_fact(t, "origin", year=year, years=years)
@@ -161,7 +167,9 @@ def inventor_fractional(
     col = inventor_column(unknown_inventors)
     keys = _check_by(by, ("office",), "inventor_fractional") + ["country", year_column(year)]
     f = scoped_fact(t, "inventor", year=year, years=years)
-    g = f.group_by(keys).aggregate(applications=f.applications.sum(), applications_fractional=f[col].sum())
+    g = f.group_by(keys).aggregate(
+        applications=f.applications.sum(), applications_fractional=f[col].sum()
+    )
     return _ordered(g, keys)
 
 

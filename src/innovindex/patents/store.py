@@ -113,12 +113,17 @@ def _check_layout(con: duckdb.DuckDBPyConnection, db: str | Path) -> bool:
     tables = _tables(con)
     if TABLE_NAMES["applications"] not in tables:
         return False
-    cols = {r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [TABLE_NAMES["applications"]]
-    ).fetchall()}
+    cols = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
+            [TABLE_NAMES["applications"]],
+        ).fetchall()
+    }
     if "appln_key" not in cols or "dataset" not in cols or DATASETS_TABLE not in tables:
         raise InputError(
-            "the store's patent tables predate data sets; import the data again into a new store", file=db
+            "the store's patent tables predate data sets; import the data again into a new store",
+            file=db,
         )
     return True
 
@@ -212,10 +217,16 @@ def write_import(
         Nothing is written in any of these cases.
     """
     path = check_store_path(db)
-    name = check_dataset_name(dataset) if dataset is not None else default_dataset_name(files, result.format)
+    name = (
+        check_dataset_name(dataset)
+        if dataset is not None
+        else default_dataset_name(files, result.format)
+    )
     if work is None:
         with work_dir(path) as fresh:
-            return _locked_write(path, result, name, dataset is not None, files, replace, wait, fresh)
+            return _locked_write(
+                path, result, name, dataset is not None, files, replace, wait, fresh
+            )
     return _locked_write(path, result, name, dataset is not None, files, replace, wait, work)
 
 
@@ -249,10 +260,22 @@ def import_files(
     return result, counts
 
 
-def _locked_write(path: Path, result: ImportResult, name: str, named: bool, files: Sequence[str | Path],
-                  replace: bool, wait: float, work: Path) -> dict[str, int]:
+def _locked_write(
+    path: Path,
+    result: ImportResult,
+    name: str,
+    named: bool,
+    files: Sequence[str | Path],
+    replace: bool,
+    wait: float,
+    work: Path,
+) -> dict[str, int]:
     with _import_lock(path, wait):
-        orig = wait_for_lock(lambda: connect_store(path), path, timeout=wait) if path.exists() else None
+        orig = (
+            wait_for_lock(lambda: connect_store(path), path, timeout=wait)
+            if path.exists()
+            else None
+        )
         try:
             current = list_datasets(orig, path) if orig is not None else []
             _check_dataset(current, name, named, result, replace, path)
@@ -272,8 +295,9 @@ def _locked_write(path: Path, result: ImportResult, name: str, named: bool, file
     return counts
 
 
-def _check_dataset(current: list[Dataset], name: str, named: bool, result: ImportResult, replace: bool,
-                   db: Path) -> None:
+def _check_dataset(
+    current: list[Dataset], name: str, named: bool, result: ImportResult, replace: bool, db: Path
+) -> None:
     others = [d.name for d in current if d.name != name]
     if others and not named:
         raise InputError(
@@ -291,8 +315,15 @@ def _check_dataset(current: list[Dataset], name: str, named: bool, result: Impor
         )
 
 
-def _write(new: Path, work: Path, result: ImportResult, name: str, files: Sequence[str | Path],
-           replace: bool, db: Path) -> dict[str, int]:
+def _write(
+    new: Path,
+    work: Path,
+    result: ImportResult,
+    name: str,
+    files: Sequence[str | Path],
+    replace: bool,
+    db: Path,
+) -> dict[str, int]:
     """Write the import into the store copy ``new`` in one transaction; return the counts."""
     con = duckdb.connect(str(new))
     try:
@@ -313,7 +344,8 @@ def _write(new: Path, work: Path, result: ImportResult, name: str, files: Sequen
         apps = TABLE_NAMES["applications"]
         clash = con.execute(
             f"SELECT count(*), min(n.appln_id) FROM new_applications n JOIN (SELECT appln_id FROM {apps} "
-            "WHERE dataset = ?) s USING (appln_id)", [name]
+            "WHERE dataset = ?) s USING (appln_id)",
+            [name],
         ).fetchall()[0]
         if clash and clash[0]:
             raise InputError(
@@ -323,18 +355,33 @@ def _write(new: Path, work: Path, result: ImportResult, name: str, files: Sequen
             )
         base = int(con.execute(f"SELECT coalesce(max(appln_key), 0) FROM {apps}").fetchall()[0][0])
         a_cols = ", ".join(f'"{c}"' for c in SCHEMAS["applications"].names)
-        con.execute(f"INSERT INTO {apps} SELECT {base} + row_number() OVER () AS appln_key, ? AS dataset, "
-                    f"{a_cols} FROM new_applications", [name])
-        con.execute(f"CREATE TEMP TABLE _keys AS SELECT appln_id, appln_key FROM {apps} WHERE appln_key > {base}")
-        con.execute(f"INSERT INTO {TABLE_NAMES['classifications']} SELECT k.appln_key, ?, c.ipc, c.position "
-                    "FROM new_classifications c JOIN _keys k USING (appln_id)", [name])
-        con.execute(f"INSERT INTO {TABLE_NAMES['parties']} SELECT k.appln_key, ?, p.role, p.sequence, "
-                    "p.country, p.name FROM new_parties p JOIN _keys k USING (appln_id)", [name])
-        n_apps = int(con.execute(f"SELECT count(*) FROM {apps} WHERE dataset = ?", [name]).fetchall()[0][0])
+        con.execute(
+            f"INSERT INTO {apps} SELECT {base} + row_number() OVER () AS appln_key, ? AS dataset, "
+            f"{a_cols} FROM new_applications",
+            [name],
+        )
+        con.execute(
+            f"CREATE TEMP TABLE _keys AS SELECT appln_id, appln_key FROM {apps} WHERE appln_key > {base}"
+        )
+        con.execute(
+            f"INSERT INTO {TABLE_NAMES['classifications']} SELECT k.appln_key, ?, c.ipc, c.position "
+            "FROM new_classifications c JOIN _keys k USING (appln_id)",
+            [name],
+        )
+        con.execute(
+            f"INSERT INTO {TABLE_NAMES['parties']} SELECT k.appln_key, ?, p.role, p.sequence, "
+            "p.country, p.name FROM new_parties p JOIN _keys k USING (appln_id)",
+            [name],
+        )
+        n_apps = int(
+            con.execute(f"SELECT count(*) FROM {apps} WHERE dataset = ?", [name]).fetchall()[0][0]
+        )
         listed = "; ".join(Path(f).name for f in files)[:2000]
         con.execute(f"DELETE FROM {DATASETS_TABLE} WHERE dataset = ?", [name])
-        con.execute(f"INSERT INTO {DATASETS_TABLE} VALUES (?, ?, ?, ?, ?, now())",
-                    [name, result.format, result.synthetic, n_apps, listed])
+        con.execute(
+            f"INSERT INTO {DATASETS_TABLE} VALUES (?, ?, ?, ?, ?, now())",
+            [name, result.format, result.synthetic, n_apps, listed],
+        )
         con.execute("DROP TABLE _keys")
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
@@ -375,8 +422,10 @@ def store_counts(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> 
     out = {}
     where = " WHERE dataset = ?" if dataset is not None else ""
     for name in SCHEMAS:
-        row = con.execute(f"SELECT count(*) FROM {TABLE_NAMES[name]}{where}",
-                          [dataset] if dataset is not None else []).fetchall()
+        row = con.execute(
+            f"SELECT count(*) FROM {TABLE_NAMES[name]}{where}",
+            [dataset] if dataset is not None else [],
+        ).fetchall()
         out[TABLE_NAMES[name]] = int(row[0][0])
     return out
 
@@ -394,16 +443,23 @@ def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None =
             raise InputError("the store has no patent tables; import data first", file=db)
         known = {d.name: d for d in list_datasets(con, db)}
         if dataset is not None and dataset not in known:
-            raise InputError(f"no data set {dataset!r} in the store; it holds {sorted(known)}", file=db)
+            raise InputError(
+                f"no data set {dataset!r} in the store; it holds {sorted(known)}", file=db
+            )
         where = "" if dataset is None else " WHERE dataset = " + _sql_text(dataset)
         meta = ""
         if dataset is not None:
             flag = "true" if known[dataset].synthetic else "false"
             meta = f", KV_METADATA {{'innovindex.dataset': {_sql_text(dataset)}, 'innovindex.synthetic': '{flag}'}}"
         for name in SCHEMAS:
-            cols = ", ".join("appln_key AS appln_id" if c == "appln_id" else f'"{c}"' for c in SCHEMAS[name].names)
+            cols = ", ".join(
+                "appln_key AS appln_id" if c == "appln_id" else f'"{c}"'
+                for c in SCHEMAS[name].names
+            )
             target = _sql_text(str(out / f"{name}.parquet"))
-            con.execute(f"COPY (SELECT {cols} FROM {TABLE_NAMES[name]}{where}) TO {target} (FORMAT parquet{meta})")
+            con.execute(
+                f"COPY (SELECT {cols} FROM {TABLE_NAMES[name]}{where}) TO {target} (FORMAT parquet{meta})"
+            )
     finally:
         con.close()
     return out

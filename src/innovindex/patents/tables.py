@@ -22,8 +22,15 @@ from . import measures, queries
 from .queries import DEFAULT_FRACTIONAL, DEFAULT_UNKNOWN_INVENTORS, PatentTables, YearBasis
 from .schema import is_country_code
 
-__all__ = ["TABLES", "BY_OPTIONS", "NEEDS_CONCORDANCE", "build_table", "parse_codes", "parse_years",
-           "write_table"]
+__all__ = [
+    "TABLES",
+    "BY_OPTIONS",
+    "NEEDS_CONCORDANCE",
+    "build_table",
+    "parse_codes",
+    "parse_years",
+    "write_table",
+]
 
 TABLES: dict[str, Callable[..., ir.Table]] = {
     "by_office": queries.by_office,
@@ -73,13 +80,19 @@ def parse_codes(text: str | None, option: str) -> tuple[str, ...]:
         elif len(code) == 2 and is_country_code(code):
             out.append(code)
         else:
-            raise SpecError(f"{option} takes WIPO ST.3 codes like CN,US (or 'unknown'); got {part.strip()!r}")
+            raise SpecError(
+                f"{option} takes WIPO ST.3 codes like CN,US (or 'unknown'); got {part.strip()!r}"
+            )
     return tuple(dict.fromkeys(out))
 
 
 def _filter_column(kind: str, columns: Sequence[str]) -> str | None:
     """The output column a filter applies to, or None (then it restricts the applications)."""
-    order = {"office": ("office",), "origin": ("origin",), "country": ("country", "origin", "office")}[kind]
+    order = {
+        "office": ("office",),
+        "origin": ("origin",),
+        "country": ("country", "origin", "office"),
+    }[kind]
     return next((c for c in order if c in columns), None)
 
 
@@ -141,7 +154,11 @@ def build_table(
     expr = TABLES[name](t, **kwargs)
     rows: list[tuple[str, tuple[str, ...]]] = []
     scope: list[tuple[str, tuple[str, ...]]] = list(t.where)
-    for kind, codes in (("office", tuple(office)), ("origin", tuple(origin)), ("country", tuple(country))):
+    for kind, codes in (
+        ("office", tuple(office)),
+        ("origin", tuple(origin)),
+        ("country", tuple(country)),
+    ):
         if not codes:
             continue
         column = _filter_column(kind, expr.columns)
@@ -189,7 +206,11 @@ _XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
 
 def write_table(
-    table: pa.Table, path: str | Path, *, protect: Sequence[str | Path | None] = (), dry_run: bool = False
+    table: pa.Table,
+    path: str | Path,
+    *,
+    protect: Sequence[str | Path | None] = (),
+    dry_run: bool = False,
 ) -> Path:
     """Write a table atomically (temporary file + rename) in the format of its extension.
 
@@ -208,17 +229,26 @@ def write_table(
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
-        raise SpecError(f"--out must end in {', '.join(FORMATS)} (the format follows the extension); got {p.name!r}")
+        raise SpecError(
+            f"--out must end in {', '.join(FORMATS)} (the format follows the extension); got {p.name!r}"
+        )
     target = p.resolve()
     for q in protect:
         if q is not None and Path(q).exists() and target == Path(q).resolve():
-            raise InputError("--out would overwrite an input of this command (the store or a file it reads)", file=p)
+            raise InputError(
+                "--out would overwrite an input of this command (the store or a file it reads)",
+                file=p,
+            )
     if target.is_dir():
         raise InputError("--out is a folder; expected a file name", file=p)
     if target.exists() and _is_duckdb_file(target):
-        raise InputError("--out is a DuckDB database; refusing to overwrite it with a table", file=p)
+        raise InputError(
+            "--out is a DuckDB database; refusing to overwrite it with a table", file=p
+        )
     if suffix == ".xlsx" and table.num_rows > _XLSX_MAX_ROWS:
-        raise SpecError(f"{table.num_rows} rows do not fit in a workbook sheet (max {_XLSX_MAX_ROWS}); use .csv or .parquet")
+        raise SpecError(
+            f"{table.num_rows} rows do not fit in a workbook sheet (max {_XLSX_MAX_ROWS}); use .csv or .parquet"
+        )
     if dry_run:
         return p
     target.parent.mkdir(parents=True, exist_ok=True)

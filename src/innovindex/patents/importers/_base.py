@@ -128,7 +128,9 @@ def decode(raw: bytes, encoding: str, source: str) -> str:
     try:
         return raw.decode(encoding)
     except LookupError:
-        raise SpecError(f"unknown encoding {encoding!r}; try 'auto', 'utf-8' or 'mac_roman'") from None
+        raise SpecError(
+            f"unknown encoding {encoding!r}; try 'auto', 'utf-8' or 'mac_roman'"
+        ) from None
     except UnicodeDecodeError as exc:
         line = _line_of(raw, exc.start)
         raise InputError(
@@ -169,7 +171,9 @@ def read_text_rows(
     except csv.Error as exc:
         raise InputError(f"cannot read the header row: {exc}", file=source, row=1) from None
     except StopIteration:
-        raise InputError("no header row: expected a header row and data rows", file=source, row=1) from None
+        raise InputError(
+            "no header row: expected a header row and data rows", file=source, row=1
+        ) from None
     for i, h in enumerate(header):
         if h and h in header[:i]:
             raise InputError(
@@ -194,8 +198,11 @@ def read_text_rows(
         except csv.Error as exc:
             raise InputError(f"broken CSV quoting: {exc}", file=source, row=start) from None
         if fields and any(f.strip() for f in fields):
-            yield start, (dict(zip(header, fields, strict=True)) if len(fields) == len(header)
-                          else None), fields
+            yield (
+                start,
+                (dict(zip(header, fields, strict=True)) if len(fields) == len(header) else None),
+                fields,
+            )
         start = reader.line_num + 1
 
 
@@ -216,7 +223,9 @@ def parse_date(text: str, fmt: str, column: str) -> dt.date | None:
     try:
         d = dt.datetime.strptime(t, fmt).date()
     except ValueError:
-        raise RowProblem(f"date {t!r} does not match {fmt!r} or is not a real date", column) from None
+        raise RowProblem(
+            f"date {t!r} does not match {fmt!r} or is not a real date", column
+        ) from None
     if not _MIN_YEAR <= d.year <= _MAX_YEAR:
         raise RowProblem(f"date {t!r}: year {d.year} is outside {_MIN_YEAR}-{_MAX_YEAR}", column)
     return d

@@ -36,6 +36,7 @@ def temp_root(path: Path) -> Iterator[None]:
     finally:
         _TMP_ROOT.reset(token)
 
+
 MAX_LISTED_ISSUES = 1000
 # DuckDB working memory of a bulk import; beyond it DuckDB spills to the import's temporary
 # directory, so a PATSTAT-sized import stays within a laptop's memory
@@ -78,7 +79,9 @@ class Bulk:
         self.fmt = fmt
         # one temporary directory per import: DuckDB's spill files, then the result's Parquet
         root = _TMP_ROOT.get()
-        self.tmp = tempfile.TemporaryDirectory(prefix=f"innovindex-{fmt}-", dir=str(root) if root else None)
+        self.tmp = tempfile.TemporaryDirectory(
+            prefix=f"innovindex-{fmt}-", dir=str(root) if root else None
+        )
         self.con = duckdb.connect(":memory:")
         spill = str(Path(self.tmp.name) / "spill").replace("'", "''")
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -91,7 +94,9 @@ class Bulk:
         self.more = 0
         self.synthetic = False  # set by an importer that finds innovindex's synthetic marker
 
-    def read(self, name: str, files: Sequence[Path], required: Sequence[str], delim: str = ",") -> None:
+    def read(
+        self, name: str, files: Sequence[Path], required: Sequence[str], delim: str = ","
+    ) -> None:
         """Create view ``name`` over the files, with a ``_line`` and ``_file`` column."""
         parts = []
         for f in files:
@@ -114,11 +119,15 @@ class Bulk:
             try:
                 cols = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
             except duckdb.Error as exc:
-                raise InputError(f"cannot read as {name}: {str(exc).splitlines()[0]}", file=f) from None
+                raise InputError(
+                    f"cannot read as {name}: {str(exc).splitlines()[0]}", file=f
+                ) from None
             missing = [c for c in required if c not in cols]
             if missing:
                 raise InputError(
-                    f"missing column(s) {missing} for {name}; found {cols}", file=f, row=1 if off else None
+                    f"missing column(s) {missing} for {name}; found {cols}",
+                    file=f,
+                    row=1 if off else None,
                 )
             sel = ", ".join(f'"{c}"' for c in required)
             parts.append(
@@ -139,7 +148,9 @@ class Bulk:
     def report(self, sql: str, action: str) -> int:
         """Record issues from ``sql`` (columns _file, _line, reason); return how many."""
         n = self.scalar(f"SELECT count(*) FROM ({sql})")
-        rows = self.con.execute(f"SELECT _file, _line, reason FROM ({sql}) ORDER BY _file, _line LIMIT {MAX_LISTED_ISSUES}").fetchall()
+        rows = self.con.execute(
+            f"SELECT _file, _line, reason FROM ({sql}) ORDER BY _file, _line LIMIT {MAX_LISTED_ISSUES}"
+        ).fetchall()
         for f, line, reason in rows:
             if action == "row rejected":
                 self.col.reject(f, line, reason)
@@ -155,7 +166,9 @@ class Bulk:
         as Parquet into the import's temporary directory (streamed, never all in memory)."""
         imported = self.scalar("SELECT count(*) FROM applications")
         if read != imported + self.col.rejected:
-            raise AssertionError(f"row accounting broke: {read} != {imported} + {self.col.rejected}")
+            raise AssertionError(
+                f"row accounting broke: {read} != {imported} + {self.col.rejected}"
+            )
         out = Path(self.tmp.name) / "canonical"
         out.mkdir()
         for name, schema in SCHEMAS.items():
@@ -180,8 +193,10 @@ def _column(table: str, column: str, sql_type: str) -> str:
     """The SELECT item of one canonical column; party names in canonical form (NFC, no
     invisible format characters, trimmed; empty -> null), like ``_identity.canonical``."""
     if table == "parties" and column == "name":
-        return (r"""NULLIF(trim(regexp_replace(nfc_normalize(CAST("name" AS VARCHAR)), '\p{Cf}', '', 'g')), '') """
-                'AS "name"')
+        return (
+            r"""NULLIF(trim(regexp_replace(nfc_normalize(CAST("name" AS VARCHAR)), '\p{Cf}', '', 'g')), '') """
+            'AS "name"'
+        )
     return f'CAST("{column}" AS {sql_type}) AS "{column}"'
 
 
