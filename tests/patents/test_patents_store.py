@@ -267,3 +267,66 @@ def test_killed_imports_leave_the_store_as_it_was_or_complete(
         f"{leftovers_seen} rounds left temporary files (all swept); store size {db.stat().st_size} bytes"
     )
     assert kills >= 15
+
+
+def test_a_held_lock_makes_the_import_wait_then_give_up_in_one_line(
+    tmp_path: Path, espacenet_files
+) -> None:  # type: ignore[no-untyped-def]
+    """Another process holds the store: the import says once that it waits, then gives up
+    after --wait seconds with one error line, the store unchanged."""
+    db = tmp_path / "store.duckdb"
+    assert (
+        main(
+            ["patents", "import", "--format", "espacenet", str(espacenet_files[0]), "--db", str(db)]
+        )
+        == 0
+    )
+    before = _sha(db)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+            "time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        cmd = [
+            "patents",
+            "import",
+            "--format",
+            "espacenet",
+            str(espacenet_files[1]),
+            "--db",
+            str(db),
+            "--dataset",
+            "second",
+            "--wait",
+            "1",
+        ]
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "innovindex", *cmd],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        waited = time.monotonic() - t0
+    finally:
+        holder.kill()
+        holder.wait()
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr
+    assert (
+        len(lines) == 2
+        and lines[0].startswith("waiting for another process")
+        and lines[1].startswith("error: ")
+    )
+    assert "still holds the store's lock after 1 s" in lines[1]
+    assert waited >= 1.0
+    assert _sha(db) == before and _leftovers(tmp_path, db) == []
