@@ -65,7 +65,10 @@ def test_applicants_needs_a_data_set_when_the_store_holds_several(
     assert len(err.splitlines()) == 1
     assert "'lens-a'" in err and "'lens-b'" in err and "--dataset" in err
     assert not out.exists()
-    assert main(["patents", "applicants", "--db", str(db), "--dataset", "nope", "--out", str(out)]) == 2
+    assert (
+        main(["patents", "applicants", "--db", str(db), "--dataset", "nope", "--out", str(out)])
+        == 2
+    )
     assert "no data set 'nope'" in capsys.readouterr().err
 
 

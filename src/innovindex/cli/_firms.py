@@ -191,9 +191,7 @@ def _applicants(
     from ..firms._io import write_frame
     from ..firms.store import harmonise_store
 
-    table = harmonise_store(
-        db, dataset=_dataset(dataset), overrides=overrides, threshold=threshold
-    )
+    table = harmonise_store(db, dataset=_dataset(dataset), overrides=overrides, threshold=threshold)
     write_frame(table, out)
     n = table["applicant_id"].nunique()
     typer.echo(

@@ -50,7 +50,7 @@ def store_ip_counts(db: str | Path, *, dataset: str | None = None) -> pd.DataFra
             patent_applications=j.appln_id.nunique(),
             patents_granted=j.appln_id.nunique(where=j.granted.fill_null(False)),
         )
-        out = g.order_by([g.applicant_id, g.year]).to_pandas()
+        out: pd.DataFrame = g.order_by([g.applicant_id, g.year]).to_pandas()
     return out.astype({"year": "int64", "patent_applications": "int64", "patents_granted": "int64"})
 
 

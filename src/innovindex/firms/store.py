@@ -105,10 +105,12 @@ def write_mapping(db: str | Path, mapping: pd.DataFrame) -> None:
     store's ``firm_applicants`` table in one transaction; other data sets' rows stay."""
     from ..dbfile import connect_store
 
-    names = mapping["dataset"].unique() if "dataset" in mapping.columns else []
+    names: list[str] = (
+        [str(v) for v in mapping["dataset"].unique()] if "dataset" in mapping.columns else []
+    )
     if len(names) != 1:
         raise SpecError("an applicant mapping must belong to exactly one patent data set")
-    name = str(names[0])
+    name = names[0]
     # explicit types: an all-empty column (no applicant country in a Lens export)
     # would otherwise be stored with DuckDB's NULL type, which readers cannot compare
     cols = ", ".join(
