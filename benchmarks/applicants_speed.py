@@ -75,7 +75,8 @@ def main() -> None:
     import ibis
 
     from innovindex.dbfile import connect_store
-    from innovindex.firms.applicants import applicant_names, harmonise, write_mapping
+    from innovindex.firms.applicants import applicant_names, harmonise
+    from innovindex.firms.store import write_mapping
 
     t0 = time.perf_counter()
     reuse = (
@@ -132,7 +133,7 @@ def main() -> None:
     names["country"] = names["country"].astype(object).where(names["country"].notna(), None)
     mapping = harmonise(names)
     t3 = time.perf_counter()
-    write_mapping(db, mapping)
+    write_mapping(db, mapping.assign(dataset="synthetic-bench"))  # one data set's mapping
     t4 = time.perf_counter()
     total = t4 - t1
     print(

@@ -17,7 +17,9 @@ Steps (each engine runs in its own process so peak memory is its own):
    by_field) from the Parquet files, compared with DuckDB timed on the same 5 tables;
 5. Spark local[2]: the full indicator set from the Parquet files (startup timed apart).
 
-Targets on a 2-core machine: DuckDB < 60 s and < 4 GiB; >= 10x faster than pandas.
+Targets (issue 7) on a 2-core machine: the full DuckDB set at 10M applications < 30 s; >= 15x
+faster than pandas on the core tables. The last lines print them as ACCEPTANCE lines, with
+the machine's load (figures on a shared, loaded machine are slower than the hardware allows).
 Prints figures; it is not a test.
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -43,6 +46,12 @@ def _peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (less sensitive to a loaded machine than wall time)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _conc(path: str | None):  # type: ignore[no-untyped-def]
     from innovindex.patents.demo import _concordance
 
@@ -54,20 +63,29 @@ def run_duckdb(store: str, conc_path: str | None, tables: list[str], memory_limi
     import ibis
 
     from innovindex.patents.backends import open_tables
+    from innovindex.patents.facts import TABLE_FACTS
     from innovindex.patents.queries import with_cache
     from innovindex.patents.tables import build_table
 
     conc = _conc(conc_path)
     con = ibis.duckdb.connect(store, read_only=True, memory_limit=memory_limit, threads=2)
+    con.con.execute("SET preserve_insertion_order = false")
     rows, steps = {}, {}
-    t0 = time.perf_counter()
-    t = with_cache(open_tables(con, conc.table))  # shared intermediates, timed
+    needed = tuple(dict.fromkeys(f for name in tables for f in TABLE_FACTS[name]))
+    t0, c0 = time.perf_counter(), _cpu()
+    t = with_cache(open_tables(con, conc.table), needed)  # the facts these tables read, timed
     steps["with_cache"] = round(time.perf_counter() - t0, 2)
     for name in tables:
         t1 = time.perf_counter()
         rows[name] = build_table(name, t).to_pyarrow().num_rows
         steps[name] = round(time.perf_counter() - t1, 2)
-    return {"seconds": time.perf_counter() - t0, "peak_gib": _peak_gib(), "rows": rows, "step_seconds": steps}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": round(_cpu() - c0, 1),
+        "peak_gib": _peak_gib(),
+        "rows": rows,
+        "step_seconds": steps,
+    }
 
 
 def run_spark(pq_dir: str, conc_path: str | None, tables: list[str]) -> dict:
@@ -93,31 +111,48 @@ def run_pandas(pq_dir: str, conc_path: str | None) -> dict:
     import pandas as pd
 
     conc = _conc(conc_path).table.to_pandas()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     d = Path(pq_dir)
-    apps = pd.read_parquet(d / "applications.parquet", columns=["appln_id", "office", "filing_year"])
+    apps = pd.read_parquet(
+        d / "applications.parquet", columns=["appln_id", "office", "filing_year"]
+    )
     cls = pd.read_parquet(d / "classifications.parquet", columns=["appln_id", "ipc"])
-    parties = pd.read_parquet(d / "parties.parquet", columns=["appln_id", "role", "sequence", "country"])
+    parties = pd.read_parquet(
+        d / "parties.parquet", columns=["appln_id", "role", "sequence", "country"]
+    )
     y = "filing_year"
     out = {}
     out["by_office"] = apps.groupby(["office", y], dropna=False).size()
-    first = parties.sort_values(["appln_id", "role", "sequence"]).drop_duplicates(["appln_id", "role"])
+    first = parties.sort_values(["appln_id", "role", "sequence"]).drop_duplicates(
+        ["appln_id", "role"]
+    )
     fa = first[first.role == "applicant"].set_index("appln_id")["country"]
     fi = first[first.role == "inventor"].set_index("appln_id")["country"]
     origin = apps["appln_id"].map(fa).fillna(apps["appln_id"].map(fi)).fillna("unknown")
     o = apps.assign(origin=origin.to_numpy())
     out["by_origin"] = o.groupby(["origin", y], dropna=False).size()
     res = o.assign(res=(o.origin == o.office), unk=(o.origin == "unknown"))
-    at = res.groupby(["office", y], dropna=False).agg(apps=("res", "size"), res=("res", "sum"), unk=("unk", "sum"))
-    ab = o[(o.origin != "unknown") & (o.origin != o.office)].groupby(["origin", y], dropna=False).size()
+    at = res.groupby(["office", y], dropna=False).agg(
+        apps=("res", "size"), res=("res", "sum"), unk=("unk", "sum")
+    )
+    ab = (
+        o[(o.origin != "unknown") & (o.origin != o.office)]
+        .groupby(["origin", y], dropna=False)
+        .size()
+    )
     out["resident"] = at.join(ab.rename("abroad").rename_axis(["office", y]), how="outer")
     inv = parties[parties.role == "inventor"]
     n = inv.groupby("appln_id")["appln_id"].transform("size")
-    w = pd.DataFrame({"appln_id": inv.appln_id, "country": inv.country.fillna("unknown"), "w": 1.0 / n})
-    none = apps.loc[~apps.appln_id.isin(inv.appln_id), ["appln_id"]].assign(country="unknown", w=1.0)
+    w = pd.DataFrame(
+        {"appln_id": inv.appln_id, "country": inv.country.fillna("unknown"), "w": 1.0 / n}
+    )
+    none = apps.loc[~apps.appln_id.isin(inv.appln_id), ["appln_id"]].assign(
+        country="unknown", w=1.0
+    )
     j = pd.concat([w, none]).merge(apps[["appln_id", y]], on="appln_id")
     out["inventor_fractional"] = j.groupby(["country", y], dropna=False).agg(
-        applications=("appln_id", "nunique"), applications_fractional=("w", "sum"))
+        applications=("appln_id", "nunique"), applications_fractional=("w", "sum")
+    )
     c = cls.drop_duplicates()
     keys = {lvl: conc[conc.level == lvl].set_index("key")["field"] for lvl in (9, 4, 3)}
     field = c.ipc.str[:9].map(keys[9])
@@ -127,10 +162,16 @@ def run_pandas(pq_dir: str, conc_path: str | None) -> dict:
     af["w"] = af.k / af.groupby("appln_id").k.transform("sum")
     fj = af.merge(apps[["appln_id", y]], on="appln_id")
     out["by_field"] = fj.groupby(["field", y], dropna=False).agg(
-        applications=("appln_id", "nunique"), applications_fractional=("w", "sum"))
+        applications=("appln_id", "nunique"), applications_fractional=("w", "sum")
+    )
     rows = {k: len(v) for k, v in out.items()}
     _ = np  # numpy imported for pandas' sake
-    return {"seconds": time.perf_counter() - t0, "peak_gib": _peak_gib(), "rows": rows}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": round(_cpu() - c0, 1),
+        "peak_gib": _peak_gib(),
+        "rows": rows,
+    }
 
 
 def run_import_store(raw: str, store: str) -> dict:
@@ -145,14 +186,18 @@ def run_import_store(raw: str, store: str) -> dict:
 
 # ----------------------------------------------------------------------------- driver
 def _child(args: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", *args], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--work", default="/tmp/innovindex-patent-bench")
     ap.add_argument("--concordance", default=None)
@@ -193,22 +238,44 @@ def main() -> None:
         export_parquet(store, canon)
     extra = ["--concordance", a.concordance] if a.concordance else []
     full = ",".join(TABLES)
+    ratio = cpu_ratio = None
     duck = _child(["duckdb", str(store), full, "--memory-limit", a.memory_limit, *extra])
     print(f"DuckDB full indicator set (8 tables): {duck}")
     if not a.skip_pandas:
-        duck5 = _child(["duckdb", str(store), ",".join(CORE), "--memory-limit", a.memory_limit, *extra])
+        duck5 = _child(
+            ["duckdb", str(store), ",".join(CORE), "--memory-limit", a.memory_limit, *extra]
+        )
         pand = _child(["pandas", str(canon), "-", *extra])
         print(f"DuckDB core 5 tables: {duck5}")
         print(f"pandas core 5 tables: {pand}")
         if "seconds" in duck5 and "seconds" in pand:
-            print(f"speed-up DuckDB vs pandas (core 5): {pand['seconds'] / duck5['seconds']:.1f}x")
+            ratio = pand["seconds"] / duck5["seconds"]
+            if duck5.get("cpu_seconds") and pand.get("cpu_seconds"):
+                cpu_ratio = pand["cpu_seconds"] / duck5["cpu_seconds"]
+            print(f"speed-up DuckDB vs pandas (core 5): {ratio:.1f}x")
     if not a.skip_spark:
         spark = _child(["spark", str(canon), full, *extra])
         print(f"Spark local[2] full indicator set: {spark}")
+    print(
+        f"machine load (1/5/15 min) at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"on {os.cpu_count()} cores"
+    )
     if "seconds" in duck:
-        ok = duck["seconds"] < 60 and duck["peak_gib"] < 4
-        print(f"targets DuckDB < 60 s and < 4 GiB: {'met' if ok else 'NOT met'} "
-              f"({duck['seconds']:.1f} s, {duck['peak_gib']:.2f} GiB)")
+        ok = duck["seconds"] < 30
+        print(
+            f"ACCEPTANCE full DuckDB indicator set at {a.n:,} applications: {duck['seconds']:.1f} s "
+            f"(target < 30 s: {'met' if ok else 'NOT met'}; peak {duck['peak_gib']:.2f} GiB; "
+            f"{duck.get('cpu_seconds')} CPU seconds)"
+        )
+    if ratio is not None:
+        print(
+            f"ACCEPTANCE DuckDB vs pandas on the core tables: {ratio:.1f}x "
+            f"(target >= 15x: {'met' if ratio >= 15 else 'NOT met'})"
+        )
+    if cpu_ratio is not None:
+        print(
+            f"  (CPU seconds, less sensitive to a loaded machine: pandas / DuckDB = {cpu_ratio:.1f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -133,6 +133,7 @@ def test_cli_applicants_writes_mapping_and_store_table(
     assert main(["patents", "applicants", "--db", str(db), "--out", str(out)]) == 0
     m = pd.read_csv(out)
     assert list(m.columns) == [
+        "dataset",
         "raw_name",
         "country",
         "applicant_id",
@@ -141,7 +142,7 @@ def test_cli_applicants_writes_mapping_and_store_table(
         "method",
         "score",
     ]
-    assert m["raw_name"].is_unique
+    assert m["raw_name"].is_unique and set(m["dataset"]) == {"pizza_lens_1000_raw"}
     bad = tmp_path / "ov.csv"
     bad.write_text("raw_name,sector\nNO SUCH APPLICANT LTD,company\n", encoding="utf-8")
     out2 = tmp_path / "map2.csv"

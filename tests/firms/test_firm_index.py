@@ -137,8 +137,8 @@ def test_cli_synthetic_world_then_check_and_build(tmp_path: Path, capsys) -> Non
 def test_ip_counts_from_the_store_by_harmonised_applicant(
     tmp_path: Path, reference_data: Path
 ) -> None:
-    from innovindex.firms.applicants import harmonise_store
     from innovindex.firms.ipfill import fill_ip_counts, store_ip_counts
+    from innovindex.firms.store import harmonise_store
     from innovindex.patents.importers import run_import
     from innovindex.patents.store import write_import
 

@@ -12,7 +12,8 @@ import pytest
 
 from innovindex.cli import main
 from innovindex.dbfile import connect_store
-from innovindex.firms.applicants import harmonise_store
+from innovindex.errors import DataWarning
+from innovindex.firms.store import harmonise_store
 from innovindex.patents.importers import run_import
 from innovindex.patents.store import write_import
 
@@ -80,12 +81,37 @@ def test_a_store_written_with_a_null_typed_country_still_reads(
     con = connect_store(db)
     try:  # the table as stores written before the fix hold it
         con.execute(
-            "CREATE OR REPLACE TABLE firm_applicants AS SELECT raw_name, NULL AS country, "
+            "CREATE OR REPLACE TABLE firm_applicants AS SELECT dataset, raw_name, NULL AS country, "
             "applicant_id, applicant_name, sector, method, score FROM firm_applicants"
         )
     finally:
         con.close()
     got = _top_from_cli(db, tmp_path, reference_data)
+    pd.testing.assert_series_equal(
+        got, _top_by_hand(result, mapping).loc[got.index], check_names=False
+    )
+
+
+def test_a_mapping_written_before_data_sets_is_ignored_with_a_warning(
+    lens_store, tmp_path: Path, reference_data: Path
+) -> None:
+    """A ``firm_applicants`` without a ``dataset`` column cannot say whose names it maps:
+    the enterprise tables compute the mapping from the names instead, and say so."""
+    db, result = lens_store
+    mapping = harmonise_store(db)
+    con = connect_store(db)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TABLE firm_applicants AS SELECT raw_name, country, "
+            "'HA-WRONG' AS applicant_id, applicant_name, sector, method, score "
+            "FROM firm_applicants"
+        )
+    finally:
+        con.close()
+    with pytest.warns(DataWarning, match="predates data sets"):
+        got = _top_from_cli(db, tmp_path, reference_data)
+    top = pd.read_csv(tmp_path / "top.csv")
+    assert "HA-WRONG" not in set(top["applicant_id"])
     pd.testing.assert_series_equal(
         got, _top_by_hand(result, mapping).loc[got.index], check_names=False
     )

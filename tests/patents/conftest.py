@@ -44,8 +44,9 @@ def espacenet(espacenet_files: list[Path]) -> ImportResult:
 def _duckdb_tables(result: ImportResult, concordance: Concordance) -> PatentTables:
     con = ibis.duckdb.connect()
     t = {n: con.create_table(TABLE_NAMES[n], getattr(result, n)) for n in SCHEMAS}
-    return PatentTables(t["applications"], t["classifications"], t["parties"],
-                        concordance_table(concordance.table))
+    return PatentTables(
+        t["applications"], t["classifications"], t["parties"], concordance_table(concordance.table)
+    )
 
 
 def _write_parquet(result: ImportResult, out: Path) -> Path:
@@ -90,7 +91,9 @@ def spark_session():  # type: ignore[no-untyped-def]
 # Likewise Ibis's pandas conversion (used by its PySpark backend) reads pandas 3's deprecated
 # 'future.infer_string' option.
 _IBIS_DUCKDB_DEPRECATION = "ignore:fetch_arrow_table\\(\\) is deprecated:DeprecationWarning"
-_IBIS_PANDAS_DEPRECATION = "ignore:The 'future.infer_string' option is deprecated:pandas.errors.Pandas4Warning"
+_IBIS_PANDAS_DEPRECATION = (
+    "ignore:The 'future.infer_string' option is deprecated:pandas.errors.Pandas4Warning"
+)
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

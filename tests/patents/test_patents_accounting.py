@@ -37,7 +37,9 @@ def test_patentscope_duplicates_are_rejected_with_line_numbers(patents_dir: Path
     dups = int(df["Publication Number"].str.upper().duplicated().sum())
     r = run_import("patentscope", [path])
     assert r.rejected == dups > 0
-    assert all("duplicate application id" in i.reason for i in r.issues if i.action == "row rejected")
+    assert all(
+        "duplicate application id" in i.reason for i in r.issues if i.action == "row rejected"
+    )
 
 
 def test_lens_offices_match_jurisdiction_column(patents_dir: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from innovindex.patents.backends import connect, open_tables
 from innovindex.patents.importers import run_import
 from innovindex.patents.queries import release_cache, with_cache
+from innovindex.patents.store import Dataset
 from innovindex.patents.synthetic import generate_patstat
 from innovindex.patents.tables import TABLES, build_table
 
@@ -26,6 +27,20 @@ VARIANTS = [(name, {}) for name in TABLES] + [
     ("inventor_fractional", {"by": ["office"], "years": (2005, 2012)}),
     ("by_office", {"growth": True, "shares": True}),
     ("rta", {"growth": True}),
+    # counting conventions (issue 7)
+    ("by_field", {"fractional": "symbols"}),
+    ("rta", {"fractional": "symbols"}),
+    ("self_reliance", {"fractional": "symbols", "key_fields": [16, 18, 20]}),
+    ("inventor_fractional", {"unknown_inventors": "ignore", "by": ["office"]}),
+    # filters: on a table's own column, or restricting the applications counted
+    ("by_office", {"office": ["US", "KR"], "shares": True}),
+    ("by_field", {"origin": ["US"]}),
+    ("by_field", {"office": ["KR"], "by": ["origin"]}),
+    ("rta", {"country": ["US", "DE"]}),
+    ("resident", {"country": ["US"], "office": ["US", "EP"]}),
+    ("inventor_fractional", {"origin": ["KR"]}),
+    ("concentration", {"origin": ["US"]}),
+    ("self_reliance", {"country": ["KR"]}),
 ]
 # The 100k set is the one big Spark job: every table once, plus growth and shares.
 BASIC = [(name, {}) for name in TABLES] + [("by_office", {"growth": True, "shares": True})]
@@ -43,9 +58,14 @@ def _compare(duck: pa.Table, spark: pa.Table, label: str) -> None:
     pd.testing.assert_frame_equal(d[floats], s[floats], rtol=1e-12, atol=1e-9, obj=label)
 
 
-def _all_identical(pq_dir: Path, concordance, spark_session, variants=VARIANTS, cached=False) -> int:  # type: ignore[no-untyped-def]
-    duck = open_tables(connect("duckdb"), concordance.table, parquet_dir=pq_dir)
-    spark = open_tables(connect("spark", spark=spark_session), concordance.table, parquet_dir=pq_dir)
+def _all_identical(
+    pq_dir: Path, concordance, spark_session, variants=VARIANTS, cached=False
+) -> int:  # type: ignore[no-untyped-def]
+    label = Dataset("engines", "parquet", False, -1)  # tables then carry dataset/synthetic columns
+    duck = open_tables(connect("duckdb"), concordance.table, parquet_dir=pq_dir, dataset=label)
+    spark = open_tables(
+        connect("spark", spark=spark_session), concordance.table, parquet_dir=pq_dir, dataset=label
+    )
     if cached:  # the whole-indicator-set path (materialised origins and field weights)
         duck, spark = with_cache(duck), with_cache(spark)
     rows = 0
@@ -73,7 +93,9 @@ def test_cached_and_plain_expressions_agree(esp_tables) -> None:  # type: ignore
 
 
 @pytest.mark.spark
-def test_engines_agree_on_espacenet_sample(espacenet, concordance, spark_session, write_parquet, tmp_path):  # type: ignore[no-untyped-def]
+def test_engines_agree_on_espacenet_sample(
+    espacenet, concordance, spark_session, write_parquet, tmp_path
+):  # type: ignore[no-untyped-def]
     pq_dir = write_parquet(espacenet, tmp_path / "esp")
     assert _all_identical(pq_dir, concordance, spark_session) > 1000
 

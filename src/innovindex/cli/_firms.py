@@ -18,6 +18,15 @@ from ._common import echo_warnings
 DEFAULT_DB = Path("innovindex.duckdb")
 
 
+def _dataset(name: str | None) -> str | None:
+    """``--dataset`` checked as ``patents table`` checks it (None: the store's only one)."""
+    if name is None:
+        return None
+    from ..patents.store import check_dataset_name
+
+    return check_dataset_name(name)
+
+
 def _check(
     data: Annotated[Path, typer.Option("--data", help="Firm-year file (CSV, XLSX or Parquet).")],
     year: Annotated[
@@ -106,6 +115,10 @@ def _build(
     data_out: Annotated[
         Path | None, typer.Option("--data-out", help="Also write the firm-years with the counts.")
     ] = None,
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", help="Patent data set (required when the store holds several)."),
+    ] = None,
 ) -> None:
     """Build the Firm Innovation Index (framework firm_innovation) for every fiscal year."""
     import pandas as pd
@@ -116,10 +129,12 @@ def _build(
 
     with echo_warnings():  # degenerate input: one line each
         firms = read_firms(data)
+        if db is None and dataset is not None:
+            raise SpecError("--dataset needs --db (the store holding the patent data set)")
         if db is not None:
             from ..firms.ipfill import fill_ip_counts, store_ip_counts
 
-            firms = fill_ip_counts(firms, store_ip_counts(db))
+            firms = fill_ip_counts(firms, store_ip_counts(db, dataset=_dataset(dataset)))
         panel = build_firms(firms, years=None if year is None else [year])
     frames = []
     for t, idx in panel.items():
@@ -161,16 +176,21 @@ def _applicants(
     threshold: Annotated[
         float, typer.Option(help="Similarity (0-100) to merge spelling variants.")
     ] = 92.0,
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", help="Patent data set (required when the store holds several)."),
+    ] = None,
 ) -> None:
     """Harmonise applicant names and allocate sectors; write the reviewable mapping table."""
-    from ..firms.applicants import harmonise_store
+    from ..firms.store import harmonise_store
     from ..io.writers import write_frame
 
-    table = harmonise_store(db, overrides=overrides, threshold=threshold)
+    table = harmonise_store(db, dataset=_dataset(dataset), overrides=overrides, threshold=threshold)
     write_frame(table, out)
     n = table["applicant_id"].nunique()
     typer.echo(
-        f"wrote {out}: {len(table)} names -> {n} harmonised applicants (stored as firm_applicants)"
+        f"wrote {out}: {len(table)} names -> {n} harmonised applicants "
+        f"(stored as firm_applicants, data set {table['dataset'].iloc[0]!r})"
     )
 
 

@@ -7,7 +7,7 @@ stderr line and exit status 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,60 +15,142 @@ from .._progress import progress_bar
 from ..errors import SpecError
 from ._progress import status
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 DEFAULT_DB = Path("innovindex.duckdb")
 
 
 def _import(
-    files: Annotated[list[Path], typer.Argument(help="Export files (PATSTAT: the tls201/209/206/207 files).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="espacenet, lens, patentscope, patstat, patentsview, google")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Export files (PATSTAT: the tls201/209/206/207 files).")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="espacenet, lens, patentscope, patstat, patentsview, google"
+        ),
+    ],
     db: Annotated[Path, typer.Option("--db", help="Project store (DuckDB file).")] = DEFAULT_DB,
-    encoding: Annotated[str, typer.Option(help="Flat exports: 'auto' (UTF-8, else mac_roman) or a codec.")] = "auto",
-    on_error: Annotated[str, typer.Option("--on-error", help="skip: reject bad rows and report; raise: stop.")] = "skip",
-    replace: Annotated[bool, typer.Option("--replace", help="Replace the store's patent tables.")] = False,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="Data set name (default: from the file names).")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option(help="Flat exports: 'auto' (UTF-8, else mac_roman) or a codec.")
+    ] = "auto",
+    on_error: Annotated[
+        str, typer.Option("--on-error", help="skip: reject bad rows and report; raise: stop.")
+    ] = "skip",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the data set's records.")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", help="Seconds to wait for another process's lock on the store."),
+    ] = 300.0,
     show: Annotated[int, typer.Option("--show", help="Issues to list.")] = 20,
 ) -> None:
-    """Import patent records into the store's patent_* tables."""
+    """Import patent records into a data set of the store's patent_* tables."""
     from ..patents.importers import get_importer
-    from ..patents.store import write_import
+    from ..patents.store import import_files
 
-    importer = get_importer(fmt)
+    get_importer(fmt)
     if on_error not in ("skip", "raise"):
         raise SpecError(f"--on-error must be 'skip' or 'raise'; got {on_error!r}")
+    if not 0 <= wait <= 86_400:
+        raise SpecError(f"--wait must be 0-86400 seconds; got {wait:g}")
     options: dict[str, object] = {"on_error": on_error}
     if fmt.lower() in ("espacenet", "lens", "patentscope"):
         options["encoding"] = encoding
     with status(f"importing {len(files)} {fmt} file(s)"):
-        result = importer(files, **options)
-        counts = write_import(db, result, replace=replace)
+        result, counts = import_files(
+            db, fmt, files, dataset=dataset, replace=replace, wait=wait, **options
+        )
     typer.echo(result.summary())
     for issue in result.issues[:show]:
         typer.echo(f"  {issue}")
     more = len(result.issues) - show + result.unlisted_issues
     if more > 0:
         typer.echo(f"  ... and {more} more issue(s)")
-    typer.echo("store " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    typer.echo(
+        f"store data set {result.dataset!r}: " + ", ".join(f"{k}={v}" for k, v in counts.items())
+    )
 
 
 def _table(
-    name: Annotated[str, typer.Argument(help="by_office, by_origin, resident, inventor_fractional, by_field, rta, concentration, self_reliance")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (.csv or .parquet).")],
-    by: Annotated[str, typer.Option(help="Extra breakdown, comma-separated: office, origin, sector.")] = "",
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="by_office, by_origin, resident, inventor_fractional, by_field, rta, concentration, self_reliance"
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output file (.csv, .parquet or .xlsx).")
+    ],
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", help="Data set (required when the store holds several)."),
+    ] = None,
+    by: Annotated[
+        str, typer.Option(help="Extra breakdown, comma-separated: office, origin, sector.")
+    ] = "",
     years: Annotated[str | None, typer.Option(help="Year range A-B (inclusive).")] = None,
-    year_basis: Annotated[str, typer.Option("--year-basis", help="filing (WIPO default) or priority.")] = "filing",
+    year_basis: Annotated[
+        str, typer.Option("--year-basis", help="filing (WIPO default) or priority.")
+    ] = "filing",
+    office: Annotated[
+        str | None, typer.Option("--office", help="Filing offices, e.g. CN,US.")
+    ] = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Origins (first applicant's country), e.g. CN.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Countries (the table's country column).")
+    ] = None,
+    fractional: Annotated[
+        str, typer.Option("--fractional", help="Field shares: fields (WIPO) or symbols.")
+    ] = "fields",
+    unknown_inventors: Annotated[
+        str, typer.Option("--unknown-inventors", help="share or ignore.")
+    ] = "share",
     engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
     db: Annotated[Path, typer.Option("--db", help="Project store (DuckDB file).")] = DEFAULT_DB,
-    parquet: Annotated[Path | None, typer.Option(help="Read canonical Parquet files from this directory instead.")] = None,
-    spark: Annotated[str | None, typer.Option(help="Spark Connect URL (sc://host:port); default local mode.")] = None,
-    concordance: Annotated[Path | None, typer.Option(help="WIPO IPC-technology concordance (CSV/XLSX).")] = None,
-    growth: Annotated[bool, typer.Option("--growth", help="Add year-on-year, fold, increase and CAGR columns.")] = False,
-    shares: Annotated[bool, typer.Option("--shares", help="Add each row's share of its year.")] = False,
-    key_fields: Annotated[str | None, typer.Option(help="self_reliance: WIPO field numbers, e.g. 4,6,8.")] = None,
+    parquet: Annotated[
+        Path | None, typer.Option(help="Read canonical Parquet files from this directory instead.")
+    ] = None,
+    spark: Annotated[
+        str | None, typer.Option(help="Spark Connect URL (sc://host:port); default local mode.")
+    ] = None,
+    concordance: Annotated[
+        Path | None, typer.Option(help="WIPO IPC-technology concordance (CSV/XLSX).")
+    ] = None,
+    growth: Annotated[
+        bool, typer.Option("--growth", help="Add year-on-year, fold, increase and CAGR columns.")
+    ] = False,
+    shares: Annotated[
+        bool, typer.Option("--shares", help="Add each row's share of its year.")
+    ] = False,
+    key_fields: Annotated[
+        str | None, typer.Option(help="self_reliance: WIPO field numbers, e.g. 4,6,8.")
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for a writer's lock on the store.")
+    ] = 300.0,
 ) -> None:
-    """Compute one indicator table and write it to --out."""
+    """Compute one indicator table (of one data set) and write it to --out."""
     from ..patents.backends import session
     from ..patents.concordance import load_concordance
-    from ..patents.tables import build_table, parse_years, write_table
+    from ..patents.tables import (
+        NEEDS_CONCORDANCE,
+        TABLES,
+        build_table,
+        parse_codes,
+        parse_years,
+        write_table,
+    )
 
+    if name not in TABLES:
+        raise SpecError(f"unknown patent table {name!r}; expected one of {list(TABLES)}")
     if year_basis not in ("filing", "priority"):
         raise SpecError(f"--year-basis must be 'filing' or 'priority'; got {year_basis!r}")
     kf = None
@@ -76,22 +158,65 @@ def _table(
         try:
             kf = [int(x) for x in key_fields.split(",") if x.strip()]
         except ValueError:
-            raise SpecError(f"--key-fields must be field numbers like 4,6,8; got {key_fields!r}") from None
-    conc = load_concordance(concordance)
+            raise SpecError(
+                f"--key-fields must be field numbers like 4,6,8; got {key_fields!r}"
+            ) from None
+    filters = {
+        "office": parse_codes(office, "--office"),
+        "origin": parse_codes(origin, "--origin"),
+        "country": parse_codes(country, "--country"),
+    }
     span = parse_years(years)
+    protect = [db if parquet is None else None, concordance]
+    if parquet is not None:
+        protect += [
+            parquet / f"{n}.parquet" for n in ("applications", "classifications", "parties")
+        ]
+    if dataset is not None:
+        from ..patents.store import check_dataset_name
+
+        dataset = check_dataset_name(dataset)
+    conc = load_concordance(concordance).table if name in NEEDS_CONCORDANCE else None
+    write_table(_empty(), out, protect=protect, dry_run=True)  # refuse a bad --out before computing
     with status(f"computing {name} on {engine}"):
-        with session(engine, concordance=conc.table, db=None if parquet else db, parquet_dir=parquet,
-                     spark=spark) as t:
-            expr = build_table(name, t, by=by.split(","), year=year_basis,  # type: ignore[arg-type]
-                               years=span, growth=growth, shares=shares, key_fields=kf)
+        with session(
+            engine,
+            concordance=conc,
+            db=None if parquet else db,
+            parquet_dir=parquet,
+            spark=spark,
+            dataset=dataset,
+            wait=wait,
+        ) as t:
+            expr = build_table(
+                name,
+                t,
+                by=by.split(","),
+                year=year_basis,  # type: ignore[arg-type]
+                years=span,
+                growth=growth,
+                shares=shares,
+                key_fields=kf,
+                fractional=fractional,
+                unknown_inventors=unknown_inventors,
+                **filters,
+            )
             table = expr.to_pyarrow()
-    write_table(table, out)
+    write_table(table, out, protect=protect)
     typer.echo(f"wrote {out} ({table.num_rows} rows)")
+
+
+def _empty() -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table({})
 
 
 def _generate(
     n: Annotated[int, typer.Option("--n", help="Number of applications.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory for the Parquet files.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output directory for the Parquet files.")
+    ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2024,
 ) -> None:
     """Generate synthetic PATSTAT-shaped Parquet files (tls201/209/206/207)."""
@@ -107,8 +232,10 @@ def _generate(
 
 def register(app: typer.Typer) -> None:
     """Attach the ``patents`` sub-app to the main app (``data fetch`` lives in cli/_data.py)."""
-    patents = typer.Typer(help="Patent statistics: import records, compute WIPO-style indicators.",
-                          no_args_is_help=True)
+    patents = typer.Typer(
+        help="Patent statistics: import records, compute WIPO-style indicators.",
+        no_args_is_help=True,
+    )
     patents.command("import")(_import)
     patents.command("table")(_table)
     patents.command("generate")(_generate)

@@ -38,7 +38,6 @@ __all__ = [
     "applicant_names",
     "harmonise",
     "apply_overrides",
-    "harmonise_store",
     "inventor_key",
     "read_overrides",
 ]
@@ -338,49 +337,3 @@ def applicant_names(parties: ir.Table) -> ir.Table:
         applications=j.count(), inventor_share=hit.mean()
     )
     return g.order_by([g.raw_name, g.country])
-
-
-def harmonise_store(
-    db: str | Path, *, overrides: str | Path | None = None, threshold: float = 92.0
-) -> pd.DataFrame:
-    """Harmonise the store's applicants, apply ``overrides`` and keep the mapping in the
-    store as ``firm_applicants`` (replaced in one transaction). Returns the mapping."""
-    import ibis
-
-    from ..dbfile import connect_store
-
-    ov = read_overrides(overrides) if overrides is not None else None
-    con = connect_store(db, read_only=True)
-    try:
-        backend = ibis.duckdb.from_connection(con)
-        try:
-            parties = backend.table("patent_parties")
-        except Exception:  # TableNotFound: nothing imported yet
-            raise InputError(
-                "the store has no patent_parties table: import patents first", file=db
-            ) from None
-        names = applicant_names(parties).to_pandas()
-    finally:
-        con.close()
-    if names.empty:
-        raise InputError("the store has no applicant names", file=db)
-    mapping = harmonise(names, threshold=threshold)
-    if ov is not None:
-        mapping = apply_overrides(mapping, ov, source=str(overrides))
-    write_mapping(db, mapping)
-    return mapping
-
-
-def write_mapping(db: str | Path, mapping: pd.DataFrame) -> None:
-    """Replace the store's ``firm_applicants`` table with ``mapping`` in one transaction."""
-    from ..dbfile import store_transaction
-
-    # explicit types: an all-empty column (no applicant country in a Lens export) would
-    # otherwise be stored with DuckDB's NULL type, which readers cannot compare
-    typed = ", ".join(
-        f"CAST({c} AS {'DOUBLE' if c == 'score' else 'VARCHAR'}) AS {c}" for c in MAPPING_COLUMNS
-    )
-    with store_transaction(db) as con:
-        con.register("_mapping", mapping[MAPPING_COLUMNS])
-        con.execute(f"CREATE OR REPLACE TABLE {STORE_TABLE} AS SELECT {typed} FROM _mapping")
-        con.unregister("_mapping")

@@ -13,40 +13,45 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from .applicants import STORE_TABLE
 
 __all__ = ["store_ip_counts", "fill_ip_counts"]
 
-_SQL = f"""
-    SELECT m.applicant_id, a.filing_year AS year,
-           count(DISTINCT a.appln_id) AS patent_applications,
-           count(DISTINCT CASE WHEN a.granted THEN a.appln_id END) AS patents_granted
-    FROM patent_parties p
-    JOIN {STORE_TABLE} m ON p.name = m.raw_name AND coalesce(p.country, '') = coalesce(m.country, '')
-    JOIN patent_applications a ON a.appln_id = p.appln_id
-    WHERE p.role = 'applicant' AND a.filing_year IS NOT NULL
-    GROUP BY m.applicant_id, a.filing_year
-"""
 
+def store_ip_counts(db: str | Path, *, dataset: str | None = None) -> pd.DataFrame:
+    """``applicant_id, year, patent_applications, patents_granted`` from one data set of the
+    store, by the applicant mapping stored for that data set.
 
-def store_ip_counts(db: str | Path) -> pd.DataFrame:
-    """``applicant_id, year, patent_applications, patents_granted`` from the store."""
-    from ..dbfile import connect_store
+    ``dataset`` may be None only when the store holds one data set (as for
+    ``patents table``). The patent tables are read through the patents package
+    (:func:`innovindex.patents.backends.session`): applications are counted by the store's
+    key, so ids repeated in another data set are never counted twice.
+    """
+    import ibis
 
-    con = connect_store(db, read_only=True)
-    try:
-        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-        for need in ("patent_parties", "patent_applications", STORE_TABLE):
-            if need not in tables:
-                hint = (
-                    "run `innovindex patents applicants` first"
-                    if need == STORE_TABLE
-                    else "import patents first"
-                )
-                raise InputError(f"the store has no {need} table: {hint}", file=db)
-        return con.execute(_SQL).df()
-    finally:
-        con.close()
+    from ..patents.backends import session
+    from .store import dataset_name, stored_mapping
+
+    with session("duckdb", concordance=None, db=db, dataset=dataset) as t:
+        m = stored_mapping(t)
+        if m is None:
+            name = dataset_name(t)
+            raise InputError(
+                f"the store has no applicant mapping for data set {name!r}: run "
+                f"`innovindex patents applicants --dataset {name}` first",
+                file=db,
+            )
+        p = t.parties.filter((t.parties.role == "applicant") & t.parties.name.notnull())
+        p = p.select("appln_id", "name", _c=ibis.coalesce(p.country, ibis.literal("")))
+        m = m.select("applicant_id", "raw_name", _mc=ibis.coalesce(m.country, ibis.literal("")))
+        a = t.applications.filter(t.applications.filing_year.notnull())
+        a = a.select(_aid=a.appln_id, year=a.filing_year, granted=a.granted)
+        j = p.join(m, [p.name == m.raw_name, p._c == m._mc]).join(a, p.appln_id == a._aid)
+        g = j.group_by(["applicant_id", "year"]).aggregate(
+            patent_applications=j.appln_id.nunique(),
+            patents_granted=j.appln_id.nunique(where=j.granted.fill_null(False)),
+        )
+        out: pd.DataFrame = g.order_by([g.applicant_id, g.year]).to_pandas()
+    return out.astype({"year": "int64", "patent_applications": "int64", "patents_granted": "int64"})
 
 
 def fill_ip_counts(firms: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:

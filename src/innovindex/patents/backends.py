@@ -3,8 +3,9 @@
 ``open_tables`` returns :class:`~.queries.PatentTables` on the chosen engine; the queries
 themselves are engine-neutral Ibis expressions.
 
-* ``duckdb`` (default): the project store (a DuckDB file) or a directory of Parquet files
-  (``applications.parquet``, ``classifications.parquet``, ``parties.parquet``).
+* ``duckdb`` (default): the project store (a DuckDB file, one data set of it) or a
+  directory of Parquet files (``applications.parquet``, ``classifications.parquet``,
+  ``parties.parquet``).
 * ``spark``: a running :class:`pyspark.sql.SparkSession`, a Spark Connect URL
   (``sc://host:15002``), or none (local mode, ``local[2]``). Tables are read from Parquet;
   a DuckDB store is exported to a Parquet directory first (:func:`.store.export_parquet`).
@@ -24,11 +25,20 @@ import pyarrow as pa
 from ..errors import InputError, SpecError
 from .queries import PatentTables
 from .schema import SCHEMAS, TABLE_NAMES
+from .store import Dataset
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
-__all__ = ["Engine", "ENGINES", "connect", "open_tables", "local_spark_session", "session"]
+__all__ = [
+    "Engine",
+    "ENGINES",
+    "connect",
+    "open_tables",
+    "local_spark_session",
+    "pick_dataset",
+    "session",
+]
 
 Engine = Literal["duckdb", "spark"]
 ENGINES = ("duckdb", "spark")
@@ -49,12 +59,17 @@ def local_spark_session(app_name: str = "innovindex", *, partitions: int = 4) ->
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
         # no spark-warehouse/ litter in the working directory
-        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "innovindex-spark-warehouse"))
+        .config(
+            "spark.sql.warehouse.dir",
+            str(Path(tempfile.gettempdir()) / "innovindex-spark-warehouse"),
+        )
         .getOrCreate()
     )
 
 
-def connect(engine: str = "duckdb", *, db: str | Path | None = None, spark: Any = None) -> BaseBackend:
+def connect(
+    engine: str = "duckdb", *, db: str | Path | None = None, spark: Any = None
+) -> BaseBackend:
     """An Ibis connection for ``engine``.
 
     Parameters
@@ -62,12 +77,16 @@ def connect(engine: str = "duckdb", *, db: str | Path | None = None, spark: Any 
     engine
         ``"duckdb"`` or ``"spark"``.
     db
-        DuckDB: the store file (None = in memory).
+        DuckDB: the store file, opened read-only (None = an in-memory engine).
     spark
         Spark: a SparkSession, a Spark Connect URL string, or None for local mode.
     """
     if engine == "duckdb":
-        return _quiet(ibis.duckdb.connect(str(db) if db is not None else ":memory:"))
+        if db is not None:  # the store opens only through innovindex.dbfile (refuses :memory:)
+            from .store import open_read
+
+            return _quiet(ibis.duckdb.from_connection(open_read(db)))
+        return _quiet(ibis.duckdb.connect(":memory:"))
     if engine == "spark":
         if isinstance(spark, str):
             from pyspark.sql import SparkSession
@@ -79,8 +98,20 @@ def connect(engine: str = "duckdb", *, db: str | Path | None = None, spark: Any 
     raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")
 
 
-def open_tables(con: BaseBackend, concordance: pa.Table, *, parquet_dir: str | Path | None = None) -> PatentTables:
+def open_tables(
+    con: BaseBackend,
+    concordance: pa.Table | None,
+    *,
+    parquet_dir: str | Path | None = None,
+    dataset: Dataset | None = None,
+    filter_dataset: bool = False,
+) -> PatentTables:
     """The canonical tables on ``con``: from Parquet files, else from the store tables.
+
+    From the store, ``appln_id`` is the integer surrogate key ``appln_key`` (what every
+    indicator joins on); ``filter_dataset`` keeps the rows of ``dataset`` only (needed
+    when the store holds several). ``concordance`` None: tables that map IPC symbols to
+    fields refuse with one line; the others run.
 
     Raises
     ------
@@ -94,78 +125,155 @@ def open_tables(con: BaseBackend, concordance: pa.Table, *, parquet_dir: str | P
             if not path.exists():
                 raise InputError(f"missing {name}.parquet", file=path)
             tables[name] = con.read_parquet(str(path), table_name=TABLE_NAMES[name])
+            continue
+        # not con.list_tables(): it fails on Ibis 12 + DuckDB 2.0 (fetch_arrow_table)
+        try:
+            raw = con.table(TABLE_NAMES[name])
+        except Exception:  # TableNotFound and engine-specific errors
+            raise InputError(
+                f"the store has no {TABLE_NAMES[name]} table: import data first with "
+                "`innovindex patents import --format FORMAT FILES --db STORE`"
+            ) from None
+        if filter_dataset and dataset is not None:
+            raw = raw.filter(raw.dataset == dataset.name)
+        cols = [
+            raw.appln_key.name("appln_id") if c == "appln_id" else raw[c]
+            for c in SCHEMAS[name].names
+        ]
+        tables[name] = raw.select(*cols)
+    conc = None
+    if concordance is not None:
+        # a temporary table, not an ibis.memtable: Spark drops memtable views that cached
+        # (materialised) expressions still refer to
+        if con.name == "pyspark":  # Ibis's PySpark backend has no temporary tables: a temp view
+            session = con._session  # noqa: SLF001 - the backend's own SparkSession
+            session.createDataFrame(concordance.to_pandas()).createOrReplaceTempView(
+                "patent_concordance_tmp"
+            )
+            conc = con.table("patent_concordance_tmp").cast({"level": "int32", "field": "int32"})
         else:
-            # not con.list_tables(): it fails on Ibis 12 + DuckDB 2.0 (fetch_arrow_table)
-            try:
-                tables[name] = con.table(TABLE_NAMES[name])
-            except Exception:  # TableNotFound and engine-specific errors
-                raise InputError(
-                    f"the store has no {TABLE_NAMES[name]} table: import data first with "
-                    "`innovindex patents import --format FORMAT FILES --db STORE`"
-                ) from None
-    # a temporary table, not an ibis.memtable: Spark drops memtable views that cached
-    # (materialised) expressions still refer to
-    if con.name == "pyspark":  # Ibis's PySpark backend has no temporary tables: a temp view
-        session = con._session  # noqa: SLF001 - the backend's own SparkSession
-        session.createDataFrame(concordance.to_pandas()).createOrReplaceTempView("patent_concordance_tmp")
-        conc = con.table("patent_concordance_tmp").cast({"level": "int32", "field": "int32"})
-    else:
-        conc = con.create_table("patent_concordance_tmp", concordance, temp=True, overwrite=True)
+            conc = con.create_table(
+                "patent_concordance_tmp", concordance, temp=True, overwrite=True
+            )
     return PatentTables(
         applications=tables["applications"],
         classifications=tables["classifications"],
         parties=tables["parties"],
         concordance=conc,
+        dataset=dataset,
     )
+
+
+def pick_dataset(datasets: list[Dataset], name: str | None, db: str | Path) -> Dataset:
+    """The data set to compute tables from: ``name``, or the only one in the store.
+
+    Raises
+    ------
+    InputError
+        No patent data; ``name`` not in the store; several data sets and none named (the
+        message lists them: tables never mix data sets).
+    """
+    names = [d.name for d in datasets]
+    if not datasets:
+        raise InputError(
+            "the store holds no patent data: import some with `innovindex patents import`", file=db
+        )
+    if name is not None:
+        for d in datasets:
+            if d.name == name:
+                return d
+        raise InputError(f"no data set {name!r} in the store; it holds {names}", file=db)
+    if len(datasets) > 1:
+        raise InputError(
+            f"the store holds several patent data sets {names}; choose one with --dataset NAME",
+            file=db,
+        )
+    return datasets[0]
+
+
+def _parquet_label(parquet_dir: str | Path, name: str | None) -> Dataset:
+    """The label of a Parquet directory: from innovindex's metadata, else its folder name."""
+    import pyarrow.parquet as pq
+
+    meta: dict[bytes, bytes] = {}
+    path = Path(parquet_dir) / "applications.parquet"
+    if path.is_file():
+        try:
+            meta = dict(pq.read_schema(path).metadata or {})
+        except (OSError, pa.ArrowException):
+            meta = {}
+    label = (
+        meta.get(b"innovindex.dataset", b"").decode("utf-8", "replace")
+        or Path(parquet_dir).absolute().name
+    )
+    if name is not None and name != label:
+        raise InputError(
+            f"the Parquet files hold data set {label!r}, not {name!r}", file=parquet_dir
+        )
+    return Dataset(label, "parquet", meta.get(b"innovindex.synthetic") == b"true", -1)
 
 
 @contextlib.contextmanager
 def session(
     engine: str = "duckdb",
     *,
-    concordance: pa.Table,
+    concordance: pa.Table | None,
     db: str | Path | None = None,
     parquet_dir: str | Path | None = None,
     spark: Any = None,
+    dataset: str | None = None,
+    wait: float | None = None,
 ) -> Iterator[PatentTables]:
-    """Open the patent tables on ``engine`` for the duration of a ``with`` block.
+    """Open the patent tables of one data set on ``engine`` for a ``with`` block.
 
-    DuckDB reads the store ``db`` (read-only) or ``parquet_dir``. Spark reads
-    ``parquet_dir``; given only a store, the store is exported to a temporary Parquet
-    directory first, removed afterwards.
+    DuckDB reads the store ``db`` (read-only, waiting for a writer's lock) or
+    ``parquet_dir``. Spark reads ``parquet_dir``; given only a store, the data set is
+    exported to Parquet in the store's temporary folder first, removed afterwards. The
+    tables carry the data set as their label (:func:`.tables.build_table` adds
+    ``dataset`` and ``synthetic`` columns).
     """
+    from .store import export_parquet, list_datasets, open_read
+    from .workdir import LOCK_WAIT_SECONDS, sweep, work_dir
+
     if engine not in ENGINES:
         raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")
     if db is None and parquet_dir is None:
         raise SpecError("give a DuckDB store (--db) or a Parquet directory")
-    if db is not None and parquet_dir is None and not Path(db).exists():
-        raise InputError("store not found; import data first with `innovindex patents import`", file=db)
-    if engine == "duckdb":
-        con = connect("duckdb") if parquet_dir is not None else _duckdb_store(db)
+    if parquet_dir is not None:
+        label = _parquet_label(parquet_dir, dataset)
+        con = connect("duckdb") if engine == "duckdb" else connect("spark", spark=spark)
         try:
-            yield open_tables(con, concordance, parquet_dir=parquet_dir)
+            yield open_tables(con, concordance, parquet_dir=parquet_dir, dataset=label)
+        finally:
+            if engine == "duckdb":
+                con.disconnect()
+        return
+    assert db is not None
+    sweep(db)  # leftovers of killed imports go on the next start
+    raw = open_read(db, wait=LOCK_WAIT_SECONDS if wait is None else wait)
+    try:
+        stored = list_datasets(raw, db)
+        label = pick_dataset(stored, dataset, db)
+    except BaseException:
+        raw.close()
+        raise
+    if engine == "duckdb":
+        con = _quiet(ibis.duckdb.from_connection(raw))
+        try:
+            yield open_tables(con, concordance, dataset=label, filter_dataset=len(stored) > 1)
         finally:
             con.disconnect()
         return
+    raw.close()
     con = connect("spark", spark=spark)
-    if parquet_dir is not None:
-        yield open_tables(con, concordance, parquet_dir=parquet_dir)
-        return
-    from .store import export_parquet
-
-    with tempfile.TemporaryDirectory(prefix="innovindex-spark-") as tmp:
-        export_parquet(db, tmp)  # type: ignore[arg-type]
-        yield open_tables(con, concordance, parquet_dir=tmp)
-
-
-def _duckdb_store(db: str | Path | None) -> BaseBackend:
-    try:
-        return _quiet(ibis.duckdb.connect(str(db), read_only=True))
-    except Exception as exc:  # duckdb raises its own IOException for a bad/locked file
-        raise InputError(f"cannot open the store: {str(exc).splitlines()[0]}", file=db) from None
+    with work_dir(db) as tmp:
+        export_parquet(db, tmp, dataset=label.name)
+        yield open_tables(con, concordance, parquet_dir=tmp, dataset=label)
 
 
 def _quiet(con: BaseBackend) -> BaseBackend:
     """No DuckDB progress bar on stdout (the CLI owns its output)."""
     con.con.execute("SET enable_progress_bar = false").fetchall()
+    # every table is ordered explicitly, so intermediates need not keep insertion order
+    con.con.execute("SET preserve_insertion_order = false").fetchall()
     return con

@@ -132,7 +132,9 @@ class Concordance:
         norm = normalise_ipc(symbol)
         if norm is None:
             return None
-        index = dict(zip(self.table["key"].to_pylist(), self.table["field"].to_pylist(), strict=True))
+        index = dict(
+            zip(self.table["key"].to_pylist(), self.table["field"].to_pylist(), strict=True)
+        )
         for n in (9, 4, 3):
             if len(norm) >= n and norm[:n] in index:
                 return int(index[norm[:n]])

@@ -9,13 +9,14 @@ from pathlib import Path
 from ..errors import InputError
 from .backends import session
 from .concordance import Concordance, load_concordance
-from .importers import run_import
 from .queries import release_cache, with_cache
-from .store import write_import
+from .store import import_files
 from .synthetic import generate_patstat
 from .tables import TABLES, build_table, write_table
 
-__all__ = ["run_demo"]
+__all__ = ["DEMO_DATASET", "run_demo"]
+
+DEMO_DATASET = "synthetic-demo"
 
 _README = """SYNTHETIC DATA - NOT REAL PATENT STATISTICS
 
@@ -26,12 +27,14 @@ Year basis: filing year. Counting conventions: docs/patents.md.
 """
 
 
-def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
-             concordance: Path | None = None) -> dict[str, Path]:
+def run_demo(
+    out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024, concordance: Path | None = None
+) -> dict[str, Path]:
     """Generate ``n`` synthetic applications, load them into the store ``db`` and write
     every indicator table to ``out_dir/patents/synthetic_<name>.csv``.
 
-    The store's patent tables are replaced. The concordance comes from ``concordance``,
+    The records go into the store's data set ``synthetic-demo`` (replaced; other data
+    sets are kept), flagged synthetic, so every table says so. The concordance comes from ``concordance``,
     else from the usual places (:func:`.concordance.load_concordance`), else from the
     reference data folder named by ``$INNOVINDEX_REFERENCE_DATA`` (never from the checkout).
 
@@ -44,14 +47,15 @@ def run_demo(out_dir: Path, db: Path, *, n: int = 100_000, seed: int = 2024,
     target = Path(out_dir) / "patents"
     with tempfile.TemporaryDirectory(prefix="innovindex-patents-") as tmp:
         files = generate_patstat(n, Path(tmp) / "synthetic", seed=seed)
-        result = run_import("patstat", list(files.values()))
-        write_import(db, result, replace=True)
+        import_files(db, "patstat", list(files.values()), dataset=DEMO_DATASET, replace=True)
     written: dict[str, Path] = {}
-    with session("duckdb", concordance=conc.table, db=db) as t0:
+    with session("duckdb", concordance=conc.table, db=db, dataset=DEMO_DATASET) as t0:
         t = with_cache(t0)
         try:
             tables = {name: build_table(name, t).to_pyarrow() for name in TABLES}
-            tables["by_office_growth"] = build_table("by_office", t, growth=True, shares=True).to_pyarrow()
+            tables["by_office_growth"] = build_table(
+                "by_office", t, growth=True, shares=True
+            ).to_pyarrow()
         finally:
             release_cache(t)
     for name, table in tables.items():

@@ -9,9 +9,9 @@
   domestic companies and the top domestic and foreign firms.
 
 Applicants are harmonised and given a sector by :mod:`innovindex.firms.applicants`. The
-mapping is the store's ``firm_applicants`` table when it exists on the engine (so
-corrections from an overrides file apply), else it is computed from the engine's
-applicant names (the same Python code on every engine, so the engines agree). Counting:
+mapping is the store's ``firm_applicants`` rows of the tables' data set when the engine
+has them (so corrections from an overrides file apply), else it is computed from the
+engine's applicant names (the same Python code on every engine, so the engines agree). Counting:
 each named applicant carries ``1 / number of named applicants`` of the application;
 applications without a named applicant count as sector ``unknown``.
 """
@@ -50,11 +50,9 @@ _NO_COUNTRY = ""
 
 def applicant_map(t: PatentTables) -> ir.Table:
     """``raw_name, country, applicant_id, applicant_name, sector`` on the engine of ``t``."""
-    con = t.parties._find_backend()  # noqa: SLF001 - Ibis's way to reach the table's backend
-    try:
-        m = con.table("firm_applicants")
-    except Exception:  # no stored mapping on this engine: compute it from the names
-        m = None
+    from ..firms.store import stored_mapping
+
+    m = stored_mapping(t)  # the mapping stored for t's data set, if any
     if m is None:
         from ..firms.applicants import harmonise
 

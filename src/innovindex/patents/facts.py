@@ -10,11 +10,16 @@ these small tables:
 * ``origin``: ``office, origin, filing_year, priority_year, applications, named``
   (``named`` = applications with at least one named applicant);
 * ``field``: ``office, origin, field, filing_year, priority_year, applications,
-  applications_fractional`` (whole and fractional field counts);
-* ``inventor``: ``office, country, filing_year, priority_year, applications,
-  applications_fractional`` (OECD inventor-country counts);
-* ``applicant``: ``office, filing_year, priority_year, _name, _s`` (each applicant name's
-  share of applications).
+  frac_fields, frac_symbols`` (whole counts, and fractional counts under both conventions:
+  split equally over the application's distinct fields, or by its distinct mapped symbols);
+* ``inventor``: ``office, origin, country, filing_year, priority_year, applications,
+  frac_share, frac_ignore`` (OECD inventor-country counts; inventors of unknown residence
+  shared as ``unknown`` or ignored);
+* ``applicant``: ``office, origin, filing_year, priority_year, _name, _s`` (each applicant
+  name's share of applications).
+
+Every fact carries ``office`` and ``origin``, so a table can be restricted to some offices or
+origins (``PatentTables.where``) by filtering its facts.
 
 :func:`with_cache` materialises them on the engine for a whole indicator set; without it
 each indicator builds the facts it needs as a plain (lazy) expression. Both paths run the
@@ -33,6 +38,7 @@ from ..errors import SpecError
 
 __all__ = [
     "FACTS",
+    "TABLE_FACTS",
     "PatentTables",
     "YearBasis",
     "applications",
@@ -50,6 +56,17 @@ _YEARS = ("filing_year", "priority_year")
 FACTS = ("origin", "field", "sector", "inventor", "applicant")
 # facts worth materialising for a whole indicator set ("sector" only serves --by sector)
 _CACHED = ("origin", "field", "inventor", "applicant")
+# the facts each table reads (a whole set caches the union)
+TABLE_FACTS = {
+    "by_office": ("origin",),
+    "by_origin": ("origin",),
+    "resident": ("origin",),
+    "inventor_fractional": ("inventor",),
+    "by_field": ("field",),
+    "rta": ("field",),
+    "concentration": ("applicant", "origin"),
+    "self_reliance": ("origin", "field"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,14 +74,29 @@ class PatentTables:
     """The canonical tables on one engine, plus the concordance as an Ibis table.
 
     ``app_table`` and ``facts`` hold materialised intermediates (see :func:`with_cache`).
+    ``concordance`` is None when no IPC concordance was given: office, origin, resident,
+    inventor and concentration tables do not need it. ``where`` restricts every fact to
+    some values of ``office`` or ``origin`` (``(column, values)`` pairs). ``dataset``
+    labels the tables built from these tables (:class:`.store.Dataset`), or is None.
     """
 
     applications: ir.Table
     classifications: ir.Table
     parties: ir.Table
-    concordance: ir.Table
+    concordance: ir.Table | None = None
     app_table: ir.Table | None = None
     facts: dict[str, ir.Table] = field(default_factory=dict)
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    dataset: object = None
+
+    def conc(self) -> ir.Table:
+        """The concordance, or a one-line error saying how to get it."""
+        if self.concordance is None:
+            raise SpecError(
+                "this table needs WIPO's IPC-technology concordance: pass --concordance PATH "
+                "or run `innovindex data fetch` once"
+            )
+        return self.concordance
 
 
 def year_column(year: YearBasis) -> str:
@@ -94,7 +126,7 @@ def _in_years(expr: ir.Table, ycol: str, years: tuple[int, int] | None) -> ir.Ta
 
 def per_application(t: PatentTables) -> ir.Table:
     """One row per application: ``appln_id, office, filing_year, priority_year, origin,
-    inventors, applicants``.
+    inventors, known_inventors, applicants``.
 
     ``origin`` is the country of the first-named applicant, else of the first-named
     inventor, else ``"unknown"``; ``inventors`` counts the named inventors and
@@ -110,19 +142,25 @@ def per_application(t: PatentTables) -> ir.Table:
         _ac=p.country.max(where=is_app & (p.sequence == 1)),
         _ic=p.country.max(where=is_inv & (p.sequence == 1)),
         _ni=is_inv.cast("int64").sum(),
+        _nk=(is_inv & p.country.notnull()).cast("int64").sum(),
         _na=(is_app & p.name.notnull()).cast("int64").sum(),
     )
     a = t.applications.select("appln_id", "office", *_YEARS)
     j = a.left_join(agg, "appln_id")
     return j.select(
-        "appln_id", "office", *_YEARS,
+        "appln_id",
+        "office",
+        *_YEARS,
         origin=ibis.coalesce(j._ac, j._ic, ibis.literal("unknown")),
         inventors=ibis.coalesce(j._ni, 0),
+        known_inventors=ibis.coalesce(j._nk, 0),
         applicants=ibis.coalesce(j._na, 0),
     )
 
 
-def origins(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def origins(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
     """``appln_id, office, origin, <year>``: WIPO origin of each application in scope."""
     ycol = year_column(year)
     o = _in_years(per_application(t), ycol, years)
@@ -132,7 +170,7 @@ def origins(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, in
 def _mapped_symbols(t: PatentTables) -> ir.Table:
     """``ipc, field`` for the distinct symbols that map to a field (most specific level)."""
     sym = t.classifications.select("ipc").distinct()
-    conc = t.concordance
+    conc = t.conc()
     sym = sym.mutate(_k9=sym.ipc.substr(0, 9), _k4=sym.ipc.substr(0, 4), _k3=sym.ipc.substr(0, 3))
     for n in (9, 4, 3):
         sub = conc.filter(conc.level == n)
@@ -158,12 +196,14 @@ def field_weights(t: PatentTables) -> ir.Table:
     af = _app_fields(t)
     tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum())
     j = af.join(tot, "appln_id")
-    return j.select("appln_id", "field", weight=j.symbols.cast("float64") / j._total, symbols=j.symbols)
+    return j.select(
+        "appln_id", "field", weight=j.symbols.cast("float64") / j._total, symbols=j.symbols
+    )
 
 
 def fields_table(t: PatentTables) -> ir.Table:
     """``field, field_name, sector`` (one row per WIPO field of the concordance)."""
-    c = t.concordance
+    c = t.conc()
     return c.group_by("field").aggregate(field_name=c.field_name.min(), sector=c.sector.min())
 
 
@@ -179,45 +219,61 @@ def _field_fact(t: PatentTables, level: str) -> ir.Table:
     if level == "sector":
         fs = af.join(fields_table(t).select("field", "sector"), "field")
         af = fs.group_by(["appln_id", "sector"]).aggregate(symbols=fs.symbols.sum())
-    # each application's mapped symbols, counted from the rows rather than from ``af``, so
-    # that the (application, field) aggregate is used once and is never kept as a whole
-    m = t.classifications.select("appln_id", "ipc").join(_mapped_symbols(t).select("ipc"), "ipc")
-    tot = m.group_by("appln_id").aggregate(_total=m.count())
+    # per application: its distinct mapped symbols and its distinct fields (sectors)
+    tot = af.group_by("appln_id").aggregate(_total=af.symbols.sum(), _nf=af.count())
     # attach the application's keys to its (few) totals, then one join on the big side
     o = per_application(t).select("appln_id", "office", "origin", *_YEARS)
     to = tot.join(o, "appln_id")
     j = af.join(to, "appln_id")
     return j.group_by(["office", "origin", level, *_YEARS]).aggregate(
-        applications=j.count(), applications_fractional=(j.symbols.cast("float64") / j._total).sum()
+        applications=j.count(),
+        frac_fields=(ibis.literal(1.0) / j._nf.cast("float64")).sum(),
+        frac_symbols=(j.symbols.cast("float64") / j._total).sum(),
     )
 
 
 def _inventor_fact(t: PatentTables) -> ir.Table:
-    keys = ["office", "country", *_YEARS]
+    keys = ["office", "origin", "country", *_YEARS]
     inv = t.parties.filter(t.parties.role == "inventor")
     inv = inv.select("appln_id", country=ibis.coalesce(inv.country, ibis.literal("unknown")))
     ic = inv.group_by(["appln_id", "country"]).aggregate(_c=inv.count())
     o = per_application(t)
-    j = ic.join(o.select("appln_id", "office", *_YEARS, "inventors"), "appln_id")
+    j = ic.join(
+        o.select("appln_id", "office", "origin", *_YEARS, "inventors", "known_inventors"),
+        "appln_id",
+    )
+    known = j.country != "unknown"
+    # 'ignore': inventors of unknown residence are left out; an application without any
+    # inventor of known residence stays whole under 'unknown'
+    ignore = ibis.cases(
+        (j.known_inventors == 0, ibis.literal(1.0)),
+        (known, j._c.cast("float64") / j.known_inventors.cast("float64")),
+        else_=ibis.literal(0.0),
+    )
     named = j.group_by(keys).aggregate(
-        applications=j.count(), applications_fractional=(j._c.cast("float64") / j.inventors).sum()
+        applications=j.count(),
+        frac_share=(j._c.cast("float64") / j.inventors).sum(),
+        frac_ignore=ignore.sum(),
     )
     none = o.filter(o.inventors == 0)  # no inventor: the whole application is 'unknown'
-    none = none.group_by(["office", *_YEARS]).aggregate(applications=none.count())
-    none = none.mutate(country=ibis.literal("unknown"),
-                       applications_fractional=none.applications.cast("float64"))
-    none = none.select(*keys, "applications", "applications_fractional")
+    none = none.group_by(["office", "origin", *_YEARS]).aggregate(applications=none.count())
+    whole = none.applications.cast("float64")
+    none = none.mutate(country=ibis.literal("unknown"), frac_share=whole, frac_ignore=whole)
+    none = none.select(*keys, "applications", "frac_share", "frac_ignore")
     u = named.union(none)
-    return u.group_by(keys).aggregate(applications=u.applications.sum(),
-                                      applications_fractional=u.applications_fractional.sum())
+    return u.group_by(keys).aggregate(
+        applications=u.applications.sum(),
+        frac_share=u.frac_share.sum(),
+        frac_ignore=u.frac_ignore.sum(),
+    )
 
 
 def _applicant_fact(t: PatentTables) -> ir.Table:
     p = t.parties.filter((t.parties.role == "applicant") & t.parties.name.notnull())
     p = p.select("appln_id", _name=p.name.upper())
     o = per_application(t)
-    j = p.join(o.select("appln_id", "office", *_YEARS, "applicants"), "appln_id")
-    return j.group_by(["office", *_YEARS, "_name"]).aggregate(
+    j = p.join(o.select("appln_id", "office", "origin", *_YEARS, "applicants"), "appln_id")
+    return j.group_by(["office", "origin", *_YEARS, "_name"]).aggregate(
         _s=(ibis.literal(1.0) / j.applicants.cast("float64")).sum()
     )
 
@@ -230,28 +286,39 @@ _BUILDERS = {
 
 
 def fact(t: PatentTables, name: str) -> ir.Table:
-    """The fact table ``name`` (see the module docstring): materialised, else an expression."""
+    """The fact table ``name`` (see the module docstring): materialised, else an expression;
+    restricted to ``t.where``."""
     if name in t.facts:
-        return t.facts[name]
-    if name in ("field", "sector"):
-        return _field_fact(t, name)
-    if name not in _BUILDERS:
+        f = t.facts[name]
+    elif name in ("field", "sector"):
+        f = _field_fact(t, name)
+    elif name in _BUILDERS:
+        f = _BUILDERS[name](t)
+    else:
         raise SpecError(f"unknown fact table {name!r}; expected one of {list(FACTS)}")
-    return _BUILDERS[name](t)
+    for column, values in t.where:
+        f = f.filter(f[column].isin(list(values)))
+    return f
 
 
-def with_cache(t: PatentTables) -> PatentTables:
+def with_cache(t: PatentTables, facts: tuple[str, ...] | None = None) -> PatentTables:
     """Materialise the per-application table and the fact tables on the engine, for
-    computing a whole indicator set.
+    computing a whole indicator set (``facts``: only these, e.g. ``("origin", "field")``;
+    the others stay plain expressions).
 
     Uses Ibis's ``Table.cache()`` (a temporary table on DuckDB, a persisted DataFrame on
     Spark); results are identical to the uncached expressions (fractional sums up to the
     order of float additions). Call :func:`release_cache` when done.
     """
-    base = replace(t, app_table=None, facts={})
+    base = replace(t, app_table=None, facts={}, where=())
     base = replace(base, app_table=per_application(base).cache())
-    facts = {name: fact(base, name).cache() for name in _CACHED}
-    return replace(base, facts=facts)
+    wanted = _CACHED if facts is None else tuple(facts)
+    bad = [n for n in wanted if n not in _CACHED]
+    if bad:
+        raise SpecError(f"cannot cache facts {bad}; expected some of {list(_CACHED)}")
+    names = [n for n in wanted if n != "field" or t.concordance is not None]
+    cached = {name: fact(base, name).cache() for name in names}
+    return replace(base, facts=cached, where=t.where)
 
 
 def release_cache(t: PatentTables) -> None:

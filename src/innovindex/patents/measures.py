@@ -10,10 +10,13 @@ import ibis.expr.types as ir
 
 from ..errors import SpecError
 from .queries import (
+    DEFAULT_FRACTIONAL,
+    Fractional,
     PatentTables,
     YearBasis,
     _fields,
     by_field,
+    frac_column,
     office_type,
     scoped_fact,
     year_column,
@@ -51,7 +54,9 @@ def _unY(expr: ir.Table, ycol: str) -> ir.Table:
     return expr.mutate(**{ycol: expr[ycol].nullif(_NO_YEAR)})
 
 
-def resident(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def resident(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
     """Resident, non-resident and abroad filings by country and year.
 
     Columns: ``country, office_type, <year>, applications`` (filed at the country's
@@ -89,33 +94,61 @@ def resident(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, i
         abroad=ibis.coalesce(j.abroad, 0),
     )
     known = r.resident + r.non_resident
-    r = r.mutate(resident_share=ibis.ifelse(known > 0, r.resident.cast("float64") / known, ibis.null("float64")))
-    r = r.select("country", "office_type", ycol, "applications", "resident", "non_resident",
-                 "unknown_origin", "resident_share", "abroad")
+    r = r.mutate(
+        resident_share=ibis.ifelse(
+            known > 0, r.resident.cast("float64") / known, ibis.null("float64")
+        )
+    )
+    r = r.select(
+        "country",
+        "office_type",
+        ycol,
+        "applications",
+        "resident",
+        "non_resident",
+        "unknown_origin",
+        "resident_share",
+        "abroad",
+    )
     r = _unY(r, ycol)
     return r.order_by([r.country, r[ycol]])
 
 
-def rta(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def rta(
+    t: PatentTables,
+    *,
+    year: YearBasis = "filing",
+    years: tuple[int, int] | None = None,
+    fractional: Fractional = DEFAULT_FRACTIONAL,
+) -> ir.Table:
     """Revealed technological advantage by origin, field and year (fractional counts).
 
     ``rta = (x_cf / x_c) / (x_f / x)`` over applications of known origin, where ``x_cf`` is
     the country's fractional count in the field. Above 1 = specialised.
     """
     ycol = year_column(year)
-    f = _y(by_field(t, by=("origin",), year=year, years=years), ycol)
+    f = _y(by_field(t, by=("origin",), year=year, years=years, fractional=fractional), ycol)
     f = f.filter(f.origin != "unknown")
     v = f.applications_fractional
     x_c = v.sum().over(group_by=[f.origin, f[ycol]])
     x_f = v.sum().over(group_by=[f.field, f[ycol]])
     x = v.sum().over(group_by=[f[ycol]])
-    r = f.select("origin", "field", "field_name", "sector", ycol, "applications_fractional",
-                 rta=(v / x_c) / (x_f / x))
+    r = f.select(
+        "origin",
+        "field",
+        "field_name",
+        "sector",
+        ycol,
+        "applications_fractional",
+        rta=(v / x_c) / (x_f / x),
+    )
     r = _unY(r, ycol)
     return r.order_by([r.origin, r.field, r[ycol]])
 
 
-def concentration(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def concentration(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
     """Applicant concentration (Herfindahl-Hirschman index, 0-1) by office and year.
 
     Each application is shared equally among its named applicants (names compared
@@ -131,7 +164,14 @@ def concentration(t: PatentTables, *, year: YearBasis = "filing", years: tuple[i
     o = _y(scoped_fact(t, "origin", year=year, years=years), ycol)
     apps = o.group_by(["office", ycol]).aggregate(applications=o.named.sum())
     r = apps.join(h, ["office", ycol])
-    r = r.select("office", office_type(r.office).name("office_type"), ycol, "applications", "applicants", "hhi")
+    r = r.select(
+        "office",
+        office_type(r.office).name("office_type"),
+        ycol,
+        "applications",
+        "applicants",
+        "hhi",
+    )
     r = _unY(r, ycol)
     return r.order_by([r.office, r[ycol]])
 
@@ -142,6 +182,7 @@ def self_reliance(
     key_fields: Sequence[int] | None = None,
     year: YearBasis = "filing",
     years: tuple[int, int] | None = None,
+    fractional: Fractional = DEFAULT_FRACTIONAL,
 ) -> ir.Table:
     """Self-reliance by country, field and year, at the country's own (national) office.
 
@@ -149,11 +190,17 @@ def self_reliance(
     key field (fractional counts). Columns: ``country, field, field_name, <year>,
     applications`` (known origin), ``applications_fractional``, ``unknown_origin``,
     ``domestic_share`` (residents' share of known-origin filings), ``foreign_share``
-    (1 - domestic_share), and their trends ``domestic_share_change`` /
-    ``foreign_share_change`` (change from the previous year present, in share points).
+    (1 - domestic_share), and their trends ``domestic_share_change_pp`` /
+    ``foreign_share_change_pp``: the change from the previous year present in percentage
+    points (shares are 0-1; 0.40 -> 0.45 is +5.0).
     """
+    col = frac_column(fractional)
     ycol = year_column(year)
-    keys = sorted(DEFAULT_KEY_FIELDS.values()) if key_fields is None else sorted({int(k) for k in key_fields})
+    keys = (
+        sorted(DEFAULT_KEY_FIELDS.values())
+        if key_fields is None
+        else sorted({int(k) for k in key_fields})
+    )
     bad = [k for k in keys if not 1 <= k <= 35]
     if bad or not keys:
         raise SpecError(f"key fields must be WIPO field numbers 1-35; got {list(key_fields or [])}")
@@ -170,27 +217,39 @@ def self_reliance(
         _dom=ibis.ifelse(known & (o.origin == o.office), o.applications, 0).cast("float64").sum(),
     )
     j = _y(scoped_fact(t, "field", year=year, years=years), ycol)
-    j = j.filter(j.field.isin(keys) & ~j.office.isin(sorted(REGIONAL_OFFICES))).join(_fields(t), "field")
+    j = j.filter(j.field.isin(keys) & ~j.office.isin(sorted(REGIONAL_OFFICES))).join(
+        _fields(t), "field"
+    )
     kn = j.origin != "unknown"
-    frac = ibis.ifelse(kn, j.applications_fractional, 0.0)
+    frac = ibis.ifelse(kn, j[col], 0.0)
     fld = j.group_by([j.office.name("country"), ycol, "field", "field_name"]).aggregate(
         applications=ibis.ifelse(kn, j.applications, 0).sum(),
         applications_fractional=frac.sum(),
         unknown_origin=ibis.ifelse(kn, 0, j.applications).sum(),
         _dom=ibis.ifelse(j.origin == j.office, frac, 0.0).sum(),
     )
-    cols = ["country", "field", "field_name", ycol, "applications", "applications_fractional",
-            "unknown_origin", "_dom"]
+    cols = [
+        "country",
+        "field",
+        "field_name",
+        ycol,
+        "applications",
+        "applications_fractional",
+        "unknown_origin",
+        "_dom",
+    ]
     u = allf.select(allf.country, allf.field.cast("int32").name("field"), *cols[2:]).union(
         fld.select(fld.country, fld.field.cast("int32").name("field"), *cols[2:])
     )
-    share = ibis.ifelse(u.applications_fractional > 0, u._dom / u.applications_fractional, ibis.null("float64"))
+    share = ibis.ifelse(
+        u.applications_fractional > 0, u._dom / u.applications_fractional, ibis.null("float64")
+    )
     u = u.mutate(domestic_share=share).drop("_dom")
     u = u.mutate(foreign_share=1.0 - u.domestic_share)
     win = ibis.window(group_by=[u.country, u.field], order_by=u[ycol])
     u = u.mutate(
-        domestic_share_change=u.domestic_share - u.domestic_share.lag().over(win),
-        foreign_share_change=u.foreign_share - u.foreign_share.lag().over(win),
+        domestic_share_change_pp=(u.domestic_share - u.domestic_share.lag().over(win)) * 100.0,
+        foreign_share_change_pp=(u.foreign_share - u.foreign_share.lag().over(win)) * 100.0,
     )
     u = _unY(u, ycol)
     return u.order_by([u.country, u.field, u[ycol]])
@@ -216,10 +275,16 @@ def growth(table: ir.Table, *, value: str = "applications", year: str | None = N
     fold = ibis.ifelse(first_v > 0, v / first_v, ibis.null("float64"))
     span = (table[ycol] - first_y).cast("float64")
     return table.mutate(
-        **{f"{value}_yoy_pct": ibis.ifelse(prev > 0, (v / prev - 1.0) * 100.0, ibis.null("float64"))},
+        **{
+            f"{value}_yoy_pct": ibis.ifelse(
+                prev > 0, (v / prev - 1.0) * 100.0, ibis.null("float64")
+            )
+        },
         fold_vs_first=fold,
         increase_pct_vs_first=(fold - 1.0) * 100.0,
-        cagr_pct_vs_first=ibis.ifelse(span > 0, (fold.pow(1.0 / span) - 1.0) * 100.0, ibis.null("float64")),
+        cagr_pct_vs_first=ibis.ifelse(
+            span > 0, (fold.pow(1.0 / span) - 1.0) * 100.0, ibis.null("float64")
+        ),
     ).order_by([table[k] for k in keys] + [table[ycol]])
 
 
@@ -231,9 +296,9 @@ def shares(table: ir.Table, *, value: str = "applications", year: str | None = N
     v = table[value].cast("float64")
     tot = v.sum().over(group_by=[table[ycol]])
     keys = [c for c in table.columns if c in ("office", "origin", "country", "field", "sector")]
-    return table.mutate(**{f"{value}_share": ibis.ifelse(tot > 0, v / tot, ibis.null("float64"))}).order_by(
-        [table[k] for k in keys] + [table[ycol]]
-    )
+    return table.mutate(
+        **{f"{value}_share": ibis.ifelse(tot > 0, v / tot, ibis.null("float64"))}
+    ).order_by([table[k] for k in keys] + [table[ycol]])
 
 
 def _find_year(table: ir.Table) -> str:

@@ -9,11 +9,14 @@ Counting conventions (see docs/patents.md):
 
 * origin = country of the first-named applicant, else of the first-named inventor, else
   ``"unknown"`` (its own category);
-* technology fields: an application's distinct mapped IPC symbols are shared equally, so
-  its fractional field counts sum to 1 (``applications_fractional``); whole counts give 1
+* technology fields: fractional counts (``applications_fractional``) sum to 1 per
+  classified application, split equally over its distinct fields (``fractional="fields"``,
+  the default) or over its distinct mapped IPC symbols (``"symbols"``); whole counts give 1
   to each field it touches (``applications``);
-* inventor countries: each named inventor carries ``1 / number of inventors``; inventors of
-  unknown residence and applications without inventors go to ``"unknown"``.
+* inventor countries: each named inventor carries ``1 / number of inventors``
+  (``unknown_inventors="share"``: inventors of unknown residence go to ``"unknown"``) or
+  ``1 / number of inventors of known residence`` (``"ignore"``); applications without
+  inventors (of known residence, for ``"ignore"``) go to ``"unknown"`` whole.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ from .facts import (
 from .schema import REGIONAL_OFFICES
 
 __all__ = [
+    "DEFAULT_FRACTIONAL",
+    "DEFAULT_UNKNOWN_INVENTORS",
+    "FRACTIONAL",
+    "UNKNOWN_INVENTORS",
     "PatentTables",
     "YearBasis",
     "applications",
@@ -57,6 +64,28 @@ __all__ = [
 ]
 
 _KEY_ORDER = ("office", "origin", "country", "field", "sector")
+Fractional = Literal["fields", "symbols"]
+UnknownInventors = Literal["share", "ignore"]
+FRACTIONAL: tuple[str, ...] = ("fields", "symbols")
+UNKNOWN_INVENTORS: tuple[str, ...] = ("share", "ignore")
+DEFAULT_FRACTIONAL: Fractional = "fields"  # WIPO's published method (docs/patents.md)
+DEFAULT_UNKNOWN_INVENTORS: UnknownInventors = "share"
+
+
+def frac_column(fractional: str) -> str:
+    """The field fact's column for a fractional convention (``fields`` or ``symbols``)."""
+    if fractional not in FRACTIONAL:
+        raise SpecError(f"--fractional must be one of {list(FRACTIONAL)}; got {fractional!r}")
+    return f"frac_{fractional}"
+
+
+def inventor_column(unknown: str) -> str:
+    """The inventor fact's column for a convention on unknown residence (``share``/``ignore``)."""
+    if unknown not in UNKNOWN_INVENTORS:
+        raise SpecError(
+            f"--unknown-inventors must be one of {list(UNKNOWN_INVENTORS)}; got {unknown!r}"
+        )
+    return f"frac_{unknown}"
 
 
 def concordance_table(table: pa.Table) -> ir.Table:
@@ -84,12 +113,16 @@ def _fields(t: PatentTables) -> ir.Table:
     return fields_table(t)
 
 
-def scoped_fact(t: PatentTables, name: str, *, year: YearBasis, years: tuple[int, int] | None) -> ir.Table:
+def scoped_fact(
+    t: PatentTables, name: str, *, year: YearBasis, years: tuple[int, int] | None
+) -> ir.Table:
     """Fact table ``name`` (:mod:`.facts`) restricted to ``years`` on the given basis."""
     return _in_years(fact(t, name), year_column(year), years)
 
 
-def by_office(t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None) -> ir.Table:
+def by_office(
+    t: PatentTables, *, year: YearBasis = "filing", years: tuple[int, int] | None = None
+) -> ir.Table:
     """Applications by filing office and year: ``office, office_type, <year>, applications``."""
     ycol = year_column(year)
     f = scoped_fact(t, "origin", year=year, years=years)
@@ -121,18 +154,22 @@ def inventor_fractional(
     by: Sequence[str] = (),
     year: YearBasis = "filing",
     years: tuple[int, int] | None = None,
+    unknown_inventors: UnknownInventors = DEFAULT_UNKNOWN_INVENTORS,
 ) -> ir.Table:
     """OECD-style counts by inventor country.
 
     Columns: ``[office,] country, <year>, applications, applications_fractional`` where
     ``applications`` counts applications with at least one inventor from the country
     (whole counting) and ``applications_fractional`` sums each inventor's
-    ``1 / number of inventors`` (so it adds up to the number of applications).
+    ``1 / number of inventors`` (so it adds up to the number of applications);
+    ``unknown_inventors="ignore"`` divides among inventors of known residence only.
     """
+    col = inventor_column(unknown_inventors)
     keys = _check_by(by, ("office",), "inventor_fractional") + ["country", year_column(year)]
     f = scoped_fact(t, "inventor", year=year, years=years)
-    g = f.group_by(keys).aggregate(applications=f.applications.sum(),
-                                   applications_fractional=f.applications_fractional.sum())
+    g = f.group_by(keys).aggregate(
+        applications=f.applications.sum(), applications_fractional=f[col].sum()
+    )
     return _ordered(g, keys)
 
 
@@ -143,21 +180,25 @@ def by_field(
     level: Literal["field", "sector"] = "field",
     year: YearBasis = "filing",
     years: tuple[int, int] | None = None,
+    fractional: Fractional = DEFAULT_FRACTIONAL,
 ) -> ir.Table:
     """Applications by WIPO technology field (or sector) and year.
 
     Columns: ``[office,] [origin,] field, field_name, sector, <year>, applications,
     applications_fractional`` (``level="sector"``: ``sector`` instead of the field
     columns). Unclassified applications (no mapped IPC symbol) are not in this table.
-    Whole counts: an application counts once per field (sector) it touches.
+    Whole counts: an application counts once per field (sector) it touches; fractional
+    counts split it over its fields (``fractional="fields"``) or its mapped symbols
+    (``"symbols"``).
     """
+    col = frac_column(fractional)
     ycol = year_column(year)
     extra = _check_by(by, ("office", "origin"), "by_field")
     if level not in ("field", "sector"):
         raise SpecError(f"level must be 'field' or 'sector'; got {level!r}")
     f = scoped_fact(t, level, year=year, years=years)
     g = f.group_by([*extra, level, ycol]).aggregate(
-        applications=f.applications.sum(), applications_fractional=f.applications_fractional.sum()
+        applications=f.applications.sum(), applications_fractional=f[col].sum()
     )
     if level == "field":
         g = g.join(_fields(t), "field")

@@ -1,79 +1,394 @@
-"""The project store (a DuckDB file): write imports into the ``patent_*`` tables, export
-them to Parquet. Writes happen in one transaction, so a failed import changes nothing."""
+"""The project store (a DuckDB file): imports into the ``patent_*`` tables, by data set.
+
+Every import belongs to a named *data set* (``patent_datasets``), and every stored row
+carries its data set, so tables are computed per data set and never mix. Applications get
+an integer surrogate key (``appln_key``) on import; classifications and parties refer to
+it, which makes the joins of every indicator integer joins.
+
+An import either commits everything or leaves the store file exactly as it was: it is
+written into a copy of the store in the store's temporary folder (:mod:`.workdir`), and
+the copy replaces the store in one atomic rename. While it runs, the import holds the
+store's lock (another import or build waits for it, with a timeout and a message).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
+import re
 import shutil
-import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from ..errors import InputError
+from .._identity import canonical
+from ..dbfile import check_store_path, connect_store
+from ..errors import InputError, SpecError
 from .importers import ImportResult
 from .schema import SCHEMAS, TABLE_NAMES, conform
+from .workdir import LOCK_WAIT_SECONDS, wait_for_lock, work_dir
 
-__all__ = ["write_import", "export_parquet", "store_counts"]
+__all__ = [
+    "Dataset",
+    "DATASETS_TABLE",
+    "default_dataset_name",
+    "export_parquet",
+    "import_files",
+    "list_datasets",
+    "open_read",
+    "store_counts",
+    "write_import",
+]
 
 _MEMORY_LIMIT = "2GB"
-
+DATASETS_TABLE = "patent_datasets"
 _DDL = {
-    "applications": "appln_id VARCHAR, office VARCHAR, filing_date DATE, filing_year INTEGER, "
-    "priority_year INTEGER, kind VARCHAR, family_id VARCHAR, granted BOOLEAN",
-    "classifications": "appln_id VARCHAR, ipc VARCHAR, position INTEGER",
-    "parties": "appln_id VARCHAR, role VARCHAR, sequence INTEGER, country VARCHAR, name VARCHAR",
+    "applications": "appln_key BIGINT, dataset VARCHAR, appln_id VARCHAR, office VARCHAR, filing_date DATE, "
+    "filing_year INTEGER, priority_year INTEGER, kind VARCHAR, family_id VARCHAR, granted BOOLEAN",
+    "classifications": "appln_key BIGINT, dataset VARCHAR, ipc VARCHAR, position INTEGER",
+    "parties": "appln_key BIGINT, dataset VARCHAR, role VARCHAR, sequence INTEGER, country VARCHAR, name VARCHAR",
 }
+_DATASETS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {DATASETS_TABLE} (dataset VARCHAR, format VARCHAR, synthetic BOOLEAN, "
+    "applications BIGINT, files VARCHAR, imported_at TIMESTAMP)"
+)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def _connect(db: str | Path) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True)
+class Dataset:
+    """One data set of the store: its name, source format, size and whether it is synthetic."""
+
+    name: str
+    format: str
+    synthetic: bool
+    applications: int
+
+
+def check_dataset_name(name: str) -> str:
+    """``name`` (canonical form) if it is a valid data set name, else :class:`SpecError`."""
+    n = canonical(name)
+    if not _NAME.fullmatch(n):
+        raise SpecError(
+            f"--dataset must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit); got {name!r}"
+        )
+    return n
+
+
+def default_dataset_name(files: Sequence[str | Path], fmt: str) -> str:
+    """The data set name an import gets without ``--dataset``: from the file names.
+
+    One file: its stem. Several: their common stem prefix (trailing digits and separators
+    dropped) when it has at least 3 characters and is not a bare table prefix, else the
+    name of their folder. Characters outside ``A-Za-z0-9._-`` become ``_``.
+    """
+    paths = [Path(f) for f in files]
+    if not paths:
+        return fmt
+    stems = [p.name.split(".")[0] for p in paths]
+    if len(stems) == 1:
+        base = stems[0]
+    else:
+        base = os.path.commonprefix(stems).rstrip("0123456789_-. ")
+        if len(base) < 3 or base.lower() in ("tls", "g_", "publications"):
+            base = paths[0].absolute().parent.name
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", canonical(base)).strip("._-")[:64]
+    return clean if clean and _NAME.fullmatch(clean) else fmt
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def _check_layout(con: duckdb.DuckDBPyConnection, db: str | Path) -> bool:
+    """True if the store has patent tables (in the current layout); else False.
+
+    Raises :class:`InputError` for patent tables of an earlier layout (no data sets).
+    """
+    tables = _tables(con)
+    if TABLE_NAMES["applications"] not in tables:
+        return False
+    cols = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
+            [TABLE_NAMES["applications"]],
+        ).fetchall()
+    }
+    if "appln_key" not in cols or "dataset" not in cols or DATASETS_TABLE not in tables:
+        raise InputError(
+            "the store's patent tables predate data sets; import the data again into a new store",
+            file=db,
+        )
+    return True
+
+
+def list_datasets(con: duckdb.DuckDBPyConnection, db: str | Path = "store") -> list[Dataset]:
+    """The data sets in the store (empty when it holds no patent data)."""
+    if not _check_layout(con, db):
+        return []
+    rows = con.execute(
+        f"SELECT dataset, format, synthetic, applications FROM {DATASETS_TABLE} ORDER BY dataset"
+    ).fetchall()
+    return [Dataset(str(r[0]), str(r[1]), bool(r[2]), int(r[3])) for r in rows]
+
+
+def open_read(db: str | Path, *, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store, waiting for a writer's lock to be released."""
+    return wait_for_lock(lambda: connect_store(db, read_only=True), db, timeout=wait)
+
+
+@contextlib.contextmanager
+def _import_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Serialise imports into one folder's stores (an flock on the folder: no lock file)."""
+    fd = os.open(path.absolute().parent, os.O_RDONLY)
     try:
-        return duckdb.connect(str(db))
-    except duckdb.Error as exc:
-        raise InputError(f"cannot open the store: {str(exc).splitlines()[0]}", file=db) from None
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise InputError(
+                        f"another import into this folder is still running after {timeout:g} s; "
+                        "try again when it has finished (or raise --wait)",
+                        file=path,
+                    ) from None
+                if not told:
+                    from .workdir import _stderr
+
+                    _stderr(f"waiting for another import into {path} to finish ...")
+                    told = True
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
 
 
-def write_import(db: str | Path, result: ImportResult, *, replace: bool = False) -> dict[str, int]:
-    """Add an import to the store (or replace the patent tables with it).
+def write_import(
+    db: str | Path,
+    result: ImportResult,
+    *,
+    dataset: str | None = None,
+    files: Sequence[str | Path] = (),
+    replace: bool = False,
+    wait: float = LOCK_WAIT_SECONDS,
+    work: Path | None = None,
+) -> dict[str, int]:
+    """Add an import to the store as (part of) data set ``dataset``.
 
-    Application ids must be new to the store unless ``replace`` is true.
+    Parameters
+    ----------
+    db
+        The store file (created when absent).
+    result
+        The importer's result.
+    dataset
+        Data set name. None: the default from ``files`` (:func:`default_dataset_name`),
+        refused when the store holds a data set of another name.
+    files
+        The imported files (for the default name and the record in ``patent_datasets``).
+    replace
+        Replace the data set's rows (other data sets are kept).
+    wait
+        Seconds to wait for another process's lock on the store.
+    work
+        The operation's temporary folder (:func:`.workdir.work_dir`); None = a new one.
 
     Returns
     -------
     dict
-        Rows now in each ``patent_*`` table.
+        Rows of the data set in each ``patent_*`` table after the import.
 
     Raises
     ------
     InputError
-        If ids already exist in the store (nothing is written).
+        The store holds another data set and none was named; application ids already in
+        the data set; synthetic and real records in one data set; an unusable store file.
+        Nothing is written in any of these cases.
     """
-    con = _connect(db)
+    path = check_store_path(db)
+    name = (
+        check_dataset_name(dataset)
+        if dataset is not None
+        else default_dataset_name(files, result.format)
+    )
+    if work is None:
+        with work_dir(path) as fresh:
+            return _locked_write(
+                path, result, name, dataset is not None, files, replace, wait, fresh
+            )
+    return _locked_write(path, result, name, dataset is not None, files, replace, wait, work)
+
+
+def import_files(
+    db: str | Path,
+    fmt: str,
+    files: Sequence[str | Path],
+    *,
+    dataset: str | None = None,
+    replace: bool = False,
+    wait: float = LOCK_WAIT_SECONDS,
+    **options: object,
+) -> tuple[ImportResult, dict[str, int]]:
+    """Import ``files`` of format ``fmt`` into the store ``db`` (see :func:`write_import`).
+
+    All temporary files (the importer's Parquet and spill files, the store copy) live in
+    the store's temporary folder and are removed at the end, whatever the outcome.
+    """
+    from .importers import get_importer
+    from .importers._sql import temp_root
+
+    path = check_store_path(db)
+    name = check_dataset_name(dataset) if dataset is not None else None
+    importer = get_importer(fmt)
+    with work_dir(path) as work, temp_root(work):
+        result = importer(files, **options)
+        if name is None:
+            name = default_dataset_name(files, result.format)
+        counts = _locked_write(path, result, name, dataset is not None, files, replace, wait, work)
+        result.dataset = name
+    return result, counts
+
+
+def _locked_write(
+    path: Path,
+    result: ImportResult,
+    name: str,
+    named: bool,
+    files: Sequence[str | Path],
+    replace: bool,
+    wait: float,
+    work: Path,
+) -> dict[str, int]:
+    with _import_lock(path, wait):
+        orig = (
+            wait_for_lock(lambda: connect_store(path), path, timeout=wait)
+            if path.exists()
+            else None
+        )
+        try:
+            current = list_datasets(orig, path) if orig is not None else []
+            _check_dataset(current, name, named, result, replace, path)
+            new = work / "store.duckdb"
+            if orig is not None:
+                if Path(f"{path}.wal").exists():
+                    orig.execute("CHECKPOINT")
+                shutil.copyfile(path, new)
+                shutil.copymode(path, new)
+            counts = _write(new, work, result, name, files, replace, path)
+            _fsync(new)
+            os.replace(new, path)
+            _fsync(path.absolute().parent)
+        finally:
+            if orig is not None:
+                orig.close()
+    return counts
+
+
+def _check_dataset(
+    current: list[Dataset], name: str, named: bool, result: ImportResult, replace: bool, db: Path
+) -> None:
+    others = [d.name for d in current if d.name != name]
+    if others and not named:
+        raise InputError(
+            f"the store already holds patent data set(s) {others}; name this import with --dataset NAME "
+            f"(it would be {name!r}) so that tables never mix data sets",
+            file=db,
+        )
+    same = [d for d in current if d.name == name]
+    if same and not replace and same[0].synthetic != result.synthetic:
+        kind = "synthetic" if same[0].synthetic else "real"
+        raise InputError(
+            f"data set {name!r} holds {kind} records; synthetic and real records never share a data set "
+            "(choose another --dataset)",
+            file=db,
+        )
+
+
+def _write(
+    new: Path,
+    work: Path,
+    result: ImportResult,
+    name: str,
+    files: Sequence[str | Path],
+    replace: bool,
+    db: Path,
+) -> dict[str, int]:
+    """Write the import into the store copy ``new`` in one transaction; return the counts."""
+    con = duckdb.connect(str(new))
     try:
-        con.execute(f"SET memory_limit = '{_MEMORY_LIMIT}'")  # spills beyond (bulk imports)
+        spill = str(work / "spill").replace("'", "''")
+        con.execute(f"SET memory_limit = '{_MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = '{spill}'")
+        con.execute("SET preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
-        for name, cols in _DDL.items():
-            if replace:
-                con.execute(f"DROP TABLE IF EXISTS {TABLE_NAMES[name]}")
-            con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE_NAMES[name]} ({cols})")
-        for name in SCHEMAS:
-            con.execute(f"CREATE OR REPLACE TEMP VIEW new_{name} AS {_source(con, result, name)}")
+        for key, cols in _DDL.items():
+            con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE_NAMES[key]} ({cols})")
+        con.execute(_DATASETS_DDL)
+        if replace:
+            for key in _DDL:
+                con.execute(f"DELETE FROM {TABLE_NAMES[key]} WHERE dataset = ?", [name])
+            con.execute(f"DELETE FROM {DATASETS_TABLE} WHERE dataset = ?", [name])
+        for key in SCHEMAS:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW new_{key} AS {_source(con, result, key)}")
+        apps = TABLE_NAMES["applications"]
         clash = con.execute(
-            f"SELECT count(*), min(n.appln_id) FROM new_applications n JOIN {TABLE_NAMES['applications']} s "
-            "USING (appln_id)"
+            f"SELECT count(*), min(n.appln_id) FROM new_applications n JOIN (SELECT appln_id FROM {apps} "
+            "WHERE dataset = ?) s USING (appln_id)",
+            [name],
         ).fetchall()[0]
         if clash and clash[0]:
             raise InputError(
-                f"{clash[0]} application id(s) are already in the store (e.g. {clash[1]!r}); "
-                "use --replace to start the patent tables afresh",
+                f"{clash[0]} application id(s) are already in data set {name!r} (e.g. {clash[1]!r}); "
+                "use --replace to replace the data set, or import into another --dataset",
                 file=db,
             )
-        for name in SCHEMAS:
-            con.execute(f"INSERT INTO {TABLE_NAMES[name]} SELECT * FROM new_{name}")
+        base = int(con.execute(f"SELECT coalesce(max(appln_key), 0) FROM {apps}").fetchall()[0][0])
+        a_cols = ", ".join(f'"{c}"' for c in SCHEMAS["applications"].names)
+        con.execute(
+            f"INSERT INTO {apps} SELECT {base} + row_number() OVER () AS appln_key, ? AS dataset, "
+            f"{a_cols} FROM new_applications",
+            [name],
+        )
+        con.execute(
+            f"CREATE TEMP TABLE _keys AS SELECT appln_id, appln_key FROM {apps} WHERE appln_key > {base}"
+        )
+        con.execute(
+            f"INSERT INTO {TABLE_NAMES['classifications']} SELECT k.appln_key, ?, c.ipc, c.position "
+            "FROM new_classifications c JOIN _keys k USING (appln_id)",
+            [name],
+        )
+        con.execute(
+            f"INSERT INTO {TABLE_NAMES['parties']} SELECT k.appln_key, ?, p.role, p.sequence, "
+            "p.country, p.name FROM new_parties p JOIN _keys k USING (appln_id)",
+            [name],
+        )
+        n_apps = int(
+            con.execute(f"SELECT count(*) FROM {apps} WHERE dataset = ?", [name]).fetchall()[0][0]
+        )
+        listed = "; ".join(Path(f).name for f in files)[:2000]
+        con.execute(f"DELETE FROM {DATASETS_TABLE} WHERE dataset = ?", [name])
+        con.execute(
+            f"INSERT INTO {DATASETS_TABLE} VALUES (?, ?, ?, ?, ?, now())",
+            [name, result.format, result.synthetic, n_apps, listed],
+        )
+        con.execute("DROP TABLE _keys")
         con.execute("COMMIT")
-        return store_counts(con)
+        con.execute("CHECKPOINT")
+        return store_counts(con, name)
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
     finally:
         con.close()
@@ -90,30 +405,61 @@ def _source(con: duckdb.DuckDBPyConnection, result: ImportResult, name: str) -> 
     return f"SELECT {cols} FROM _arrow_{name}"
 
 
-def store_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows in each ``patent_*`` table."""
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def store_counts(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> dict[str, int]:
+    """Rows in each ``patent_*`` table (of one data set when ``dataset`` is given)."""
     out = {}
+    where = " WHERE dataset = ?" if dataset is not None else ""
     for name in SCHEMAS:
-        row = con.execute(f"SELECT count(*) FROM {TABLE_NAMES[name]}").fetchall()
+        row = con.execute(
+            f"SELECT count(*) FROM {TABLE_NAMES[name]}{where}",
+            [dataset] if dataset is not None else [],
+        ).fetchall()
         out[TABLE_NAMES[name]] = int(row[0][0])
     return out
 
 
-def export_parquet(db: str | Path, out_dir: str | Path) -> Path:
-    """Write the store's patent tables as ``<name>.parquet`` files into ``out_dir``."""
+def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None = None) -> Path:
+    """Write the store's patent tables (of one data set) as ``<name>.parquet`` into ``out_dir``.
+
+    ``appln_id`` in the files is the integer surrogate key (what the indicators join on).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    con = _connect(db)
+    con = open_read(db)
     try:
-        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+        if not _check_layout(con, db):
+            raise InputError("the store has no patent tables; import data first", file=db)
+        known = {d.name: d for d in list_datasets(con, db)}
+        if dataset is not None and dataset not in known:
+            raise InputError(
+                f"no data set {dataset!r} in the store; it holds {sorted(known)}", file=db
+            )
+        where = "" if dataset is None else " WHERE dataset = " + _sql_text(dataset)
+        meta = ""
+        if dataset is not None:
+            flag = "true" if known[dataset].synthetic else "false"
+            meta = f", KV_METADATA {{'innovindex.dataset': {_sql_text(dataset)}, 'innovindex.synthetic': '{flag}'}}"
         for name in SCHEMAS:
-            if TABLE_NAMES[name] not in tables:
-                raise InputError(f"the store has no {TABLE_NAMES[name]} table; import data first", file=db)
-            tmp = tempfile.mkdtemp(dir=out)
-            target = Path(tmp) / f"{name}.parquet"
-            con.execute(f"COPY {TABLE_NAMES[name]} TO '{target}' (FORMAT parquet)")
-            os.replace(target, out / f"{name}.parquet")
-            shutil.rmtree(tmp, ignore_errors=True)
+            cols = ", ".join(
+                "appln_key AS appln_id" if c == "appln_id" else f'"{c}"'
+                for c in SCHEMAS[name].names
+            )
+            target = _sql_text(str(out / f"{name}.parquet"))
+            con.execute(
+                f"COPY (SELECT {cols} FROM {TABLE_NAMES[name]}{where}) TO {target} (FORMAT parquet{meta})"
+            )
     finally:
         con.close()
     return out

@@ -28,27 +28,77 @@ import pyarrow.parquet as pq
 
 from ..errors import SpecError
 
-__all__ = ["generate_patstat", "SYNTHETIC_FILES"]
+__all__ = ["generate_patstat", "is_synthetic", "SYNTHETIC_FILES", "SYNTHETIC_MARKER"]
 
-SYNTHETIC_FILES = ("tls201_appln.parquet", "tls209_appln_ipc.parquet", "tls206_person.parquet",
-                   "tls207_pers_appln.parquet")
+# Parquet key-value metadata on every file written here: importers flag the data set
+# synthetic, and every table computed from it says so
+SYNTHETIC_MARKER = b"innovindex.synthetic"
+
+SYNTHETIC_FILES = (
+    "tls201_appln.parquet",
+    "tls209_appln_ipc.parquet",
+    "tls206_person.parquet",
+    "tls207_pers_appln.parquet",
+)
 YEARS = np.arange(2000, 2024)
 # office, weight in 2000, yearly growth, resident share
 _OFFICES = [
-    ("CN", 0.06, 0.17, 0.88), ("US", 0.30, 0.02, 0.48), ("JP", 0.28, -0.01, 0.81),
-    ("KR", 0.08, 0.05, 0.78), ("EP", 0.12, 0.03, 0.0), ("DE", 0.05, 0.00, 0.70),
-    ("IN", 0.01, 0.10, 0.45), ("WO", 0.06, 0.05, 0.0), ("GB", 0.02, -0.01, 0.40),
-    ("FR", 0.012, 0.0, 0.72), ("CA", 0.012, 0.01, 0.12), ("BR", 0.008, 0.02, 0.20),
-    ("RU", 0.01, 0.02, 0.62), ("AU", 0.008, 0.01, 0.10), ("TW", 0.008, 0.02, 0.45),
-    ("IT", 0.004, 0.0, 0.80), ("ES", 0.003, 0.0, 0.85), ("MX", 0.004, 0.02, 0.07),
-    ("SG", 0.002, 0.03, 0.12), ("IL", 0.002, 0.02, 0.25), ("TR", 0.001, 0.08, 0.50),
-    ("EA", 0.001, 0.01, 0.0), ("ZA", 0.002, 0.0, 0.10), ("VN", 0.0005, 0.08, 0.10),
+    ("CN", 0.06, 0.17, 0.88),
+    ("US", 0.30, 0.02, 0.48),
+    ("JP", 0.28, -0.01, 0.81),
+    ("KR", 0.08, 0.05, 0.78),
+    ("EP", 0.12, 0.03, 0.0),
+    ("DE", 0.05, 0.00, 0.70),
+    ("IN", 0.01, 0.10, 0.45),
+    ("WO", 0.06, 0.05, 0.0),
+    ("GB", 0.02, -0.01, 0.40),
+    ("FR", 0.012, 0.0, 0.72),
+    ("CA", 0.012, 0.01, 0.12),
+    ("BR", 0.008, 0.02, 0.20),
+    ("RU", 0.01, 0.02, 0.62),
+    ("AU", 0.008, 0.01, 0.10),
+    ("TW", 0.008, 0.02, 0.45),
+    ("IT", 0.004, 0.0, 0.80),
+    ("ES", 0.003, 0.0, 0.85),
+    ("MX", 0.004, 0.02, 0.07),
+    ("SG", 0.002, 0.03, 0.12),
+    ("IL", 0.002, 0.02, 0.25),
+    ("TR", 0.001, 0.08, 0.50),
+    ("EA", 0.001, 0.01, 0.0),
+    ("ZA", 0.002, 0.0, 0.10),
+    ("VN", 0.0005, 0.08, 0.10),
 ]
 # origin countries for non-resident filings (and EP/WO), with weights
-_ORIGINS = [("US", 30), ("JP", 20), ("DE", 12), ("CN", 14), ("KR", 8), ("FR", 5), ("GB", 4),
-            ("CH", 3.5), ("NL", 3), ("SE", 2.5), ("IT", 2), ("CA", 1.5), ("IL", 1.2), ("IN", 1.2),
-            ("FI", 1), ("AT", 1), ("DK", 1), ("BE", 0.8), ("AU", 0.8), ("SG", 0.6), ("ES", 0.6),
-            ("TW", 2), ("RU", 0.4), ("BR", 0.3), ("MX", 0.1), ("TR", 0.3), ("ZA", 0.1), ("VN", 0.05)]
+_ORIGINS = [
+    ("US", 30),
+    ("JP", 20),
+    ("DE", 12),
+    ("CN", 14),
+    ("KR", 8),
+    ("FR", 5),
+    ("GB", 4),
+    ("CH", 3.5),
+    ("NL", 3),
+    ("SE", 2.5),
+    ("IT", 2),
+    ("CA", 1.5),
+    ("IL", 1.2),
+    ("IN", 1.2),
+    ("FI", 1),
+    ("AT", 1),
+    ("DK", 1),
+    ("BE", 0.8),
+    ("AU", 0.8),
+    ("SG", 0.6),
+    ("ES", 0.6),
+    ("TW", 2),
+    ("RU", 0.4),
+    ("BR", 0.3),
+    ("MX", 0.1),
+    ("TR", 0.3),
+    ("ZA", 0.1),
+    ("VN", 0.05),
+]
 _EUROPE = {"DE", "FR", "GB", "CH", "NL", "SE", "IT", "FI", "AT", "DK", "BE", "ES"}
 _SUBCLASSES = (
     "G06F H04L H04W G06Q H01L A61K A61P C07D G01N H04N A61B G06N H01M G06T B60L C12N A23L "
@@ -65,9 +115,22 @@ def _zipf_weights(n: int, s: float) -> np.ndarray:
 
 def _write(table: pa.Table, writer: pq.ParquetWriter | None, path: Path) -> pq.ParquetWriter:
     if writer is None:
-        writer = pq.ParquetWriter(path, table.schema, compression="snappy")
+        schema = table.schema.with_metadata({SYNTHETIC_MARKER: b"true"})
+        writer = pq.ParquetWriter(path, schema, compression="snappy")
     writer.write_table(table)
     return writer
+
+
+def is_synthetic(path: str | Path) -> bool:
+    """True if ``path`` is a Parquet file written by :func:`generate_patstat`."""
+    p = Path(path)
+    if p.suffix.lower() not in (".parquet", ".pq") or not p.is_file():
+        return False
+    try:
+        meta = pq.read_schema(p).metadata or {}
+    except (OSError, pa.ArrowException):
+        return False
+    return meta.get(SYNTHETIC_MARKER) == b"true"
 
 
 def generate_patstat(
@@ -140,7 +203,9 @@ def generate_patstat(
             office = offices[office_i]
             # origin: resident with the office's probability, else a foreign draw
             foreign = rng.choice(len(origins), size=m, p=origin_p)
-            eu_draw = rng.choice(np.flatnonzero(eu_mask), size=m, p=origin_p[eu_mask] / origin_p[eu_mask].sum())
+            eu_draw = rng.choice(
+                np.flatnonzero(eu_mask), size=m, p=origin_p[eu_mask] / origin_p[eu_mask].sum()
+            )
             origin = origins[foreign]
             is_res = rng.random(m) < resident[office_i]
             origin = np.where(is_res, office, origin)
@@ -149,31 +214,58 @@ def generate_patstat(
             fy[rng.random(m) < 0.001] = 9999
             month = rng.integers(1, 13, size=m)
             day = rng.integers(1, 29, size=m)
-            fdate = np.where(fy == 9999, "9999-12-31",
-                             np.char.add(np.char.add(np.char.add(year.astype(str), "-"),
-                                                     np.char.zfill(month.astype(str), 2)),
-                                         np.char.add("-", np.char.zfill(day.astype(str), 2))))
+            fdate = np.where(
+                fy == 9999,
+                "9999-12-31",
+                np.char.add(
+                    np.char.add(
+                        np.char.add(year.astype(str), "-"), np.char.zfill(month.astype(str), 2)
+                    ),
+                    np.char.add("-", np.char.zfill(day.astype(str), 2)),
+                ),
+            )
             prio = (year - rng.binomial(1, 0.6, size=m)).astype(np.int32)
             prio[fy == 9999] = 9999
             granted = np.where(rng.random(m) < 0.85 - 0.03 * (year - 2000), "Y", "N")
             kind = np.where(office == "WO", "W", "A")
-            t201 = pa.table({
-                "appln_id": ids, "appln_auth": office, "appln_kind": kind,
-                "appln_filing_date": fdate, "appln_filing_year": fy, "earliest_filing_year": prio,
-                "granted": granted, "docdb_family_id": ids + 50_000_000,
-            })
+            t201 = pa.table(
+                {
+                    "appln_id": ids,
+                    "appln_auth": office,
+                    "appln_kind": kind,
+                    "appln_filing_date": fdate,
+                    "appln_filing_year": fy,
+                    "earliest_filing_year": prio,
+                    "granted": granted,
+                    "docdb_family_id": ids + 50_000_000,
+                }
+            )
             writers["tls201"] = _write(t201, writers["tls201"], tmp["tls201"])
             # classifications: 1-6 symbols
             k = np.clip(rng.poisson(2.0, size=m) + 1, 1, 6)
             rep = np.repeat(ids, k)
             sub = subclasses[rng.choice(len(subclasses), size=rep.size, p=sub_p)]
-            grp = np.where(rng.random(rep.size) < 0.5, rng.integers(1, 10, rep.size), rng.integers(1, 60, rep.size))
-            sg = rng.choice(np.array(["00", "02", "04", "06", "10", "12", "14", "20", "22", "30", "44"]), rep.size)
-            sym = np.char.add(np.char.add(sub, np.char.rjust(grp.astype(str), 4)), np.char.add("/", sg))
+            grp = np.where(
+                rng.random(rep.size) < 0.5,
+                rng.integers(1, 10, rep.size),
+                rng.integers(1, 60, rep.size),
+            )
+            sg = rng.choice(
+                np.array(["00", "02", "04", "06", "10", "12", "14", "20", "22", "30", "44"]),
+                rep.size,
+            )
+            sym = np.char.add(
+                np.char.add(sub, np.char.rjust(grp.astype(str), 4)), np.char.add("/", sg)
+            )
             first = np.ones(rep.size, dtype=bool)
             first[1:] = rep[1:] != rep[:-1]
-            t209 = pa.table({"appln_id": rep, "ipc_class_symbol": sym,
-                             "ipc_position": np.where(first, "F", "L")})
+            t209 = pa.table(
+                {
+                    "appln_id": rep,
+                    "ipc_class_symbol": sym,
+                    "ipc_position": np.where(first, "F", "L"),
+                }
+            )
             writers["tls209"] = _write(t209, writers["tls209"], tmp["tls209"])
             # parties: applicants (firm pools by country) and inventors
             na = np.clip(rng.geometric(0.75, size=m), 1, 4)
@@ -183,21 +275,35 @@ def generate_patstat(
             a_seq = np.arange(a_app.size) - np.repeat(np.cumsum(na) - na, na) + 1
             a_ctry = np.repeat(origin_c, na)
             other = rng.random(a_app.size) < 0.1
-            a_ctry = np.where(other & (a_seq > 1), rng.integers(0, len(countries), a_app.size), a_ctry)
-            a_person = a_ctry.astype(np.int64) * 10**9 + rng.choice(firm_pool, size=a_app.size, p=firm_p)
+            a_ctry = np.where(
+                other & (a_seq > 1), rng.integers(0, len(countries), a_app.size), a_ctry
+            )
+            a_person = a_ctry.astype(np.int64) * 10**9 + rng.choice(
+                firm_pool, size=a_app.size, p=firm_p
+            )
             i_app = np.repeat(ids, ni)
             i_seq = np.arange(i_app.size) - np.repeat(np.cumsum(ni) - ni, ni) + 1
             i_ctry = np.repeat(origin_c, ni)
             moved = rng.random(i_app.size) < 0.15
-            draw = np.searchsorted(countries, origins[rng.choice(len(origins), size=i_app.size, p=origin_p)])
+            draw = np.searchsorted(
+                countries, origins[rng.choice(len(origins), size=i_app.size, p=origin_p)]
+            )
             i_ctry = np.where(moved, draw, i_ctry)
-            i_person = i_ctry.astype(np.int64) * 10**9 + 5 * 10**8 + rng.integers(0, inv_pool, i_app.size)
-            t207 = pa.table({
-                "person_id": np.concatenate([a_person, i_person]),
-                "appln_id": np.concatenate([a_app, i_app]),
-                "applt_seq_nr": np.concatenate([a_seq, np.zeros(i_app.size, np.int64)]).astype(np.int32),
-                "invt_seq_nr": np.concatenate([np.zeros(a_app.size, np.int64), i_seq]).astype(np.int32),
-            })
+            i_person = (
+                i_ctry.astype(np.int64) * 10**9 + 5 * 10**8 + rng.integers(0, inv_pool, i_app.size)
+            )
+            t207 = pa.table(
+                {
+                    "person_id": np.concatenate([a_person, i_person]),
+                    "appln_id": np.concatenate([a_app, i_app]),
+                    "applt_seq_nr": np.concatenate([a_seq, np.zeros(i_app.size, np.int64)]).astype(
+                        np.int32
+                    ),
+                    "invt_seq_nr": np.concatenate([np.zeros(a_app.size, np.int64), i_seq]).astype(
+                        np.int32
+                    ),
+                }
+            )
             writers["tls207"] = _write(t207, writers["tls207"], tmp["tls207"])
             used_persons.append(np.unique(np.concatenate([a_person, i_person])))
             if progress is not None:
@@ -210,11 +316,13 @@ def generate_patstat(
         pid = pa.array(persons)
         is_inv = (persons % 10**9) >= 5 * 10**8
         label = pc.if_else(pa.array(is_inv), "INVENTOR ", "FIRM ")
-        t206 = pa.table({
-            "person_id": pid,
-            "person_name": pc.binary_join_element_wise(label, pc.cast(pid, pa.string()), ""),
-            "person_ctry_code": ctry,
-        })
+        t206 = pa.table(
+            {
+                "person_id": pid,
+                "person_name": pc.binary_join_element_wise(label, pc.cast(pid, pa.string()), ""),
+                "person_ctry_code": ctry,
+            }
+        )
         writers["tls206"] = _write(t206, writers["tls206"], tmp["tls206"])
     except BaseException:
         for w in writers.values():

@@ -1,23 +1,36 @@
-"""The indicator registry (name -> Ibis expression builder) and atomic table writers."""
+"""The indicator registry (name -> Ibis expression builder), the filters and data-set
+labels every table takes, and the atomic table writer."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..errors import SpecError
+from .._identity import canonical
+from ..errors import InputError, SpecError
 from . import enterprise, measures, queries
-from .queries import PatentTables, YearBasis
+from .queries import DEFAULT_FRACTIONAL, DEFAULT_UNKNOWN_INVENTORS, PatentTables, YearBasis
+from .schema import is_country_code
 
-__all__ = ["TABLES", "BY_OPTIONS", "build_table", "parse_years", "write_table"]
+__all__ = [
+    "TABLES",
+    "BY_OPTIONS",
+    "NEEDS_CONCORDANCE",
+    "build_table",
+    "parse_codes",
+    "parse_years",
+    "write_table",
+]
 
 TABLES: dict[str, Callable[..., ir.Table]] = {
     "by_office": queries.by_office,
@@ -30,6 +43,8 @@ TABLES: dict[str, Callable[..., ir.Table]] = {
     "self_reliance": measures.self_reliance,
 }
 # extra breakdowns each table accepts ("sector" on by_field = aggregate fields to sectors)
+# tables that map IPC symbols to technology fields (the others run without the concordance)
+NEEDS_CONCORDANCE = frozenset({"by_field", "rta", "self_reliance"})
 BY_OPTIONS: dict[str, tuple[str, ...]] = {
     "by_origin": ("office",),
     "inventor_fractional": ("office",),
@@ -54,6 +69,34 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
     return nums[0], nums[1]
 
 
+def parse_codes(text: str | None, option: str) -> tuple[str, ...]:
+    """``"CN, us"`` -> ``("CN", "US")``: ST.3 codes (or ``unknown``) for a filter option."""
+    if text is None or not text.strip():
+        return ()
+    out = []
+    for part in text.split(","):
+        code = canonical(part).upper()
+        if code == "UNKNOWN":
+            out.append("unknown")
+        elif len(code) == 2 and is_country_code(code):
+            out.append(code)
+        else:
+            raise SpecError(
+                f"{option} takes WIPO ST.3 codes like CN,US (or 'unknown'); got {part.strip()!r}"
+            )
+    return tuple(dict.fromkeys(out))
+
+
+def _filter_column(kind: str, columns: Sequence[str]) -> str | None:
+    """The output column a filter applies to, or None (then it restricts the applications)."""
+    order = {
+        "office": ("office",),
+        "origin": ("origin",),
+        "country": ("country", "origin", "office"),
+    }[kind]
+    return next((c for c in order if c in columns), None)
+
+
 def build_table(
     name: str,
     t: PatentTables,
@@ -64,11 +107,27 @@ def build_table(
     growth: bool = False,
     shares: bool = False,
     key_fields: Sequence[int] | None = None,
+    fractional: str = DEFAULT_FRACTIONAL,
+    unknown_inventors: str = DEFAULT_UNKNOWN_INVENTORS,
+    office: Sequence[str] = (),
+    origin: Sequence[str] = (),
+    country: Sequence[str] = (),
 ) -> ir.Table:
     """The Ibis expression of indicator ``name`` (see :data:`TABLES`).
 
     ``growth`` / ``shares`` add the columns of :func:`.measures.growth` /
-    :func:`.measures.shares` on the table's main count.
+    :func:`.measures.shares` on the table's main count. ``fractional`` (by_field, rta,
+    self_reliance) and ``unknown_inventors`` (inventor_fractional) choose the counting
+    convention.
+
+    ``office``, ``origin`` and ``country`` filter the table. A filter keeps the rows whose
+    column of that name is in the list when the table has that column (``country``: the
+    ``country`` column, else ``origin``, else ``office``), so shares, RTA and growth are
+    still computed against all the data. On a table without such a column it restricts the
+    applications counted: ``office`` to those filed at these offices, ``origin`` and
+    ``country`` to those of these origins.
+
+    When ``t.dataset`` is set, the table starts with ``dataset`` and ``synthetic`` columns.
     """
     if name not in TABLES:
         raise SpecError(f"unknown patent table {name!r}; expected one of {list(TABLES)}")
@@ -77,38 +136,149 @@ def build_table(
     bad = [b for b in by if b not in allowed]
     if bad:
         raise SpecError(f"table {name!r} cannot be broken down by {bad}; allowed: {list(allowed)}")
+    queries.frac_column(fractional)
+    queries.inventor_column(unknown_inventors)
     kwargs: dict[str, Any] = {"year": year, "years": years}
     if name == "by_field":
         kwargs["level"] = "sector" if "sector" in by else "field"
         by = [b for b in by if b != "sector"]
     if name in BY_OPTIONS:
         kwargs["by"] = by
+    if name in NEEDS_CONCORDANCE:
+        kwargs["fractional"] = fractional
+    if name == "inventor_fractional":
+        kwargs["unknown_inventors"] = unknown_inventors
     if key_fields is not None:
         if name != "self_reliance":
             raise SpecError("key fields apply to the self_reliance table only")
         kwargs["key_fields"] = key_fields
     expr = TABLES[name](t, **kwargs)
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    scope: list[tuple[str, tuple[str, ...]]] = list(t.where)
+    for kind, codes in (
+        ("office", tuple(office)),
+        ("origin", tuple(origin)),
+        ("country", tuple(country)),
+    ):
+        if not codes:
+            continue
+        column = _filter_column(kind, expr.columns)
+        if column is not None:
+            rows.append((column, codes))
+        else:
+            scope.append(("office" if kind == "office" else "origin", codes))
+    if len(scope) > len(t.where):
+        expr = TABLES[name](replace(t, where=tuple(scope)), **kwargs)
     value = "applications_fractional" if name in ("rta",) else "applications"
     if shares:
         expr = measures.shares(expr, value=value)
     if growth:
         expr = measures.growth(expr, value=value)
-    return expr
+    for column, codes in rows:
+        expr = expr.filter(expr[column].isin(list(codes)))
+    return _labelled(expr, t.dataset)
 
 
-def write_table(table: pa.Table, path: str | Path) -> Path:
-    """Write a table as CSV (or Parquet for ``.parquet``) atomically: temp file + rename."""
+def _labelled(expr: ir.Table, dataset: object) -> ir.Table:
+    """Put ``dataset`` and ``synthetic`` columns first (when the tables carry a label)."""
+    if dataset is None:
+        return expr
+    label = ibis.literal(str(getattr(dataset, "name", dataset)), "string").name("dataset")
+    flag = ibis.literal(bool(getattr(dataset, "synthetic", False)), "boolean").name("synthetic")
+    return expr.select(label, flag, *expr.columns)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+FORMATS = (".csv", ".parquet", ".xlsx")
+_XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+
+
+def write_table(
+    table: pa.Table,
+    path: str | Path,
+    *,
+    protect: Sequence[str | Path | None] = (),
+    dry_run: bool = False,
+) -> Path:
+    """Write a table atomically (temporary file + rename) in the format of its extension.
+
+    ``.csv``, ``.parquet`` or ``.xlsx`` (a real workbook, through openpyxl). The file gets
+    the usual permissions (``0666`` less the umask). Refused, with nothing written: another
+    extension, a target that resolves (symlinks included) to one of ``protect`` (the store,
+    the inputs), an existing DuckDB database, a folder. ``dry_run`` makes the checks only.
+
+    Raises
+    ------
+    SpecError
+        Unknown extension, or a table too long for a workbook.
+    InputError
+        The target is protected, a DuckDB file or a folder.
+    """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    suffix = p.suffix.lower()
+    if suffix not in FORMATS:
+        raise SpecError(
+            f"--out must end in {', '.join(FORMATS)} (the format follows the extension); got {p.name!r}"
+        )
+    target = p.resolve()
+    for q in protect:
+        if q is not None and Path(q).exists() and target == Path(q).resolve():
+            raise InputError(
+                "--out would overwrite an input of this command (the store or a file it reads)",
+                file=p,
+            )
+    if target.is_dir():
+        raise InputError("--out is a folder; expected a file name", file=p)
+    if target.exists() and _is_duckdb_file(target):
+        raise InputError(
+            "--out is a DuckDB database; refusing to overwrite it with a table", file=p
+        )
+    if suffix == ".xlsx" and table.num_rows > _XLSX_MAX_ROWS:
+        raise SpecError(
+            f"{table.num_rows} rows do not fit in a workbook sheet (max {_XLSX_MAX_ROWS}); use .csv or .parquet"
+        )
+    if dry_run:
+        return p
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
-        if p.suffix.lower() in (".parquet", ".pq"):
+        if suffix == ".parquet":
             pq.write_table(table, tmp)
+        elif suffix == ".xlsx":
+            _write_xlsx(table, Path(tmp))
         else:
             pacsv.write_csv(table, tmp)
-        os.replace(tmp, p)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return p
+
+
+def _write_xlsx(table: pa.Table, path: Path) -> None:
+    try:
+        from openpyxl import Workbook
+    except ImportError:  # pragma: no cover - depends on the install
+        raise SpecError("writing .xlsx needs openpyxl: pip install 'innovindex[xlsx]'") from None
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("table")
+    ws.append(table.column_names)
+    for batch in table.to_batches(10_000):
+        for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+            ws.append(list(row))
+    wb.save(path)

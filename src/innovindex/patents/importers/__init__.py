@@ -42,7 +42,9 @@ def get_importer(fmt: str) -> Importer:
     try:
         return IMPORTERS[fmt.lower()]
     except KeyError:
-        raise SpecError(f"unknown patent format {fmt!r}; expected one of {sorted(IMPORTERS)}") from None
+        raise SpecError(
+            f"unknown patent format {fmt!r}; expected one of {sorted(IMPORTERS)}"
+        ) from None
 
 
 def run_import(fmt: str, files: Sequence[str | Path], **options: Any) -> ImportResult:

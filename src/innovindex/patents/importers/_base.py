@@ -18,6 +18,7 @@ from typing import Literal
 
 import pyarrow as pa
 
+from ..._identity import canonical
 from ...errors import InputError, SpecError
 from ..concordance import normalise_ipc
 from ..schema import APPLICATIONS, CLASSIFICATIONS, PARTIES, is_country_code
@@ -68,6 +69,8 @@ class ImportResult:
     tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     parquet_dir: Path | None = None
     owner: object = field(default=None, repr=False, compare=False)  # keeps parquet_dir alive
+    synthetic: bool = False  # records made by innovindex.patents.synthetic (demo/benchmark data)
+    dataset: str | None = None  # the store's data set it went into (set by the store)
 
     def table(self, name: str) -> pa.Table:
         """Canonical table ``name`` (``applications``, ``classifications``, ``parties``)."""
@@ -109,11 +112,13 @@ def decode(raw: bytes, encoding: str, source: str) -> str:
     Raises :class:`InputError` naming the line and byte offset for an undecodable byte,
     and for UTF-16/32 or binary input (NUL bytes).
     """
-    if b"\x00" in raw[:4096]:
+    nul = raw.find(b"\x00")
+    if nul >= 0:
         raise InputError(
-            "contains NUL bytes: looks like UTF-16/UTF-32 or a binary file; expected a "
-            "single-byte or UTF-8 text export",
+            f"contains NUL bytes (first at byte offset {nul}): looks like UTF-16/UTF-32 or a "
+            "binary file; expected a single-byte or UTF-8 text export",
             file=source,
+            row=_line_of(raw, nul),
         )
     if encoding == "auto":
         try:
@@ -123,16 +128,23 @@ def decode(raw: bytes, encoding: str, source: str) -> str:
     try:
         return raw.decode(encoding)
     except LookupError:
-        raise SpecError(f"unknown encoding {encoding!r}; try 'auto', 'utf-8' or 'mac_roman'") from None
+        raise SpecError(
+            f"unknown encoding {encoding!r}; try 'auto', 'utf-8' or 'mac_roman'"
+        ) from None
     except UnicodeDecodeError as exc:
-        head = raw[: exc.start]
-        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+        line = _line_of(raw, exc.start)
         raise InputError(
             f"not valid {encoding} (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
             "pass --encoding auto or the file's real encoding (these exports are often mac_roman)",
             file=source,
             row=line,
         ) from None
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    """1-based line of byte ``offset`` (CR, LF and CRLF line endings)."""
+    head = raw[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def read_text_rows(
@@ -155,9 +167,21 @@ def read_text_rows(
     text = decode(raw, encoding, source)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+        header = [canonical(h.lstrip("\ufeff")) for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"cannot read the header row: {exc}", file=source, row=1) from None
+    except StopIteration:
+        raise InputError(
+            "no header row: expected a header row and data rows", file=source, row=1
+        ) from None
+    for i, h in enumerate(header):
+        if h and h in header[:i]:
+            raise InputError(
+                f"duplicate column {h!r} in the header (columns {header.index(h) + 1} and {i + 1}); "
+                "each column must appear once",
+                file=source,
+                row=1,
+            )
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(
@@ -174,8 +198,11 @@ def read_text_rows(
         except csv.Error as exc:
             raise InputError(f"broken CSV quoting: {exc}", file=source, row=start) from None
         if fields and any(f.strip() for f in fields):
-            yield start, (dict(zip(header, fields, strict=True)) if len(fields) == len(header)
-                          else None), fields
+            yield (
+                start,
+                (dict(zip(header, fields, strict=True)) if len(fields) == len(header) else None),
+                fields,
+            )
         start = reader.line_num + 1
 
 
@@ -196,7 +223,9 @@ def parse_date(text: str, fmt: str, column: str) -> dt.date | None:
     try:
         d = dt.datetime.strptime(t, fmt).date()
     except ValueError:
-        raise RowProblem(f"date {t!r} does not match {fmt!r} or is not a real date", column) from None
+        raise RowProblem(
+            f"date {t!r} does not match {fmt!r} or is not a real date", column
+        ) from None
     if not _MIN_YEAR <= d.year <= _MAX_YEAR:
         raise RowProblem(f"date {t!r}: year {d.year} is outside {_MIN_YEAR}-{_MAX_YEAR}", column)
     return d
@@ -278,7 +307,8 @@ class Collector:
             self.cls["ipc"].append(norm)
             self.cls["position"].append(len(seen))
         seq = {"applicant": 0, "inventor": 0}
-        for role, name, ctry in parties:
+        for role, raw_name, ctry in parties:
+            name = canonical(raw_name) or None
             seq[role] += 1
             for n, v in zip(PARTIES.names, (appln_id, role, seq[role], ctry, name), strict=True):
                 self.pts[n].append(v)

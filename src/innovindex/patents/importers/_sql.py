@@ -8,8 +8,10 @@ and each rejection is reported with its data-row number (header = line 1 for CSV
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -18,7 +20,22 @@ from ...errors import InputError
 from ..schema import COUNTRY_CODES, SCHEMAS
 from ._base import Collector, ImportResult, OnError
 
-__all__ = ["Bulk", "IPC_MACRO"]
+__all__ = ["Bulk", "IPC_MACRO", "temp_root"]
+
+# where bulk imports put their temporary folder (None = the system's temporary folder);
+# the store sets it to its own temporary folder, cleaned on exit and on the next start
+_TMP_ROOT: ContextVar[Path | None] = ContextVar("innovindex_bulk_tmp_root", default=None)
+
+
+@contextlib.contextmanager
+def temp_root(path: Path) -> Iterator[None]:
+    """Bulk imports inside this block keep their temporary files under ``path``."""
+    token = _TMP_ROOT.set(path)
+    try:
+        yield
+    finally:
+        _TMP_ROOT.reset(token)
+
 
 MAX_LISTED_ISSUES = 1000
 # DuckDB working memory of a bulk import; beyond it DuckDB spills to the import's temporary
@@ -61,7 +78,10 @@ class Bulk:
         self.col = Collector(fmt, on_error)
         self.fmt = fmt
         # one temporary directory per import: DuckDB's spill files, then the result's Parquet
-        self.tmp = tempfile.TemporaryDirectory(prefix=f"innovindex-{fmt}-")
+        root = _TMP_ROOT.get()
+        self.tmp = tempfile.TemporaryDirectory(
+            prefix=f"innovindex-{fmt}-", dir=str(root) if root else None
+        )
         self.con = duckdb.connect(":memory:")
         spill = str(Path(self.tmp.name) / "spill").replace("'", "''")
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -72,8 +92,11 @@ class Bulk:
         self.con.execute("CREATE TABLE st3 (code VARCHAR)")
         self.con.executemany("INSERT INTO st3 VALUES (?)", [[c] for c in sorted(COUNTRY_CODES)])
         self.more = 0
+        self.synthetic = False  # set by an importer that finds innovindex's synthetic marker
 
-    def read(self, name: str, files: Sequence[Path], required: Sequence[str], delim: str = ",") -> None:
+    def read(
+        self, name: str, files: Sequence[Path], required: Sequence[str], delim: str = ","
+    ) -> None:
         """Create view ``name`` over the files, with a ``_line`` and ``_file`` column."""
         parts = []
         for f in files:
@@ -96,11 +119,15 @@ class Bulk:
             try:
                 cols = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
             except duckdb.Error as exc:
-                raise InputError(f"cannot read as {name}: {str(exc).splitlines()[0]}", file=f) from None
+                raise InputError(
+                    f"cannot read as {name}: {str(exc).splitlines()[0]}", file=f
+                ) from None
             missing = [c for c in required if c not in cols]
             if missing:
                 raise InputError(
-                    f"missing column(s) {missing} for {name}; found {cols}", file=f, row=1 if off else None
+                    f"missing column(s) {missing} for {name}; found {cols}",
+                    file=f,
+                    row=1 if off else None,
                 )
             sel = ", ".join(f'"{c}"' for c in required)
             parts.append(
@@ -121,7 +148,9 @@ class Bulk:
     def report(self, sql: str, action: str) -> int:
         """Record issues from ``sql`` (columns _file, _line, reason); return how many."""
         n = self.scalar(f"SELECT count(*) FROM ({sql})")
-        rows = self.con.execute(f"SELECT _file, _line, reason FROM ({sql}) ORDER BY _file, _line LIMIT {MAX_LISTED_ISSUES}").fetchall()
+        rows = self.con.execute(
+            f"SELECT _file, _line, reason FROM ({sql}) ORDER BY _file, _line LIMIT {MAX_LISTED_ISSUES}"
+        ).fetchall()
         for f, line, reason in rows:
             if action == "row rejected":
                 self.col.reject(f, line, reason)
@@ -137,11 +166,13 @@ class Bulk:
         as Parquet into the import's temporary directory (streamed, never all in memory)."""
         imported = self.scalar("SELECT count(*) FROM applications")
         if read != imported + self.col.rejected:
-            raise AssertionError(f"row accounting broke: {read} != {imported} + {self.col.rejected}")
+            raise AssertionError(
+                f"row accounting broke: {read} != {imported} + {self.col.rejected}"
+            )
         out = Path(self.tmp.name) / "canonical"
         out.mkdir()
         for name, schema in SCHEMAS.items():
-            cols = ", ".join(f'CAST("{f.name}" AS {_SQL_TYPES[str(f.type)]}) AS "{f.name}"' for f in schema)
+            cols = ", ".join(_column(name, f.name, _SQL_TYPES[str(f.type)]) for f in schema)
             target = str(out / f"{name}.parquet").replace("'", "''")
             self.con.execute(f"COPY (SELECT {cols} FROM {name}) TO '{target}' (FORMAT parquet)")
         self.con.close()
@@ -154,7 +185,19 @@ class Bulk:
             unlisted_issues=self.more,
             parquet_dir=out,
             owner=self.tmp,
+            synthetic=self.synthetic,
         )
+
+
+def _column(table: str, column: str, sql_type: str) -> str:
+    """The SELECT item of one canonical column; party names in canonical form (NFC, no
+    invisible format characters, trimmed; empty -> null), like ``_identity.canonical``."""
+    if table == "parties" and column == "name":
+        return (
+            r"""NULLIF(trim(regexp_replace(nfc_normalize(CAST("name" AS VARCHAR)), '\p{Cf}', '', 'g')), '') """
+            'AS "name"'
+        )
+    return f'CAST("{column}" AS {sql_type}) AS "{column}"'
 
 
 _SQL_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "date32[day]": "DATE", "bool": "BOOLEAN"}

@@ -52,7 +52,11 @@ def _run(
         for line, rec, fields in read_text_rows(path, encoding=encoding, required=required):
             col.read += 1
             if rec is None:
-                col.reject(str(path), line, f"expected a row of the header's width, found {len(fields)} fields")
+                col.reject(
+                    str(path),
+                    line,
+                    f"expected a row of the header's width, found {len(fields)} fields",
+                )
                 continue
             try:
                 parse(col, rec, str(path), line)
@@ -120,7 +124,9 @@ def _espacenet_row(col: Collector, r: dict[str, str], source: str, line: int) ->
             "office": office,
             "filing_date": filing,
             "filing_year": filing.year if filing else None,
-            "priority_year": _min_year([int(d[:4]) for d in _DATE8.findall(r["Priority number(s)"])]),
+            "priority_year": _min_year(
+                [int(d[:4]) for d in _DATE8.findall(r["Priority number(s)"])]
+            ),
             "kind": kind.group(1) if kind else None,
         },
         ipcs=r["International classification"].split(";"),
@@ -148,7 +154,9 @@ def import_espacenet(
     InputError
         Unreadable file, wrong encoding, missing columns; any bad row with ``on_error="raise"``.
     """
-    return _run("espacenet", files, _ESP_REQUIRED, _espacenet_row, encoding=encoding, on_error=on_error)
+    return _run(
+        "espacenet", files, _ESP_REQUIRED, _espacenet_row, encoding=encoding, on_error=on_error
+    )
 
 
 # --------------------------------------------------------------------------- The Lens
@@ -220,7 +228,14 @@ def import_lens(
 
 
 # --------------------------------------------------------------------------- PATENTSCOPE
-_PS_REQUIRED = ("Publication Number", "Publication Date", "Priority Data", "IPC", "Applicants", "Inventors")
+_PS_REQUIRED = (
+    "Publication Number",
+    "Publication Date",
+    "Priority Data",
+    "IPC",
+    "Applicants",
+    "Inventors",
+)
 
 
 def _patentscope_row(col: Collector, r: dict[str, str], source: str, line: int) -> None:
@@ -253,4 +268,6 @@ def import_patentscope(
     The export has no filing date, so ``filing_year`` is null; use the priority-year basis.
     The publication number is the record id.
     """
-    return _run("patentscope", files, _PS_REQUIRED, _patentscope_row, encoding=encoding, on_error=on_error)
+    return _run(
+        "patentscope", files, _PS_REQUIRED, _patentscope_row, encoding=encoding, on_error=on_error
+    )

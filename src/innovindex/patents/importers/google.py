@@ -19,9 +19,19 @@ from ._sql import Bulk
 
 __all__ = ["import_google", "GOOGLE_COLUMNS"]
 
-GOOGLE_COLUMNS = ("publication_number", "application_number", "country_code", "application_kind", "family_id",
-                  "filing_date", "priority_date", "grant_date", "ipc", "inventor_harmonized",
-                  "assignee_harmonized")
+GOOGLE_COLUMNS = (
+    "publication_number",
+    "application_number",
+    "country_code",
+    "application_kind",
+    "family_id",
+    "filing_date",
+    "priority_date",
+    "grant_date",
+    "ipc",
+    "inventor_harmonized",
+    "assignee_harmonized",
+)
 
 
 def import_google(files: Sequence[str | Path], *, on_error: OnError = "skip") -> ImportResult:
@@ -68,8 +78,10 @@ def import_google(files: Sequence[str | Path], *, on_error: OnError = "skip") ->
         CREATE TABLE c0 AS SELECT a._file, a._line, a.id, CAST(x.code AS VARCHAR) AS raw,
           norm_ipc(CAST(x.code AS VARCHAR)) AS ipc, n AS nr
         FROM a1 a, UNNEST(a.ipc) WITH ORDINALITY AS t(x, n) WHERE a.reason IS NULL""")
-    b.report("SELECT _file, _line, 'malformed IPC symbol ''' || coalesce(raw, '') || '''' AS reason FROM c0 WHERE ipc IS NULL",
-             "value dropped")
+    b.report(
+        "SELECT _file, _line, 'malformed IPC symbol ''' || coalesce(raw, '') || '''' AS reason FROM c0 WHERE ipc IS NULL",
+        "value dropped",
+    )
     b.con.execute("""
         CREATE TABLE classifications AS SELECT id AS appln_id, ipc,
           CAST(row_number() OVER (PARTITION BY id ORDER BY nr) AS INTEGER) AS position
@@ -83,8 +95,11 @@ def import_google(files: Sequence[str | Path], *, on_error: OnError = "skip") ->
         SELECT a._file, a._line, a.id, 'inventor', n, CAST(x.name AS VARCHAR),
           upper(trim(coalesce(CAST(x.country_code AS VARCHAR), '')))
         FROM a1 a, UNNEST(a.inventor_harmonized) WITH ORDINALITY AS t(x, n) WHERE a.reason IS NULL""")
-    b.report("""SELECT _file, _line, 'unknown country code ''' || ctry || '''' AS reason FROM p0
-                WHERE ctry <> '' AND ctry NOT IN (SELECT code FROM st3)""", "value dropped")
+    b.report(
+        """SELECT _file, _line, 'unknown country code ''' || ctry || '''' AS reason FROM p0
+                WHERE ctry <> '' AND ctry NOT IN (SELECT code FROM st3)""",
+        "value dropped",
+    )
     b.con.execute("""
         CREATE TABLE parties AS SELECT id AS appln_id, role,
           CAST(row_number() OVER (PARTITION BY id, role ORDER BY nr) AS INTEGER) AS sequence,

@@ -22,12 +22,30 @@ __all__ = ["import_patentsview", "PATENTSVIEW_COLUMNS"]
 PATENTSVIEW_COLUMNS = {
     "g_patent": ("patent_id", "wipo_kind"),
     "g_application": ("patent_id", "filing_date"),
-    "g_ipc_at_issue": ("patent_id", "ipc_sequence", "section", "ipc_class", "subclass", "main_group", "subgroup"),
-    "g_assignee_disambiguated": ("patent_id", "assignee_sequence", "disambig_assignee_individual_name_first",
-                                 "disambig_assignee_individual_name_last", "disambig_assignee_organization",
-                                 "location_id"),
-    "g_inventor_disambiguated": ("patent_id", "inventor_sequence", "disambig_inventor_name_first",
-                                 "disambig_inventor_name_last", "location_id"),
+    "g_ipc_at_issue": (
+        "patent_id",
+        "ipc_sequence",
+        "section",
+        "ipc_class",
+        "subclass",
+        "main_group",
+        "subgroup",
+    ),
+    "g_assignee_disambiguated": (
+        "patent_id",
+        "assignee_sequence",
+        "disambig_assignee_individual_name_first",
+        "disambig_assignee_individual_name_last",
+        "disambig_assignee_organization",
+        "location_id",
+    ),
+    "g_inventor_disambiguated": (
+        "patent_id",
+        "inventor_sequence",
+        "disambig_inventor_name_first",
+        "disambig_inventor_name_last",
+        "location_id",
+    ),
     "g_location_disambiguated": ("location_id", "disambig_country"),
 }
 
@@ -36,16 +54,30 @@ def _groups(files: Sequence[str | Path]) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {k: [] for k in PATENTSVIEW_COLUMNS}
     for f in files:
         p = Path(f)
-        hits = [k for k in PATENTSVIEW_COLUMNS if p.name.lower().startswith(k + ".") or p.name.lower() == k
-                or p.name.lower().startswith(k + "_") and not any(
-                    p.name.lower().startswith(o) for o in PATENTSVIEW_COLUMNS if o != k and o.startswith(k))]
+        hits = [
+            k
+            for k in PATENTSVIEW_COLUMNS
+            if p.name.lower().startswith(k + ".")
+            or p.name.lower() == k
+            or p.name.lower().startswith(k + "_")
+            and not any(
+                p.name.lower().startswith(o)
+                for o in PATENTSVIEW_COLUMNS
+                if o != k and o.startswith(k)
+            )
+        ]
         if len(hits) != 1:
-            raise InputError(f"cannot tell which PatentsView table this is; expected a name starting with "
-                             f"one of {list(PATENTSVIEW_COLUMNS)}", file=p)
+            raise InputError(
+                f"cannot tell which PatentsView table this is; expected a name starting with "
+                f"one of {list(PATENTSVIEW_COLUMNS)}",
+                file=p,
+            )
         out[hits[0]].append(p)
     missing = [k for k, v in out.items() if not v]
     if missing:
-        raise InputError(f"PatentsView import needs all of {list(PATENTSVIEW_COLUMNS)}; missing {missing}")
+        raise InputError(
+            f"PatentsView import needs all of {list(PATENTSVIEW_COLUMNS)}; missing {missing}"
+        )
     return out
 
 
@@ -90,9 +122,11 @@ def import_patentsview(files: Sequence[str | Path], *, on_error: OnError = "skip
           TRY_CAST(t.ipc_sequence AS INTEGER) AS seq, a.appln_id IS NOT NULL AS known
         FROM g_ipc_at_issue t LEFT JOIN applications a ON a.appln_id = trim(CAST(t.patent_id AS VARCHAR))""")
     b.con.execute("ALTER TABLE c0 ADD COLUMN ipc VARCHAR; UPDATE c0 SET ipc = norm_ipc(raw)")
-    b.report("""SELECT _file, _line, CASE WHEN NOT known THEN 'IPC row of unknown or rejected patent_id ' || id
+    b.report(
+        """SELECT _file, _line, CASE WHEN NOT known THEN 'IPC row of unknown or rejected patent_id ' || id
                 ELSE 'malformed IPC symbol ''' || raw || '''' END AS reason FROM c0 WHERE NOT known OR ipc IS NULL""",
-             "value dropped")
+        "value dropped",
+    )
     b.con.execute("""
         CREATE TABLE classifications AS SELECT id AS appln_id, ipc,
           CAST(row_number() OVER (PARTITION BY id ORDER BY s, ipc) AS INTEGER) AS position
@@ -114,9 +148,12 @@ def import_patentsview(files: Sequence[str | Path], *, on_error: OnError = "skip
           coalesce(l.ctry, '') AS ctry, a.appln_id IS NOT NULL AS known
         FROM roles r LEFT JOIN loc l ON CAST(l.location_id AS VARCHAR) = CAST(r.location_id AS VARCHAR)
         LEFT JOIN applications a ON a.appln_id = trim(CAST(r.patent_id AS VARCHAR))""")
-    b.report("""SELECT _file, _line, CASE WHEN NOT known THEN role || ' of unknown or rejected patent_id ' || id
+    b.report(
+        """SELECT _file, _line, CASE WHEN NOT known THEN role || ' of unknown or rejected patent_id ' || id
                 ELSE 'unknown country code ''' || ctry || '''' END AS reason FROM p0
-                WHERE NOT known OR (ctry <> '' AND ctry NOT IN (SELECT code FROM st3))""", "value dropped")
+                WHERE NOT known OR (ctry <> '' AND ctry NOT IN (SELECT code FROM st3))""",
+        "value dropped",
+    )
     b.con.execute("""
         CREATE TABLE parties AS SELECT id AS appln_id, role,
           CAST(row_number() OVER (PARTITION BY id, role ORDER BY nr, _line) AS INTEGER) AS sequence,

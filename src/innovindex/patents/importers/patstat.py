@@ -26,8 +26,16 @@ from ._sql import Bulk
 __all__ = ["import_patstat", "PATSTAT_COLUMNS"]
 
 PATSTAT_COLUMNS = {
-    "tls201": ("appln_id", "appln_auth", "appln_kind", "appln_filing_date", "appln_filing_year",
-               "earliest_filing_year", "granted", "docdb_family_id"),
+    "tls201": (
+        "appln_id",
+        "appln_auth",
+        "appln_kind",
+        "appln_filing_date",
+        "appln_filing_year",
+        "earliest_filing_year",
+        "granted",
+        "docdb_family_id",
+    ),
     "tls209": ("appln_id", "ipc_class_symbol", "ipc_position"),
     "tls206": ("person_id", "person_name", "person_ctry_code"),
     "tls207": ("person_id", "appln_id", "applt_seq_nr", "invt_seq_nr"),
@@ -72,6 +80,9 @@ def import_patstat(files: Sequence[str | Path], *, on_error: OnError = "skip") -
     b = Bulk("patstat", on_error)
     for name, paths in groups.items():
         b.read(name, paths, PATSTAT_COLUMNS[name])
+    from ..synthetic import is_synthetic
+
+    b.synthetic = all(is_synthetic(p) for p in groups["tls201"])
     max_year = dt.date.today().year + 1
     b.con.execute("""
         CREATE TABLE a0 AS SELECT *,
@@ -113,9 +124,12 @@ def import_patstat(files: Sequence[str | Path], *, on_error: OnError = "skip") -
           upper(coalesce(CAST(t.ipc_position AS VARCHAR), '')) AS pos,
           a.appln_id IS NOT NULL AS known
         FROM tls209 t LEFT JOIN applications a ON a.appln_id = trim(CAST(t.appln_id AS VARCHAR))""")
-    b.report("""SELECT _file, _line, CASE WHEN NOT known THEN 'IPC row of unknown or rejected appln_id ' || id
+    b.report(
+        """SELECT _file, _line, CASE WHEN NOT known THEN 'IPC row of unknown or rejected appln_id ' || id
                 ELSE 'malformed IPC symbol ''' || coalesce(CAST(raw AS VARCHAR), '') || '''' END AS reason
-                FROM c0 WHERE NOT known OR ipc IS NULL""", "value dropped")
+                FROM c0 WHERE NOT known OR ipc IS NULL""",
+        "value dropped",
+    )
     b.con.execute("""
         CREATE TABLE classifications AS SELECT id AS appln_id, ipc,
           CAST(row_number() OVER (PARTITION BY id ORDER BY (pos = 'F') DESC, min_line, ipc) AS INTEGER) AS position
@@ -130,15 +144,19 @@ def import_patstat(files: Sequence[str | Path], *, on_error: OnError = "skip") -
         LEFT JOIN (SELECT * FROM tls206 QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY _line) = 1) p
           ON CAST(p.person_id AS VARCHAR) = CAST(l.person_id AS VARCHAR)
         LEFT JOIN applications a ON a.appln_id = trim(CAST(l.appln_id AS VARCHAR))""")
-    b.report("""SELECT _file, _line, CASE
+    b.report(
+        """SELECT _file, _line, CASE
                   WHEN NOT known THEN 'party link of unknown or rejected appln_id ' || id
                   WHEN NOT has_person THEN 'person_id not found in tls206'
                   ELSE 'neither applicant nor inventor (applt_seq_nr and invt_seq_nr are 0)' END AS reason
                 FROM p0 WHERE NOT known OR NOT has_person OR (coalesce(aseq, 0) <= 0 AND coalesce(iseq, 0) <= 0)""",
-             "value dropped")
-    b.report("""SELECT _file, _line, 'unknown person_ctry_code ''' || ctry || '''' AS reason FROM p0
+        "value dropped",
+    )
+    b.report(
+        """SELECT _file, _line, 'unknown person_ctry_code ''' || ctry || '''' AS reason FROM p0
                 WHERE known AND has_person AND ctry <> '' AND ctry NOT IN (SELECT code FROM st3)""",
-             "value dropped")
+        "value dropped",
+    )
     b.con.execute("""
         CREATE TABLE parties AS
         WITH ok AS (SELECT *, CASE WHEN ctry IN (SELECT code FROM st3) THEN ctry END AS country
