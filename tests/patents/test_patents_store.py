@@ -324,9 +324,9 @@ def test_a_held_lock_makes_the_import_wait_then_give_up_in_one_line(
     assert proc.returncode == 2, proc.stderr
     assert (
         len(lines) == 2
-        and lines[0].startswith("waiting for another process")
+        and lines[0].startswith("waiting for the store lock held by another innovindex process")
         and lines[1].startswith("error: ")
     )
-    assert "still holds the store's lock after 1 s" in lines[1]
+    assert "gave up after 1 s" in lines[1]
     assert waited >= 1.0
     assert _sha(db) == before and _leftovers(tmp_path, db) == []

@@ -31,7 +31,7 @@ from ..dbfile import check_store_path, connect_store
 from ..errors import InputError, SpecError
 from .importers import ImportResult
 from .schema import SCHEMAS, TABLE_NAMES, conform
-from .workdir import LOCK_WAIT_SECONDS, wait_for_lock, work_dir
+from .workdir import LOCK_WAIT_SECONDS, work_dir
 
 __all__ = [
     "Dataset",
@@ -140,7 +140,7 @@ def list_datasets(con: duckdb.DuckDBPyConnection, db: str | Path = "store") -> l
 
 def open_read(db: str | Path, *, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the store, waiting for a writer's lock to be released."""
-    return wait_for_lock(lambda: connect_store(db, read_only=True), db, timeout=wait)
+    return connect_store(db, read_only=True, lock_timeout=wait)
 
 
 @contextlib.contextmanager
@@ -271,11 +271,7 @@ def _locked_write(
     work: Path,
 ) -> dict[str, int]:
     with _import_lock(path, wait):
-        orig = (
-            wait_for_lock(lambda: connect_store(path), path, timeout=wait)
-            if path.exists()
-            else None
-        )
+        orig = connect_store(path, lock_timeout=wait) if path.exists() else None
         try:
             current = list_datasets(orig, path) if orig is not None else []
             _check_dataset(current, name, named, result, replace, path)

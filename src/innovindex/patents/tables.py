@@ -3,8 +3,6 @@ labels every table takes, and the atomic table writer."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,11 +11,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from .._identity import canonical
 from ..errors import InputError, SpecError
+from ..io.writers import write_frame
 from . import enterprise, measures, queries
 from .queries import DEFAULT_FRACTIONAL, DEFAULT_UNKNOWN_INVENTORS, PatentTables, YearBasis
 from .schema import is_country_code
@@ -188,12 +185,6 @@ def _labelled(expr: ir.Table, dataset: object) -> ir.Table:
     return expr.select(label, flag, *expr.columns)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _is_duckdb_file(path: Path) -> bool:
     try:
         with path.open("rb") as f:
@@ -252,33 +243,5 @@ def write_table(
         )
     if dry_run:
         return p
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        if suffix == ".parquet":
-            pq.write_table(table, tmp)
-        elif suffix == ".xlsx":
-            _write_xlsx(table, Path(tmp))
-        else:
-            pacsv.write_csv(table, tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
-
-
-def _write_xlsx(table: pa.Table, path: Path) -> None:
-    try:
-        from openpyxl import Workbook
-    except ImportError:  # pragma: no cover - depends on the install
-        raise SpecError("writing .xlsx needs openpyxl: pip install 'innovindex[xlsx]'") from None
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("table")
-    ws.append(table.column_names)
-    for batch in table.to_batches(10_000):
-        for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
-            ws.append(list(row))
-    wb.save(path)
+    # the write itself (temporary file, rename, permissions) has one home: io.writers
+    return write_frame(table, p, label="--out")

@@ -15,14 +15,11 @@ import os
 import secrets
 import shutil
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import InputError
-
-__all__ = ["tmp_root", "sweep", "work_dir", "wait_for_lock", "LOCK_WAIT_SECONDS"]
+__all__ = ["tmp_root", "sweep", "work_dir", "LOCK_WAIT_SECONDS"]
 
 LOCK_WAIT_SECONDS = 300.0
 T = TypeVar("T")
@@ -87,49 +84,6 @@ def work_dir(db: str | Path) -> Iterator[Path]:
         shutil.rmtree(mine, ignore_errors=True)
         with contextlib.suppress(OSError):
             root.rmdir()
-
-
-def _is_lock_error(exc: InputError) -> bool:
-    text = str(exc).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
-
-
-def wait_for_lock(
-    opener: Callable[[], T],
-    db: str | Path,
-    *,
-    timeout: float = LOCK_WAIT_SECONDS,
-    say: Callable[[str], None] | None = None,
-) -> T:
-    """Call ``opener`` until it no longer fails on another process's lock on ``db``.
-
-    Waits up to ``timeout`` seconds, saying once (on stderr by default) that it waits.
-
-    Raises
-    ------
-    InputError
-        When the lock is still held after ``timeout`` seconds (one line naming the store).
-    """
-    deadline = time.monotonic() + timeout
-    told = False
-    delay = 0.05
-    while True:
-        try:
-            return opener()
-        except InputError as exc:
-            if not _is_lock_error(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise InputError(
-                    f"another process still holds the store's lock after {timeout:g} s; "
-                    "try again when it has finished (or raise --wait)",
-                    file=db,
-                ) from None
-            if not told:
-                (say or _stderr)(f"waiting for another process to release the store {db} ...")
-                told = True
-            time.sleep(delay)
-            delay = min(delay * 1.5, 0.5)
 
 
 def _stderr(text: str) -> None:
