@@ -66,10 +66,13 @@ def demo_world(
     """
     fw = framework if isinstance(framework, Framework) else Framework.builtin(framework)
     if isinstance(seed, bool) or (
-        seed is not None and not isinstance(seed, np.random.Generator)
+        seed is not None
+        and not isinstance(seed, np.random.Generator)
         and not (isinstance(seed, int | np.integer) and 0 <= int(seed) < 2**128)
     ):
-        raise SpecError(f"seed must be a whole number >= 0 (or a numpy Generator); got {seed!r:.40}")
+        raise SpecError(
+            f"seed must be a whole number >= 0 (or a numpy Generator); got {seed!r:.40}"
+        )
     rng = np.random.default_rng(seed)
     years = list(years)
     n_years = len(years)

@@ -109,8 +109,8 @@ _SUBCLASSES = (
 
 
 def _zipf_weights(n: int, s: float) -> np.ndarray:
-    w = 1.0 / np.arange(1, n + 1) ** s
-    return w / w.sum()
+    w = 1.0 / np.arange(1, n + 1, dtype=float) ** s
+    return np.asarray(w / w.sum(), dtype=float)
 
 
 def _write(table: pa.Table, writer: pq.ParquetWriter | None, path: Path) -> pq.ParquetWriter:
