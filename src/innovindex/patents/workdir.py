@@ -17,30 +17,18 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
+
+from ..io._atomic import pid_alive
 
 __all__ = ["tmp_root", "sweep", "work_dir", "LOCK_WAIT_SECONDS"]
 
 LOCK_WAIT_SECONDS = 300.0
-T = TypeVar("T")
 
 
 def tmp_root(db: str | Path) -> Path:
     """The temporary folder of store ``db``: ``.<name>.tmp`` in the store's folder."""
     p = Path(db).absolute()
     return p.parent / f".{p.name}.tmp"
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's live process
-        return True
-    return True
 
 
 def sweep(db: str | Path) -> int:
@@ -55,7 +43,7 @@ def sweep(db: str | Path) -> int:
     removed = 0
     for entry in root.iterdir():
         pid_text = entry.name.split("-", 1)[0]
-        if pid_text.isdigit() and _alive(int(pid_text)):
+        if pid_text.isdigit() and pid_alive(int(pid_text)):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
