@@ -10,17 +10,21 @@ fetched sources) opens it here, so the rules hold everywhere:
 - an existing file is opened only when it is a DuckDB database (checked from its header
   before DuckDB sees it); a truncated or foreign file is refused with one line;
 - a second process waits for the other's lock (up to ``lock_timeout`` seconds, default
-  ``$INNOVINDEX_LOCK_TIMEOUT`` or 120), saying so once on stderr, instead of failing;
-- temporary files live under one folder beside the store, ``<store>.tmp/`` (DuckDB's own
-  spill folder too): :func:`store_temp_dir` gives each process its own marked subfolder,
-  removed when the process exits and, if it was killed, by the next process that opens the
-  store;
+  :func:`lock_timeout`: ``$INNOVINDEX_LOCK_TIMEOUT`` or 120), saying so once on stderr,
+  instead of failing;
+- temporary files live under one folder beside the store, ``<store>.tmp/``, in marked
+  ``run-<pid>-...`` subfolders: :func:`store_temp_dir` gives each process one, removed when
+  the process exits; :func:`operation_temp_dir` gives one operation (a patent import, a
+  Parquet export) its own, removed when the operation ends. After a kill, the next process
+  that opens the store for writing (or reads patent tables) removes them
+  (:func:`clean_stale_temp`); nothing without innovindex's marker is ever deleted;
 - errors are :class:`innovindex.errors.InputError`, never a DuckDB traceback.
 """
 
 from __future__ import annotations
 
 import atexit
+import itertools
 import os
 import re
 import shutil
@@ -42,6 +46,9 @@ __all__ = [
     "clean_stale_temp",
     "connect_store",
     "insert_frame",
+    "lock_timeout",
+    "notice",
+    "operation_temp_dir",
     "store_transaction",
     "store_temp_dir",
     "verify_store",
@@ -56,7 +63,11 @@ _MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//)?")  # md:, motherduck:, s3://, http://
 _TEMP_PREFIX = "run-"
 _TEMP_MARK = ".innovindex-temp"
-_DEFAULT_LOCK_TIMEOUT = 120.0
+_TEMP_SEQ = itertools.count()  # two folders of one process never share a name
+
+#: Seconds any command waits for another process's lock on the store, unless
+#: ``$INNOVINDEX_LOCK_TIMEOUT`` or the command's own ``--wait`` says otherwise.
+DEFAULT_LOCK_TIMEOUT = 120.0
 
 
 def check_store_path(db: str | Path) -> Path:
@@ -114,16 +125,36 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _lock_timeout(value: float | None) -> float:
+def lock_timeout(value: float | None = None) -> float:
+    """Seconds to wait for another process's lock on the store: ``value`` when given (a
+    command's ``--wait``), else ``$INNOVINDEX_LOCK_TIMEOUT``, else
+    :data:`DEFAULT_LOCK_TIMEOUT`.
+
+    Raises
+    ------
+    InputError
+        When ``$INNOVINDEX_LOCK_TIMEOUT`` is not a number.
+    """
     if value is not None:
         return max(0.0, float(value))
     env = os.environ.get("INNOVINDEX_LOCK_TIMEOUT", "")
     try:
-        return max(0.0, float(env)) if env.strip() else _DEFAULT_LOCK_TIMEOUT
+        return max(0.0, float(env)) if env.strip() else DEFAULT_LOCK_TIMEOUT
     except ValueError:
         raise InputError(
             f"INNOVINDEX_LOCK_TIMEOUT must be a number of seconds; got {env[:40]!r}"
         ) from None
+
+
+_timeout = lock_timeout  # connect_store's parameter shadows the function's name
+
+
+def notice(text: str) -> None:
+    """One line on stderr, flushed at once: the notices of a command waiting for a lock.
+
+    They go to stderr so that a command's output on stdout stays clean.
+    """
+    print(text, file=sys.stderr, flush=True)
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -144,7 +175,7 @@ def connect_store(
         Open for reading; the file must exist.
     lock_timeout
         Seconds to wait while another process holds the store's lock (default
-        ``$INNOVINDEX_LOCK_TIMEOUT`` or 120). A one-line notice goes to stderr when waiting.
+        :func:`lock_timeout`). A one-line notice goes to stderr when waiting.
 
     Raises
     ------
@@ -155,7 +186,7 @@ def connect_store(
     path = check_store_path(db)
     if read_only and not path.exists():
         raise InputError("no store here: run a build or an import with --db first", file=path)
-    timeout = _lock_timeout(lock_timeout)
+    timeout = _timeout(lock_timeout)
     deadline = time.monotonic() + timeout
     said = False
     delay = 0.05
@@ -175,11 +206,9 @@ def connect_store(
                     file=path,
                 ) from None
             if not said:
-                print(
+                notice(
                     f"waiting for the store lock held by another innovindex process "
-                    f"(up to {timeout:g} s): {path}",
-                    file=sys.stderr,
-                    flush=True,
+                    f"(up to {timeout:g} s): {path}"
                 )
                 said = True
             time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
@@ -261,23 +290,63 @@ def _temp_root(db: str | Path) -> Path:
     return path.with_name(path.name + ".tmp")
 
 
+def _new_temp_dir(db: str | Path) -> tuple[Path, Path]:
+    """Create a marked ``<store>.tmp/run-<pid>-...`` folder; return (root, folder).
+
+    The marker holds the process id; :func:`clean_stale_temp` removes the folder once that
+    process is gone. A folder killed before its marker was written is empty, and is
+    recognised by its name alone.
+    """
+    root = _temp_root(db)
+    mine = root / f"{_TEMP_PREFIX}{os.getpid()}-{time.time_ns():x}-{next(_TEMP_SEQ)}"
+    for attempt in range(5):
+        try:
+            mine.mkdir(parents=True)
+            break
+        except FileNotFoundError:  # another process removed the empty root meanwhile
+            if attempt == 4:
+                raise
+    (mine / _TEMP_MARK).write_text(f"{os.getpid()}\n", encoding="ascii")
+    return root, mine
+
+
 def store_temp_dir(db: str | Path) -> Path:
     """This process's temporary folder for work on the store ``db``, created on first use.
 
-    It is ``<store>.tmp/run-<pid>-.../`` (beside DuckDB's own spill files), marked as
-    innovindex's, removed when the process exits, and removed by the next writer that opens
-    the store if the process was killed.
+    It is ``<store>.tmp/run-<pid>-.../``, marked as innovindex's, removed when the process
+    exits, and removed by the next writer that opens the store if the process was killed.
+    For a folder that lives only as long as one operation, use :func:`operation_temp_dir`.
     """
     root = _temp_root(db)
     mine = _OWNED.get(root)
     if mine is not None and mine.is_dir():
         return mine
-    root.mkdir(parents=True, exist_ok=True)
-    mine = root / f"{_TEMP_PREFIX}{os.getpid()}-{time.time_ns():x}"
-    mine.mkdir()
-    (mine / _TEMP_MARK).write_text(f"{os.getpid()}\n", encoding="ascii")
+    root, mine = _new_temp_dir(db)
     _OWNED[root] = mine
     return mine
+
+
+@contextmanager
+def operation_temp_dir(db: str | Path) -> Iterator[Path]:
+    """A fresh temporary folder for one operation on the store ``db``, for a ``with`` block.
+
+    It is a marked ``<store>.tmp/run-<pid>-.../`` folder (beside the store, so a file
+    written in it can replace the store with one rename), removed when the block ends,
+    whatever the outcome; ``<store>.tmp/`` goes too when nothing else is in it. Leftovers
+    of killed processes are removed first (:func:`clean_stale_temp`).
+
+    Examples
+    --------
+    >>> with operation_temp_dir("project.duckdb") as work:  # doctest: +SKIP
+    ...     (work / "part.parquet").write_bytes(b"...")
+    """
+    clean_stale_temp(db)
+    root, mine = _new_temp_dir(db)
+    try:
+        yield mine
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)
+        _remove_if_empty(root)
 
 
 _OWNED: dict[Path, Path] = {}
@@ -301,21 +370,35 @@ def _remove_if_empty(folder: Path) -> None:
 def clean_stale_temp(db: str | Path) -> list[Path]:
     """Remove temporary folders that killed innovindex processes left under ``<store>.tmp``.
 
-    Only folders carrying innovindex's marker, whose process is gone, are removed; anything
-    else in the folder is left alone. Returns the removed folders.
+    Only ``run-<pid>-...`` folders whose process is gone and that carry innovindex's marker
+    (or are empty: killed before the marker was written) are removed; anything else in the
+    folder, such as a file a user put there, is left alone. ``<store>.tmp`` itself goes
+    when nothing is left in it. Returns the removed folders.
     """
     root = _temp_root(db)
     removed: list[Path] = []
     if not root.is_dir():
         return removed
     for sub in root.glob(f"{_TEMP_PREFIX}*"):
-        mark = sub / _TEMP_MARK
-        try:
-            pid = int(mark.read_text(encoding="ascii").strip())
-        except (OSError, ValueError):
-            continue
-        if not pid_alive(pid):
+        pid = _owner(sub)
+        if pid is not None and not pid_alive(pid):
             shutil.rmtree(sub, ignore_errors=True)
             removed.append(sub)
     _remove_if_empty(root)
     return removed
+
+
+def _owner(sub: Path) -> int | None:
+    """The process id of innovindex's temporary folder ``sub``; None when not ours."""
+    if sub.is_symlink() or not sub.is_dir():
+        return None
+    try:
+        return int((sub / _TEMP_MARK).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    pid = sub.name[len(_TEMP_PREFIX) :].split("-", 1)[0]
+    try:
+        empty = not any(sub.iterdir())
+    except OSError:
+        return None
+    return int(pid) if empty and pid.isdigit() else None

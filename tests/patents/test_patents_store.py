@@ -42,12 +42,23 @@ def _datasets(db: Path) -> dict[str, int]:
 
 
 def _leftovers(folder: Path, db: Path) -> list[str]:
-    """Files next to the store that are not the store (temporary folders, WAL files)."""
+    """Files next to the store that are not the store: its temporary folder
+    ``<store>.tmp``, WAL files, and anything of the retired ``.<store>.tmp`` layout."""
     return sorted(
         p.name
         for p in folder.iterdir()
-        if p.name.startswith(f".{db.name}") or p.name.endswith(".wal")
+        if p.name.startswith((f"{db.name}.", f".{db.name}")) or p.name.endswith(".wal")
     )
+
+
+def _only_marked_temp(folder: Path, db: Path) -> None:
+    """What a killed import may leave is only in ``<store>.tmp/``, in marked
+    ``run-<pid>-...`` folders (or an empty one, killed before its marker was written)."""
+    assert not (folder / f".{db.name}.tmp").exists()
+    root = folder / f"{db.name}.tmp"
+    for sub in root.iterdir() if root.exists() else []:
+        assert sub.is_dir() and sub.name.startswith("run-"), sub
+        assert (sub / ".innovindex-temp").is_file() or not any(sub.iterdir()), sub
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +255,7 @@ def test_killed_imports_leave_the_store_as_it_was_or_complete(
             assert _sha(db) == before, f"round {i}: a killed import changed the store"
         assert got == expected, f"round {i}"
         leftovers_seen += bool(_leftovers(tmp_path, db))
+        _only_marked_temp(tmp_path, db)
     # the next command on the store sweeps what killed imports left behind
     assert (
         main(
@@ -267,6 +279,46 @@ def test_killed_imports_leave_the_store_as_it_was_or_complete(
         f"{leftovers_seen} rounds left temporary files (all swept); store size {db.stat().st_size} bytes"
     )
     assert kills >= 15
+
+
+def test_a_users_file_in_the_temporary_folder_survives_imports_and_sweeps(
+    tmp_path: Path, espacenet_files, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """Only what innovindex marked as its own is ever removed from ``<store>.tmp/``: a
+    user's file, a folder named like the retired ``<pid>-<random>`` layout and an unmarked,
+    non-empty ``run-<dead pid>-...`` folder all survive an import, a table (which sweeps
+    killed imports' leftovers) and an explicit sweep; a marked folder of a dead process
+    goes."""
+    from innovindex.dbfile import clean_stale_temp
+
+    db = tmp_path / "store.duckdb"
+    root = tmp_path / "store.duckdb.tmp"
+    dead = _dead_pid()
+    mine = [root / "notes.txt", root / f"{dead}-abcd" / "x.txt", root / f"run-{dead}-1" / "y"]
+    for f in mine:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("the user's")
+    stale = root / f"run-{dead}-2"
+    stale.mkdir()
+    (stale / ".innovindex-temp").write_text(f"{dead}\n")
+    (stale / "part.parquet").write_bytes(b"partial")
+    esp = str(espacenet_files[0])
+    assert main(["patents", "import", "--format", "espacenet", esp, "--db", str(db)]) == 0
+    assert not stale.exists()  # the import swept the killed process's folder first
+    _table(db, "by_office", tmp_path / "t.csv", capsys)
+    assert clean_stale_temp(db) == []
+    assert all(f.read_text() == "the user's" for f in mine)
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        ["notes.txt", f"{dead}-abcd", f"run-{dead}-1"]
+    )  # and nothing of innovindex's own is left
+    assert not (tmp_path / ".store.duckdb.tmp").exists()
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
 
 
 def test_a_held_lock_makes_the_import_wait_then_give_up_in_one_line(

@@ -18,6 +18,7 @@ from innovindex.dbfile import (
     check_store_path,
     clean_stale_temp,
     connect_store,
+    operation_temp_dir,
     store_temp_dir,
     verify_store,
 )
@@ -116,6 +117,60 @@ def test_own_temp_folder_is_marked_and_removed_at_exit(tmp_path: Path) -> None:
     mine = store_temp_dir(db)  # this process: alive, so never cleaned under it
     assert (mine / ".innovindex-temp").read_text().strip() == str(os.getpid())
     assert clean_stale_temp(db) == [] and mine.is_dir()
+
+
+def test_operation_temp_dir_is_fresh_marked_and_removed_whatever_the_outcome(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.duckdb"
+    root = tmp_path / "s.duckdb.tmp"
+    with operation_temp_dir(db) as one, operation_temp_dir(db) as two:
+        assert one != two and one.parent == two.parent == root
+        assert one.name.startswith(f"run-{os.getpid()}-")
+        assert (one / ".innovindex-temp").read_text().strip() == str(os.getpid())
+        (one / "part.parquet").write_bytes(b"1")
+    assert not root.exists()  # both gone, and the emptied root with them
+    with pytest.raises(RuntimeError, match="failed"), operation_temp_dir(db) as three:
+        (three / "part.parquet").write_bytes(b"1")
+        raise RuntimeError("failed")
+    assert not root.exists()
+    kept = root / "notes.txt"  # a user's file keeps the root, and is kept
+    with operation_temp_dir(db) as four:
+        kept.write_text("mine")
+    assert not four.exists() and kept.read_text() == "mine"
+    assert not (tmp_path / ".s.duckdb.tmp").exists()  # the one location, no hidden twin
+
+
+def test_killed_operation_temp_dir_is_removed_by_the_next_start(tmp_path: Path) -> None:
+    """An operation killed inside its folder (or before marking it: an empty folder) leaves
+    it; the next start removes both, and an unmarked non-empty folder stays."""
+    db = tmp_path / "s.duckdb"
+    code = textwrap.dedent(
+        f"""
+        import time
+        from innovindex.dbfile import operation_temp_dir
+        with operation_temp_dir({str(db)!r}) as d:
+            (d / "store.duckdb").write_bytes(b"half a copy")
+            print(d, flush=True)
+            time.sleep(60)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    left = Path(proc.stdout.readline().strip())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert left.parent == tmp_path / "s.duckdb.tmp" and (left / "store.duckdb").exists()
+    unmarked = left.parent / f"run-{proc.pid}-before-marker"
+    unmarked.mkdir()
+    foreign = left.parent / f"run-{proc.pid}-users"
+    foreign.mkdir()
+    (foreign / "data.csv").write_text("a\n")
+    assert sorted(clean_stale_temp(db)) == sorted([left, unmarked])
+    assert (foreign / "data.csv").exists()
 
 
 @pytest.mark.parametrize(

@@ -45,9 +45,13 @@ def _import(
         bool, typer.Option("--replace", help="Replace the data set's records.")
     ] = False,
     wait: Annotated[
-        float,
-        typer.Option("--wait", help="Seconds to wait for another process's lock on the store."),
-    ] = 300.0,
+        float | None,
+        typer.Option(
+            "--wait",
+            help="Seconds to wait for another process's lock on the store "
+            "(default: $INNOVINDEX_LOCK_TIMEOUT or 120).",
+        ),
+    ] = None,
     show: Annotated[int, typer.Option("--show", help="Issues to list.")] = 20,
 ) -> None:
     """Import patent records into a data set of the store's patent_* tables."""
@@ -57,8 +61,7 @@ def _import(
     get_importer(fmt)
     if on_error not in ("skip", "raise"):
         raise SpecError(f"--on-error must be 'skip' or 'raise'; got {on_error!r}")
-    if not 0 <= wait <= 86_400:
-        raise SpecError(f"--wait must be 0-86400 seconds; got {wait:g}")
+    _check_wait(wait)
     options: dict[str, object] = {"on_error": on_error}
     if fmt.lower() in ("espacenet", "lens", "patentscope"):
         options["encoding"] = encoding
@@ -134,8 +137,13 @@ def _table(
         str | None, typer.Option(help="self_reliance: WIPO field numbers, e.g. 4,6,8.")
     ] = None,
     wait: Annotated[
-        float, typer.Option("--wait", help="Seconds to wait for a writer's lock on the store.")
-    ] = 300.0,
+        float | None,
+        typer.Option(
+            "--wait",
+            help="Seconds to wait for a writer's lock on the store "
+            "(default: $INNOVINDEX_LOCK_TIMEOUT or 120).",
+        ),
+    ] = None,
 ) -> None:
     """Compute one indicator table (of one data set) and write it to --out."""
     from ..patents.backends import session
@@ -151,6 +159,7 @@ def _table(
 
     if name not in TABLES:
         raise SpecError(f"unknown patent table {name!r}; expected one of {list(TABLES)}")
+    _check_wait(wait)
     if year_basis not in ("filing", "priority"):
         raise SpecError(f"--year-basis must be 'filing' or 'priority'; got {year_basis!r}")
     kf = None
@@ -204,6 +213,11 @@ def _table(
             table = expr.to_pyarrow()
     write_table(table, out, protect=protect)
     typer.echo(f"wrote {out} ({table.num_rows} rows)")
+
+
+def _check_wait(wait: float | None) -> None:
+    if wait is not None and not 0 <= wait <= 86_400:
+        raise SpecError(f"--wait must be 0-86400 seconds; got {wait:g}")
 
 
 def _empty() -> pa.Table:

@@ -226,14 +226,16 @@ def session(
 ) -> Iterator[PatentTables]:
     """Open the patent tables of one data set on ``engine`` for a ``with`` block.
 
-    DuckDB reads the store ``db`` (read-only, waiting for a writer's lock) or
-    ``parquet_dir``. Spark reads ``parquet_dir``; given only a store, the data set is
-    exported to Parquet in the store's temporary folder first, removed afterwards. The
+    DuckDB reads the store ``db`` (read-only, waiting up to ``wait`` seconds for a
+    writer's lock; None = :func:`innovindex.dbfile.lock_timeout`) or ``parquet_dir``.
+    Spark reads ``parquet_dir``; given only a store, the data set is exported to Parquet in
+    a temporary folder under ``<store>.tmp/`` first, removed afterwards. Opening a store
+    removes what killed imports left there (:func:`innovindex.dbfile.clean_stale_temp`). The
     tables carry the data set as their label (:func:`.tables.build_table` adds
     ``dataset`` and ``synthetic`` columns).
     """
+    from ..dbfile import clean_stale_temp, operation_temp_dir
     from .store import export_parquet, list_datasets, open_read
-    from .workdir import LOCK_WAIT_SECONDS, sweep, work_dir
 
     if engine not in ENGINES:
         raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")
@@ -249,8 +251,8 @@ def session(
                 con.disconnect()
         return
     assert db is not None
-    sweep(db)  # leftovers of killed imports go on the next start
-    raw = open_read(db, wait=LOCK_WAIT_SECONDS if wait is None else wait)
+    raw = open_read(db, wait=wait)
+    clean_stale_temp(db)  # leftovers of killed imports go on the next start
     try:
         stored = list_datasets(raw, db)
         label = pick_dataset(stored, dataset, db)
@@ -266,7 +268,7 @@ def session(
         return
     raw.close()
     con = connect("spark", spark=spark)
-    with work_dir(db) as tmp:
+    with operation_temp_dir(db) as tmp:
         export_parquet(db, tmp, dataset=label.name)
         yield open_tables(con, concordance, parquet_dir=tmp, dataset=label)
 

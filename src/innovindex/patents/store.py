@@ -6,9 +6,10 @@ an integer surrogate key (``appln_key``) on import; classifications and parties 
 it, which makes the joins of every indicator integer joins.
 
 An import either commits everything or leaves the store file exactly as it was: it is
-written into a copy of the store in the store's temporary folder (:mod:`.workdir`), and
-the copy replaces the store in one atomic rename. While it runs, the import holds the
-store's lock (another import or build waits for it, with a timeout and a message).
+written into a copy of the store in a temporary folder of its own under ``<store>.tmp/``
+(:func:`innovindex.dbfile.operation_temp_dir`), and the copy replaces the store in one
+atomic rename. While it runs, the import holds the store's lock (another import or build
+waits for it, with a timeout and a message: :func:`innovindex.dbfile.lock_timeout`).
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from pathlib import Path
 import duckdb
 
 from .._identity import canonical
-from ..dbfile import check_store_path, connect_store
+from ..dbfile import check_store_path, connect_store, lock_timeout, notice, operation_temp_dir
 from ..errors import InputError, SpecError
 from .importers import ImportResult
 from .schema import SCHEMAS, TABLE_NAMES, conform
-from .workdir import LOCK_WAIT_SECONDS, work_dir
 
 __all__ = [
     "Dataset",
@@ -138,8 +138,9 @@ def list_datasets(con: duckdb.DuckDBPyConnection, db: str | Path = "store") -> l
     return [Dataset(str(r[0]), str(r[1]), bool(r[2]), int(r[3])) for r in rows]
 
 
-def open_read(db: str | Path, *, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the store, waiting for a writer's lock to be released."""
+def open_read(db: str | Path, *, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store, waiting for a writer's lock to be released
+    (up to ``wait`` seconds; None = :func:`innovindex.dbfile.lock_timeout`)."""
     return connect_store(db, read_only=True, lock_timeout=wait)
 
 
@@ -164,9 +165,7 @@ def _import_lock(path: Path, timeout: float) -> Iterator[None]:
                         file=path,
                     ) from None
                 if not told:
-                    from .workdir import _stderr
-
-                    _stderr(f"waiting for another import into {path} to finish ...")
+                    notice(f"waiting for another import into {path} to finish ...")
                     told = True
                 time.sleep(0.1)
         yield
@@ -181,7 +180,7 @@ def write_import(
     dataset: str | None = None,
     files: Sequence[str | Path] = (),
     replace: bool = False,
-    wait: float = LOCK_WAIT_SECONDS,
+    wait: float | None = None,
     work: Path | None = None,
 ) -> dict[str, int]:
     """Add an import to the store as (part of) data set ``dataset``.
@@ -200,9 +199,11 @@ def write_import(
     replace
         Replace the data set's rows (other data sets are kept).
     wait
-        Seconds to wait for another process's lock on the store.
+        Seconds to wait for another process's lock on the store (None:
+        :func:`innovindex.dbfile.lock_timeout`).
     work
-        The operation's temporary folder (:func:`.workdir.work_dir`); None = a new one.
+        The operation's temporary folder under ``<store>.tmp/``
+        (:func:`innovindex.dbfile.operation_temp_dir`); None = a new one.
 
     Returns
     -------
@@ -223,7 +224,7 @@ def write_import(
         else default_dataset_name(files, result.format)
     )
     if work is None:
-        with work_dir(path) as fresh:
+        with operation_temp_dir(path) as fresh:
             return _locked_write(
                 path, result, name, dataset is not None, files, replace, wait, fresh
             )
@@ -237,13 +238,14 @@ def import_files(
     *,
     dataset: str | None = None,
     replace: bool = False,
-    wait: float = LOCK_WAIT_SECONDS,
+    wait: float | None = None,
     **options: object,
 ) -> tuple[ImportResult, dict[str, int]]:
     """Import ``files`` of format ``fmt`` into the store ``db`` (see :func:`write_import`).
 
     All temporary files (the importer's Parquet and spill files, the store copy) live in
-    the store's temporary folder and are removed at the end, whatever the outcome.
+    one folder under ``<store>.tmp/`` (:func:`innovindex.dbfile.operation_temp_dir`) and
+    are removed at the end, whatever the outcome.
     """
     from .importers import get_importer
     from .importers._sql import temp_root
@@ -251,7 +253,7 @@ def import_files(
     path = check_store_path(db)
     name = check_dataset_name(dataset) if dataset is not None else None
     importer = get_importer(fmt)
-    with work_dir(path) as work, temp_root(work):
+    with operation_temp_dir(path) as work, temp_root(work):
         result = importer(files, **options)
         if name is None:
             name = default_dataset_name(files, result.format)
@@ -267,9 +269,10 @@ def _locked_write(
     named: bool,
     files: Sequence[str | Path],
     replace: bool,
-    wait: float,
+    wait: float | None,
     work: Path,
 ) -> dict[str, int]:
+    wait = lock_timeout(wait)
     with _import_lock(path, wait):
         orig = connect_store(path, lock_timeout=wait) if path.exists() else None
         try:
