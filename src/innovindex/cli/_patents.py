@@ -7,12 +7,14 @@ stderr line and exit status 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from .._progress import progress_bar
 from ..errors import SpecError
+from ._common import echo_warnings
 from ._progress import status
 
 if TYPE_CHECKING:
@@ -81,12 +83,7 @@ def _import(
 
 
 def _table(
-    name: Annotated[
-        str,
-        typer.Argument(
-            help="by_office, by_origin, resident, inventor_fractional, by_field, rta, concentration, self_reliance"
-        ),
-    ],
+    name: Annotated[str, typer.Argument(help="The table to compute.")],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Output file (.csv, .parquet or .xlsx).")
     ],
@@ -185,9 +182,13 @@ def _table(
         from ..patents.store import check_dataset_name
 
         dataset = check_dataset_name(dataset)
-    conc = load_concordance(concordance).table if name in NEEDS_CONCORDANCE else None
+    # a given --concordance is always used: top_applicants and self_reliance_firms need it
+    # for their field breakdown although they are not in NEEDS_CONCORDANCE
+    needed = name in NEEDS_CONCORDANCE or concordance is not None
+    conc = load_concordance(concordance).table if needed else None
     write_table(_empty(), out, protect=protect, dry_run=True)  # refuse a bad --out before computing
-    with status(f"computing {name} on {engine}"):
+    # degenerate input still computes: one ``warning:`` line per DataWarning, exit status 0
+    with echo_warnings(), status(f"computing {name} on {engine}"):
         with session(
             engine,
             concordance=conc,
@@ -213,6 +214,24 @@ def _table(
             table = expr.to_pyarrow()
     write_table(table, out, protect=protect)
     typer.echo(f"wrote {out} ({table.num_rows} rows)")
+
+
+class _TableCommand(TyperCommand):
+    """``patents table``, whose NAME help lists every registered table.
+
+    The list is read from the registry (:data:`innovindex.patents.tables.TABLES`, which
+    patents/enterprise.py extends) only when the help is shown: the registry imports Ibis,
+    too slow for every command's start, and a list typed here would go stale.
+    """
+
+    # Any: typer's (vendored) click types are private; the signature is format_help's
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from ..patents.tables import TABLES
+
+        for param in self.params:
+            if param.name == "name" and isinstance(param, TyperArgument):
+                param.help = "One of: " + ", ".join(TABLES) + "."
+        super().format_help(ctx, formatter)
 
 
 def _check_wait(wait: float | None) -> None:
@@ -251,7 +270,7 @@ def register(app: typer.Typer) -> None:
         no_args_is_help=True,
     )
     patents.command("import")(_import)
-    patents.command("table")(_table)
+    patents.command("table", cls=_TableCommand)(_table)
     patents.command("generate")(_generate)
     app.add_typer(patents, name="patents")
 

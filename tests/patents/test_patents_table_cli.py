@@ -1,0 +1,66 @@
+"""`innovindex patents table`: its help lists every registered table (from the registry,
+so it cannot go stale), and a DataWarning raised while computing is one stderr line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from innovindex.cli import main
+from innovindex.dbfile import connect_store
+from innovindex.patents.tables import TABLES
+
+
+def _arguments_panel(text: str) -> str:
+    """The help's Arguments section (the options' help mentions some table names too)."""
+    start = text.index("Arguments")
+    return text[start : text.index("Options", start)]
+
+
+def test_help_and_unknown_name_list_every_registered_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the registry includes the enterprise tables patents/enterprise.py registers
+    assert {"by_office", "self_reliance", "by_sector", "top_applicants"} <= set(TABLES)
+    assert main(["patents", "table", "-h"]) == 0
+    listed = _arguments_panel(capsys.readouterr().out)
+    missing = [n for n in TABLES if not re.search(rf"\b{re.escape(n)}\b", listed)]
+    assert missing == [], f"not in `patents table -h`: {missing}"
+    code = main(["patents", "table", "no_such_table", "--out", "x.csv"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "no_such_table" in err[0]
+    assert all(repr(n) in err[0] for n in TABLES), err[0]
+
+
+def test_a_data_warning_while_computing_is_one_stderr_line(
+    tmp_path: Path,
+    espacenet_files: list[Path],
+    concordance_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A ``firm_applicants`` mapping written before data sets cannot say whose names it
+    maps: the enterprise tables ignore it (same result as without it) and warn once."""
+    db = tmp_path / "s.duckdb"
+    esp = str(espacenet_files[0])
+    assert main(["patents", "import", "--format", "espacenet", esp, "--db", str(db)]) == 0
+    args = ["patents", "table", "top_applicants", "--db", str(db)]
+    args += ["--concordance", str(concordance_path), "--out"]
+    assert main([*args, str(tmp_path / "before.csv")]) == 0
+    capsys.readouterr()
+    con = connect_store(db)
+    try:
+        con.execute(
+            "CREATE TABLE firm_applicants AS SELECT name AS raw_name, country, "
+            "'HA-OLD' AS applicant_id, name AS applicant_name, 'firm' AS sector, "
+            "'exact' AS method, 100.0 AS score FROM patent_parties WHERE role = 'applicant'"
+        )
+    finally:
+        con.close()
+    assert main([*args, str(tmp_path / "after.csv")]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("warning: the store's firm_applicants predates data sets")
+    before = (tmp_path / "before.csv").read_bytes()
+    assert before == (tmp_path / "after.csv").read_bytes() and b"HA-OLD" not in before
