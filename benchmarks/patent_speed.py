@@ -221,9 +221,9 @@ def main() -> None:
         print(json.dumps(res))
         return
 
+    from innovindex.patents.facts import TABLE_FACTS
     from innovindex.patents.store import export_parquet
     from innovindex.patents.synthetic import generate_patstat
-    from innovindex.patents.tables import TABLES
 
     work = Path(a.work)
     store, raw, canon = work / "bench.duckdb", work / "raw", work / "canonical"
@@ -237,7 +237,7 @@ def main() -> None:
         print(f"import into the store: {_child(['import', str(raw), str(store)])}")
         export_parquet(store, canon)
     extra = ["--concordance", a.concordance] if a.concordance else []
-    full = ",".join(TABLES)
+    full = ",".join(TABLE_FACTS)  # the 8 indicator tables (firm tables: applicants_speed.py)
     ratio = cpu_ratio = None
     duck = _child(["duckdb", str(store), full, "--memory-limit", a.memory_limit, *extra])
     print(f"DuckDB full indicator set (8 tables): {duck}")

@@ -141,6 +141,7 @@ def open_tables(
             for c in SCHEMAS[name].names
         ]
         tables[name] = raw.select(*cols)
+    summary = _summary(con, parquet_dir, dataset if filter_dataset else None)
     conc = None
     if concordance is not None:
         # a temporary table, not an ibis.memtable: Spark drops memtable views that cached
@@ -160,8 +161,28 @@ def open_tables(
         classifications=tables["classifications"],
         parties=tables["parties"],
         concordance=conc,
+        summary=summary,
         dataset=dataset,
     )
+
+
+def _summary(con: BaseBackend, parquet_dir: str | Path | None, dataset: Dataset | None) -> Any:
+    """The per-application summary the import stored (:mod:`.summary`), or None when the
+    store or folder predates it (the indicators then compute it)."""
+    from .summary import SUMMARY_COLUMNS, SUMMARY_FILE, SUMMARY_TABLE
+
+    if parquet_dir is not None:
+        path = Path(parquet_dir) / SUMMARY_FILE
+        if not path.exists():
+            return None
+        return con.read_parquet(str(path), table_name=SUMMARY_TABLE).select(*SUMMARY_COLUMNS)
+    try:
+        raw = con.table(SUMMARY_TABLE)
+    except Exception:  # TableNotFound and engine-specific errors: an earlier store
+        return None
+    if dataset is not None:
+        raw = raw.filter(raw.dataset == dataset.name)
+    return raw.select(raw.appln_key.name("appln_id"), *SUMMARY_COLUMNS[1:])
 
 
 def pick_dataset(datasets: list[Dataset], name: str | None, db: str | Path) -> Dataset:

@@ -73,7 +73,9 @@ TABLE_FACTS = {
 class PatentTables:
     """The canonical tables on one engine, plus the concordance as an Ibis table.
 
-    ``app_table`` and ``facts`` hold materialised intermediates (see :func:`with_cache`).
+    ``summary`` is the stored result of :func:`per_application` (:mod:`.summary`), or None
+    (computed then). ``app_table``, ``app_fields`` and ``facts`` hold materialised
+    intermediates (see :func:`with_cache`).
     ``concordance`` is None when no IPC concordance was given: office, origin, resident,
     inventor and concentration tables do not need it. ``where`` restricts every fact to
     some values of ``office`` or ``origin`` (``(column, values)`` pairs). ``dataset``
@@ -84,7 +86,9 @@ class PatentTables:
     classifications: ir.Table
     parties: ir.Table
     concordance: ir.Table | None = None
+    summary: ir.Table | None = None
     app_table: ir.Table | None = None
+    app_fields: ir.Table | None = None
     facts: dict[str, ir.Table] = field(default_factory=dict)
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
     dataset: object = None
@@ -131,8 +135,11 @@ def per_application(t: PatentTables) -> ir.Table:
     ``origin`` is the country of the first-named applicant, else of the first-named
     inventor, else ``"unknown"``; ``inventors`` counts the named inventors and
     ``applicants`` the applicants with a name. One pass over the parties, grouped by
-    application (canonical sequences start at 1 = first-named).
+    application (canonical sequences start at 1 = first-named). The import stores this
+    table (``t.summary``, :mod:`.summary`); it is computed here only when absent.
     """
+    if t.summary is not None:
+        return t.summary
     if t.app_table is not None:
         return t.app_table
     p = t.parties
@@ -181,6 +188,8 @@ def _mapped_symbols(t: PatentTables) -> ir.Table:
 
 def _app_fields(t: PatentTables) -> ir.Table:
     """``appln_id, field, symbols``: distinct mapped symbols per application and field."""
+    if t.app_fields is not None:
+        return t.app_fields
     m = t.classifications.select("appln_id", "ipc").join(_mapped_symbols(t), "ipc")
     return m.group_by(["appln_id", "field"]).aggregate(symbols=m.count())
 
@@ -310,19 +319,25 @@ def with_cache(t: PatentTables, facts: tuple[str, ...] | None = None) -> PatentT
     Spark); results are identical to the uncached expressions (fractional sums up to the
     order of float additions). Call :func:`release_cache` when done.
     """
-    base = replace(t, app_table=None, facts={}, where=())
-    base = replace(base, app_table=per_application(base).cache())
+    base = replace(t, app_table=None, app_fields=None, facts={}, where=())
+    if base.summary is None:  # else the stored summary is already a table
+        base = replace(base, app_table=per_application(base).cache())
     wanted = _CACHED if facts is None else tuple(facts)
     bad = [n for n in wanted if n not in _CACHED]
     if bad:
         raise SpecError(f"cannot cache facts {bad}; expected some of {list(_CACHED)}")
     names = [n for n in wanted if n != "field" or t.concordance is not None]
+    if "field" in names:
+        # the (application, field) pairs feed two aggregations of the field fact: built once
+        # from the stored rows (in key order, which keeps DuckDB's grouping cache-friendly)
+        # rather than as a common table expression inside the fact's query
+        base = replace(base, app_fields=_app_fields(base).cache())
     cached = {name: fact(base, name).cache() for name in names}
     return replace(base, facts=cached, where=t.where)
 
 
 def release_cache(t: PatentTables) -> None:
     """Drop the intermediates of :func:`with_cache` (call before closing the connection)."""
-    for c in (t.app_table, *t.facts.values()):
+    for c in (t.app_table, t.app_fields, *t.facts.values()):
         if c is not None and hasattr(c, "release"):
             c.release()

@@ -158,9 +158,11 @@ def concentration(
     ycol = year_column(year)
     f = _y(scoped_fact(t, "applicant", year=year, years=years), ycol)
     s = f.group_by(["office", ycol, "_name"]).aggregate(_s=f._s.sum())
-    share = s._s / s._s.sum().over(group_by=[s.office, s[ycol]])
-    s = s.mutate(_sq=share * share)
-    h = s.group_by(["office", ycol]).aggregate(applicants=s.count(), hhi=s._sq.sum())
+    # sum of squared shares = sum(s^2) / (sum s)^2: two sums per office-year, no window
+    h = s.group_by(["office", ycol]).aggregate(
+        applicants=s.count(), _ss=(s._s * s._s).sum(), _t=s._s.sum()
+    )
+    h = h.select("office", ycol, "applicants", hhi=h._ss / (h._t * h._t))
     o = _y(scoped_fact(t, "origin", year=year, years=years), ycol)
     apps = o.group_by(["office", ycol]).aggregate(applications=o.named.sum())
     r = apps.join(h, ["office", ycol])

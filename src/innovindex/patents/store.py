@@ -32,6 +32,7 @@ from ..dbfile import check_store_path, connect_store, lock_timeout, notice, oper
 from ..errors import InputError, SpecError
 from .importers import ImportResult
 from .schema import SCHEMAS, TABLE_NAMES, conform
+from .summary import SUMMARY_FILE, SUMMARY_TABLE, drop_dataset, write_summary
 
 __all__ = [
     "Dataset",
@@ -338,6 +339,7 @@ def _write(
             for key in _DDL:
                 con.execute(f"DELETE FROM {TABLE_NAMES[key]} WHERE dataset = ?", [name])
             con.execute(f"DELETE FROM {DATASETS_TABLE} WHERE dataset = ?", [name])
+            drop_dataset(con, name)
         for key in SCHEMAS:
             con.execute(f"CREATE OR REPLACE TEMP VIEW new_{key} AS {_source(con, result, key)}")
         apps = TABLE_NAMES["applications"]
@@ -372,6 +374,7 @@ def _write(
             "p.country, p.name FROM new_parties p JOIN _keys k USING (appln_id)",
             [name],
         )
+        write_summary(con, name, base)
         n_apps = int(
             con.execute(f"SELECT count(*) FROM {apps} WHERE dataset = ?", [name]).fetchall()[0][0]
         )
@@ -458,6 +461,12 @@ def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None =
             target = _sql_text(str(out / f"{name}.parquet"))
             con.execute(
                 f"COPY (SELECT {cols} FROM {TABLE_NAMES[name]}{where}) TO {target} (FORMAT parquet{meta})"
+            )
+        if SUMMARY_TABLE in _tables(con):  # derived on import (summary.py): saves a pass
+            target = _sql_text(str(out / SUMMARY_FILE))
+            con.execute(
+                f"COPY (SELECT * EXCLUDE (dataset) RENAME (appln_key AS appln_id) FROM {SUMMARY_TABLE}{where}) "
+                f"TO {target} (FORMAT parquet{meta})"
             )
     finally:
         con.close()
