@@ -148,7 +148,7 @@ def _table(
     from ..patents.tables import (
         NEEDS_CONCORDANCE,
         TABLES,
-        build_table,
+        compute_table,
         parse_codes,
         parse_years,
         write_table,
@@ -198,11 +198,11 @@ def _table(
             dataset=dataset,
             wait=wait,
         ) as t:
-            expr = build_table(
+            table = compute_table(
                 name,
                 t,
                 by=by.split(","),
-                year=year_basis,  # type: ignore[arg-type]
+                year=year_basis,
                 years=span,
                 growth=growth,
                 shares=shares,
@@ -211,7 +211,6 @@ def _table(
                 unknown_inventors=unknown_inventors,
                 **filters,
             )
-            table = expr.to_pyarrow()
     write_table(table, out, protect=protect)
     typer.echo(f"wrote {out} ({table.num_rows} rows)")
 

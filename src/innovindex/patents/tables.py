@@ -16,6 +16,7 @@ from .._identity import canonical
 from ..errors import InputError, SpecError
 from ..io.writers import write_frame
 from . import enterprise, measures, queries
+from .facts import TABLE_FACTS, release_cache, with_cache
 from .queries import DEFAULT_FRACTIONAL, DEFAULT_UNKNOWN_INVENTORS, PatentTables, YearBasis
 from .schema import is_country_code
 
@@ -24,6 +25,7 @@ __all__ = [
     "BY_OPTIONS",
     "NEEDS_CONCORDANCE",
     "build_table",
+    "compute_table",
     "parse_codes",
     "parse_years",
     "write_table",
@@ -174,6 +176,21 @@ def build_table(
     for column, codes in rows:
         expr = expr.filter(expr[column].isin(list(codes)))
     return _labelled(expr, t.dataset)
+
+
+def compute_table(name: str, t: PatentTables, **options: Any) -> pa.Table:
+    """Indicator ``name`` (:func:`build_table` with ``options``) computed as an Arrow table.
+
+    The intermediates the table reads (the per-application table, the (application, field)
+    pairs, its facts: :data:`.facts.TABLE_FACTS`) are materialised once first and dropped
+    after, as for a whole indicator set: the plain expression would build the field pairs
+    twice inside one query, about three times slower on millions of applications.
+    """
+    cached = with_cache(t, TABLE_FACTS.get(name, ()))
+    try:
+        return build_table(name, cached, **options).to_pyarrow()
+    finally:
+        release_cache(cached)
 
 
 def _labelled(expr: ir.Table, dataset: object) -> ir.Table:
