@@ -176,3 +176,16 @@ def test_a_folder_without_the_mapping_does_not_see_an_earlier_one(
     first = stored_mapping(open_tables(con, None, parquet_dir=with_map, dataset=label))
     assert first is not None and MERGED_ID in set(first.to_pandas()["applicant_id"])
     assert stored_mapping(open_tables(con, None, parquet_dir=without, dataset=label)) is None
+
+
+def test_out_never_overwrites_the_mapping_of_the_folder_read(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = export_parquet(store, tmp_path / "export", dataset="esp")
+    before = (out / f"{STORE_TABLE}.parquet").read_bytes()
+    capsys.readouterr()
+    args = ["patents", "table", "by_sector", "--parquet", str(out)]
+    assert main([*args, "--out", str(out / f"{STORE_TABLE}.parquet")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and STORE_TABLE in err[0]
+    assert (out / f"{STORE_TABLE}.parquet").read_bytes() == before
