@@ -174,10 +174,12 @@ def _table(
     }
     span = parse_years(years)
     protect = [db if parquet is None else None, concordance]
-    if parquet is not None:
-        protect += [
-            parquet / f"{n}.parquet" for n in ("applications", "classifications", "parties")
-        ]
+    if parquet is not None:  # every file the folder may be read from
+        from ..patents.store import SIDE_TABLES
+        from ..patents.summary import SUMMARY_FILE
+
+        inputs = ("applications", "classifications", "parties", *SIDE_TABLES)
+        protect += [parquet / f"{n}.parquet" for n in inputs] + [parquet / SUMMARY_FILE]
     if dataset is not None:
         from ..patents.store import check_dataset_name
 

@@ -5,7 +5,8 @@ themselves are engine-neutral Ibis expressions.
 
 * ``duckdb`` (default): the project store (a DuckDB file, one data set of it) or a
   directory of Parquet files (``applications.parquet``, ``classifications.parquet``,
-  ``parties.parquet``).
+  ``parties.parquet``; optionally ``application_summary.parquet`` and a
+  ``<table>.parquet`` per :data:`.store.SIDE_TABLES` table, opened under that name).
 * ``spark``: a running :class:`pyspark.sql.SparkSession`, a Spark Connect URL
   (``sc://host:15002``), or none (local mode, ``local[2]``). Tables are read from Parquet;
   a DuckDB store is exported to a Parquet directory first (:func:`.store.export_parquet`).
@@ -25,7 +26,7 @@ import pyarrow as pa
 from ..errors import InputError, SpecError
 from .queries import PatentTables
 from .schema import SCHEMAS, TABLE_NAMES
-from .store import Dataset
+from .store import SIDE_TABLES, Dataset
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -141,6 +142,8 @@ def open_tables(
             for c in SCHEMAS[name].names
         ]
         tables[name] = raw.select(*cols)
+    if parquet_dir is not None:
+        _open_side_tables(con, Path(parquet_dir))
     summary = _summary(con, parquet_dir, dataset if filter_dataset else None)
     conc = None
     if concordance is not None:
@@ -164,6 +167,21 @@ def open_tables(
         summary=summary,
         dataset=dataset,
     )
+
+
+def _open_side_tables(con: BaseBackend, parquet_dir: Path) -> None:
+    """Make each ``<table>.parquet`` of :data:`.store.SIDE_TABLES` in ``parquet_dir`` a
+    temporary view of that name on ``con``, so readers find it as they find the store's
+    table (``con.table(name)``). A view of that name left by an earlier folder is dropped
+    when this one has no such file: a SparkSession outlives the folders it read."""
+    for name in SIDE_TABLES:
+        path = parquet_dir / f"{name}.parquet"
+        if path.is_file():
+            con.read_parquet(str(path), table_name=name)
+        elif con.name == "pyspark":
+            con._session.catalog.dropTempView(name)  # noqa: SLF001 - the backend's session
+        elif con.name == "duckdb":
+            con.con.execute(f'DROP VIEW IF EXISTS temp.main."{name}"').fetchall()
 
 
 def _summary(con: BaseBackend, parquet_dir: str | Path | None, dataset: Dataset | None) -> Any:
