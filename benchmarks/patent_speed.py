@@ -221,8 +221,8 @@ def main() -> None:
         print(json.dumps(res))
         return
 
+    from innovindex.patents.export import export_parquet
     from innovindex.patents.facts import TABLE_FACTS
-    from innovindex.patents.store import export_parquet
     from innovindex.patents.synthetic import generate_patstat
 
     work = Path(a.work)

@@ -24,8 +24,9 @@ from innovindex.firms.applicants import STORE_TABLE
 from innovindex.firms.store import harmonise_store, stored_mapping
 from innovindex.patents.backends import _parquet_label, connect, open_tables, session
 from innovindex.patents.concordance import load_concordance
+from innovindex.patents.export import SIDE_TABLES, export_parquet
 from innovindex.patents.importers import run_import
-from innovindex.patents.store import SIDE_TABLES, export_parquet, write_import
+from innovindex.patents.store import write_import
 from innovindex.patents.tables import build_table
 
 sys.path.insert(0, str(Path(__file__).parent))

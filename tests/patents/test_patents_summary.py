@@ -14,8 +14,9 @@ import pytest
 
 from innovindex.patents.backends import session
 from innovindex.patents.concordance import Concordance
+from innovindex.patents.export import export_parquet
 from innovindex.patents.facts import TABLE_FACTS
-from innovindex.patents.store import export_parquet, import_files
+from innovindex.patents.store import import_files
 from innovindex.patents.summary import SUMMARY_FILE, SUMMARY_TABLE
 from innovindex.patents.synthetic import generate_patstat
 from innovindex.patents.tables import build_table

@@ -175,7 +175,7 @@ def _table(
     span = parse_years(years)
     protect = [db if parquet is None else None, concordance]
     if parquet is not None:  # every file the folder may be read from
-        from ..patents.store import SIDE_TABLES
+        from ..patents.export import SIDE_TABLES
         from ..patents.summary import SUMMARY_FILE
 
         inputs = ("applications", "classifications", "parties", *SIDE_TABLES)

@@ -6,10 +6,10 @@ themselves are engine-neutral Ibis expressions.
 * ``duckdb`` (default): the project store (a DuckDB file, one data set of it) or a
   directory of Parquet files (``applications.parquet``, ``classifications.parquet``,
   ``parties.parquet``; optionally ``application_summary.parquet`` and a
-  ``<table>.parquet`` per :data:`.store.SIDE_TABLES` table, opened under that name).
+  ``<table>.parquet`` per :data:`.export.SIDE_TABLES` table, opened under that name).
 * ``spark``: a running :class:`pyspark.sql.SparkSession`, a Spark Connect URL
   (``sc://host:15002``), or none (local mode, ``local[2]``). Tables are read from Parquet;
-  a DuckDB store is exported to a Parquet directory first (:func:`.store.export_parquet`).
+  a DuckDB store is exported to a Parquet directory first (:func:`.export.export_parquet`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import ibis
 import pyarrow as pa
 
 from ..errors import InputError, SpecError
+from .export import SIDE_TABLES
 from .queries import PatentTables
 from .schema import SCHEMAS, TABLE_NAMES
-from .store import SIDE_TABLES, Dataset
+from .store import Dataset
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -170,7 +171,7 @@ def open_tables(
 
 
 def _open_side_tables(con: BaseBackend, parquet_dir: Path) -> None:
-    """Make each ``<table>.parquet`` of :data:`.store.SIDE_TABLES` in ``parquet_dir`` a
+    """Make each ``<table>.parquet`` of :data:`.export.SIDE_TABLES` in ``parquet_dir`` a
     temporary view of that name on ``con``, so readers find it as they find the store's
     table (``con.table(name)``). A view of that name left by an earlier folder is dropped
     when this one has no such file: a SparkSession outlives the folders it read."""
@@ -274,7 +275,8 @@ def session(
     ``dataset`` and ``synthetic`` columns).
     """
     from ..dbfile import clean_stale_temp, operation_temp_dir
-    from .store import export_parquet, list_datasets, open_read
+    from .export import export_parquet
+    from .store import list_datasets, open_read
 
     if engine not in ENGINES:
         raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")
