@@ -6,12 +6,16 @@ indicator is the same with it, without it, and from an exported Parquet folder."
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
+from innovindex.errors import DataWarning, InputError
 from innovindex.patents.backends import session
 from innovindex.patents.concordance import Concordance
 from innovindex.patents.export import export_parquet
@@ -135,3 +139,84 @@ def test_replacing_a_data_set_and_importing_into_an_earlier_store_keep_it_comple
     ).fetchall()[0][0]
     con.close()
     assert (s.dataset == "esp").sum() == n_esp < 1_707  # only the replaced set's rows
+
+
+def _shift_keys(db: Path, dataset: str, by: int) -> None:
+    """What a program that does not maintain the summary does to it: the data set's
+    records get new keys (as a replace by an earlier innovindex would give them)."""
+    con = duckdb.connect(str(db))
+    for table in ("applications", "classifications", "parties"):
+        con.execute(
+            f"UPDATE patent_{table} SET appln_key = appln_key + {by} WHERE dataset = ?", [dataset]
+        )
+    con.close()
+
+
+def test_a_summary_that_no_longer_matches_is_not_used_and_the_next_import_rebuilds_it(
+    store: Path, tmp_path: Path, concordance: Concordance
+) -> None:
+    expected = _all_tables(store, "syn", concordance)
+    db = tmp_path / "changed.duckdb"
+    shutil.copyfile(store, db)
+    _shift_keys(db, "syn", 10_000_000)  # stale: the summary names keys that are gone
+    con = duckdb.connect(str(db))
+    con.execute(f"DELETE FROM {SUMMARY_TABLE} WHERE dataset = 'esp' AND appln_key % 7 = 0")
+    con.close()
+    for dataset in ("syn", "esp"):
+        with pytest.warns(DataWarning, match=f"summary of data set '{dataset}' does not match"):
+            got = _all_tables(db, dataset, concordance)
+        if dataset == "syn":
+            _same(expected, got)
+    more = [str(p) for p in generate_patstat(300, tmp_path / "more", seed=3).values()]
+    import_files(db, "patstat", more, dataset="more")
+    assert set(_check_summary(db).dataset) == {"esp", "syn", "more"}  # rebuilt, as pandas says
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", DataWarning)
+        _same(expected, _all_tables(db, "syn", concordance))
+    assert not [w for w in seen if issubclass(w.category, DataWarning)]  # none once rebuilt
+
+
+def test_an_edited_parquet_folder_does_not_use_its_old_summary(
+    store: Path, tmp_path: Path, concordance: Concordance
+) -> None:
+    folder = export_parquet(store, tmp_path / "pq", dataset="esp")
+    apps = pq.read_table(folder / "applications.parquet")
+    recent = apps.filter(pc.greater_equal(apps["filing_year"], 2010))
+    assert 0 < recent.num_rows < apps.num_rows
+    pq.write_table(recent, folder / "applications.parquet")
+    with pytest.warns(DataWarning, match="does not match its applications"):
+        got = _all_tables(store, "esp", concordance, parquet=folder)
+    (folder / SUMMARY_FILE).unlink()
+    _same(_all_tables(store, "esp", concordance, parquet=folder), got)
+    years = got["by_office"]["filing_year"].dropna()
+    assert len(years) and years.min() >= 2010
+
+
+def test_an_export_of_a_store_with_several_data_sets_must_name_one(
+    store: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="several patent data sets"):
+        export_parquet(store, tmp_path / "all")
+    assert not (tmp_path / "all").exists()
+
+
+def test_changing_a_data_set_removes_its_derived_applicant_mapping(
+    store: Path, tmp_path: Path, espacenet_files: list[Path]
+) -> None:
+    from innovindex.firms.store import harmonise_store
+
+    db = tmp_path / "mapped.duckdb"
+    shutil.copyfile(store, db)
+    harmonise_store(db, dataset="esp")
+    harmonise_store(db, dataset="syn")
+
+    def mapped() -> dict[str, int]:
+        con = duckdb.connect(str(db), read_only=True)
+        rows = con.execute("SELECT dataset, count(*) FROM firm_applicants GROUP BY 1").fetchall()
+        con.close()
+        return {str(k): int(v) for k, v in rows}
+
+    assert set(mapped()) == {"esp", "syn"}
+    with pytest.warns(DataWarning, match="data set 'esp' changed.*firm_applicants"):
+        import_files(db, "espacenet", espacenet_files[:1], dataset="esp", replace=True)
+    assert set(mapped()) == {"syn"}  # the other data set's mapping stays

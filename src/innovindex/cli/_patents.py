@@ -67,7 +67,7 @@ def _import(
     options: dict[str, object] = {"on_error": on_error}
     if fmt.lower() in ("espacenet", "lens", "patentscope"):
         options["encoding"] = encoding
-    with status(f"importing {len(files)} {fmt} file(s)"):
+    with echo_warnings(), status(f"importing {len(files)} {fmt} file(s)"):
         result, counts = import_files(
             db, fmt, files, dataset=dataset, replace=replace, wait=wait, **options
         )

@@ -146,6 +146,8 @@ def open_tables(
     if parquet_dir is not None:
         _open_side_tables(con, Path(parquet_dir))
     summary = _summary(con, parquet_dir, dataset if filter_dataset else None)
+    if summary is not None:
+        summary = checked_summary(summary, tables["applications"], dataset)
     conc = None
     if concordance is not None:
         # a temporary table, not an ibis.memtable: Spark drops memtable views that cached
@@ -202,6 +204,37 @@ def _summary(con: BaseBackend, parquet_dir: str | Path | None, dataset: Dataset 
     if dataset is not None:
         raw = raw.filter(raw.dataset == dataset.name)
     return raw.select(raw.appln_key.name("appln_id"), *SUMMARY_COLUMNS[1:])
+
+
+def checked_summary(summary: Any, applications: Any, dataset: Dataset | None) -> Any:
+    """``summary`` when it covers exactly the applications read, else None with a
+    :class:`~innovindex.errors.DataWarning` (the indicators then compute it).
+
+    The check compares the number of rows and the smallest and largest key: keys are
+    never reused (an import numbers its rows after the largest key in the store), so a
+    summary written before a data set was replaced or extended by a program that did not
+    maintain it (an earlier innovindex), or a Parquet folder whose tables were edited,
+    differs in at least one of the three.
+    """
+    import warnings
+
+    from ..errors import DataWarning
+
+    def span(t: Any) -> tuple[object, ...]:
+        row = t.aggregate(n=t.count(), lo=t.appln_id.min(), hi=t.appln_id.max())
+        return tuple(row.to_pyarrow().to_pylist()[0].values())
+
+    if span(summary) == span(applications):
+        return summary
+    label = f" of data set {dataset.name!r}" if dataset is not None else ""
+    warnings.warn(
+        f"the stored per-application summary{label} does not match its applications "
+        "(written before the data changed); computing it from the parties instead (the "
+        "next import into the store refreshes it)",
+        DataWarning,
+        stacklevel=2,
+    )
+    return None
 
 
 def pick_dataset(datasets: list[Dataset], name: str | None, db: str | Path) -> Dataset:

@@ -13,24 +13,16 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InputError
-from .schema import SCHEMAS, TABLE_NAMES
+from .schema import SCHEMAS, SIDE_TABLES, TABLE_NAMES
 from .store import _check_layout, _sql_text, _tables, list_datasets, open_read
 from .summary import SUMMARY_FILE, SUMMARY_TABLE
 
 __all__ = ["SIDE_TABLES", "export_parquet"]
 
-#: Tables other packages keep in the store, one set of rows per patent data set (a
-#: ``dataset`` column), that indicators read beside the patent tables. They travel with a
-#: data set exported to Parquet (:func:`export_parquet` writes ``<table>.parquet``) and are
-#: opened from such a folder under the same name (:func:`.backends.open_tables`), so a
-#: reader finds them on every engine. The one list of them: the patents package knows
-#: their names only, never what they hold (``firm_applicants``: the applicant mapping of
-#: :mod:`innovindex.firms.store`).
-SIDE_TABLES: tuple[str, ...] = ("firm_applicants",)
-
 
 def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None = None) -> Path:
-    """Write the store's patent tables (of one data set) as ``<name>.parquet`` into ``out_dir``.
+    """Write the patent tables of one data set as ``<name>.parquet`` into ``out_dir``
+    (``dataset`` None: the store's only data set; refused when it holds several).
 
     ``appln_id`` in the files is the integer surrogate key (what the indicators join on).
     The stored per-application summary goes along (``application_summary.parquet``), and
@@ -39,16 +31,24 @@ def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None =
     about it as they do on the store).
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     con = open_read(db)
     try:
         if not _check_layout(con, db):
             raise InputError("the store has no patent tables; import data first", file=db)
         known = {d.name: d for d in list_datasets(con, db)}
+        if dataset is None and len(known) > 1:
+            raise InputError(
+                f"the store holds several patent data sets {sorted(known)}; export one with "
+                "dataset=NAME (their records never mix)",
+                file=db,
+            )
+        if dataset is None and known:
+            dataset = next(iter(known))  # the only one: label the files with it
         if dataset is not None and dataset not in known:
             raise InputError(
                 f"no data set {dataset!r} in the store; it holds {sorted(known)}", file=db
             )
+        out.mkdir(parents=True, exist_ok=True)  # only once the request is valid
         where = "" if dataset is None else " WHERE dataset = " + _sql_text(dataset)
         meta = ""
         if dataset is not None:

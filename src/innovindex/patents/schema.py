@@ -46,6 +46,7 @@ __all__ = [
     "PARTIES",
     "REGIONAL_OFFICES",
     "SCHEMAS",
+    "SIDE_TABLES",
     "TABLE_NAMES",
     "COUNTRY_CODES",
     "conform",
@@ -83,6 +84,15 @@ SCHEMAS: Mapping[str, pa.Schema] = {
 }
 # Store table names: other parts of innovindex share the DuckDB file, hence the prefix.
 TABLE_NAMES: Mapping[str, str] = {k: f"patent_{k}" for k in SCHEMAS}
+
+#: Tables other packages keep in the store, one set of rows per patent data set (a
+#: ``dataset`` column), derived from that data set and read by indicators beside the
+#: patent tables. They travel with a data set exported to Parquet (:mod:`.export`), are
+#: opened from such a folder under the same name (:func:`.backends.open_tables`), and an
+#: import that changes a data set removes its rows (they describe the old records). The
+#: one list of them: the patents package knows their names only, never what they hold
+#: (``firm_applicants``: the applicant mapping of :mod:`innovindex.firms.store`).
+SIDE_TABLES: tuple[str, ...] = ("firm_applicants",)
 
 # Regional and international authorities: reported on their own rows, never as national
 # offices (EPO, PCT/WIPO, Eurasian, ARIPO, OAPI, GCC Patent Office).

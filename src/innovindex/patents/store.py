@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +30,9 @@ import duckdb
 
 from .._identity import canonical
 from ..dbfile import check_store_path, connect_store, lock_timeout, notice, operation_temp_dir
-from ..errors import InputError, SpecError
+from ..errors import DataWarning, InputError, SpecError
 from .importers import ImportResult
-from .schema import SCHEMAS, TABLE_NAMES, conform
+from .schema import SCHEMAS, SIDE_TABLES, TABLE_NAMES, conform
 from .summary import drop_dataset, write_summary
 
 __all__ = [
@@ -284,13 +285,21 @@ def _locked_write(
                     orig.execute("CHECKPOINT")
                 shutil.copyfile(path, new)
                 shutil.copymode(path, new)
-            counts = _write(new, work, result, name, files, replace, path)
+            counts, dropped = _write(new, work, result, name, files, replace, path)
             _fsync(new)
             os.replace(new, path)
             _fsync(path.absolute().parent)
         finally:
             if orig is not None:
                 orig.close()
+    for table in dropped:  # said once the import has committed
+        warnings.warn(
+            f"data set {name!r} changed, so its rows of {table} (derived from the old "
+            f"records) were removed: rebuild them (for firm_applicants: "
+            f"`innovindex patents applicants --dataset {name}`)",
+            DataWarning,
+            stacklevel=2,
+        )
     return counts
 
 
@@ -322,8 +331,9 @@ def _write(
     files: Sequence[str | Path],
     replace: bool,
     db: Path,
-) -> dict[str, int]:
-    """Write the import into the store copy ``new`` in one transaction; return the counts."""
+) -> tuple[dict[str, int], list[str]]:
+    """Write the import into the store copy ``new`` in one transaction; return the counts
+    and the side tables whose rows of the data set were removed."""
     con = duckdb.connect(str(new))
     try:
         spill = str(work / "spill").replace("'", "''")
@@ -374,6 +384,7 @@ def _write(
             [name],
         )
         write_summary(con, name, base)
+        dropped = _drop_side_rows(con, name)
         n_apps = int(
             con.execute(f"SELECT count(*) FROM {apps} WHERE dataset = ?", [name]).fetchall()[0][0]
         )
@@ -386,13 +397,36 @@ def _write(
         con.execute("DROP TABLE _keys")
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
-        return store_counts(con, name)
+        return store_counts(con, name), dropped
     except BaseException:
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         raise
     finally:
         con.close()
+
+
+def _drop_side_rows(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """Remove data set ``name``'s rows from the :data:`.schema.SIDE_TABLES` (derived from
+    its records, which this import changes); return the tables that had some."""
+    present = _tables(con)
+    dropped = []
+    for table in SIDE_TABLES:
+        if table not in present:
+            continue
+        cols = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+        if "dataset" not in cols:  # predates data sets: readers ignore it already, with a warning
+            continue
+        n = con.execute(f"SELECT count(*) FROM {table} WHERE dataset = ?", [name]).fetchall()
+        if n[0][0]:
+            con.execute(f"DELETE FROM {table} WHERE dataset = ?", [name])
+            dropped.append(table)
+    return dropped
 
 
 def _source(con: duckdb.DuckDBPyConnection, result: ImportResult, name: str) -> str:

@@ -11,7 +11,9 @@ come from one definition, so they agree by construction (and a test checks it).
 
 A store written before this table existed, or a Parquet folder without
 ``application_summary.parquet``, still works: the indicators then compute the summary on
-the fly. The next import into such a store fills the table for every data set.
+the fly. So does a summary that no longer covers exactly its data set's applications (a
+store an earlier innovindex changed, a Parquet folder whose tables were edited), with a
+warning; the next import rebuilds the summary of every such data set.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ import ibis
 from .facts import PatentTables, per_application
 from .schema import SCHEMAS, TABLE_NAMES
 
-__all__ = ["SUMMARY_COLUMNS", "SUMMARY_FILE", "SUMMARY_TABLE", "drop_dataset", "write_summary"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "SUMMARY_FILE",
+    "SUMMARY_TABLE",
+    "drop_dataset",
+    "stale_datasets",
+    "write_summary",
+]
 
 SUMMARY_TABLE = "patent_application_summary"
 SUMMARY_FILE = "application_summary.parquet"
@@ -75,37 +84,51 @@ def drop_dataset(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
         con.execute(f"DELETE FROM {SUMMARY_TABLE} WHERE dataset = ?", [dataset])
 
 
+def stale_datasets(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Data sets whose summary rows do not cover exactly their applications: a different
+    number of rows, smallest or largest key (keys are never reused, so a data set replaced
+    or extended by a program that did not maintain the summary shows here), or summary rows
+    left for a data set that is gone."""
+    apps = TABLE_NAMES["applications"]
+    spans = "SELECT dataset, count(*) AS n, min(appln_key) AS lo, max(appln_key) AS hi FROM {} GROUP BY 1"
+    rows = con.execute(
+        f"SELECT coalesce(a.dataset, s.dataset) FROM ({spans.format(apps)}) a "
+        f"FULL OUTER JOIN ({spans.format(SUMMARY_TABLE)}) s ON a.dataset = s.dataset "
+        "WHERE a.n IS DISTINCT FROM s.n OR a.lo IS DISTINCT FROM s.lo OR a.hi IS DISTINCT FROM s.hi"
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
+
+
 def write_summary(con: duckdb.DuckDBPyConnection, dataset: str, after_key: int) -> None:
     """Summarise the applications of ``dataset`` with ``appln_key > after_key`` (the rows an
-    import just added); when the table is new, every other stored data set too.
+    import just added), then rebuild the summary of every data set that does not match its
+    applications (:func:`stale_datasets`: all of them when the table is new, or a data set
+    an earlier innovindex changed).
 
     Runs on the import's connection, inside its transaction.
     """
-    backfill = not _exists(con)
     con.execute(_DDL)
+    _insert(con, dataset, after_key)
+    for name in stale_datasets(con):
+        con.execute(f"DELETE FROM {SUMMARY_TABLE} WHERE dataset = ?", [name])
+        _insert(con, name, 0)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, after_key: int) -> None:
+    """Insert the summary rows of data set ``name``'s applications with keys > ``after_key``."""
     apps, parties = TABLE_NAMES["applications"], TABLE_NAMES["parties"]
-    todo = [(dataset, after_key)]
-    if backfill:
-        others = con.execute(
-            f"SELECT DISTINCT dataset FROM {apps} WHERE dataset <> ?", [dataset]
-        ).fetchall()
-        todo += [(str(r[0]), 0) for r in others]
-    sql = _summary_sql()
-    cols = ", ".join(SUMMARY_COLUMNS[1:])
-    for name, key in todo:
-        scope = f"dataset = $ds AND appln_key > {int(key)}"
-        for table, source in (("applications", apps), ("parties", parties)):
-            names = ", ".join(
-                "appln_key AS appln_id" if c == "appln_id" else f'"{c}"'
-                for c in SCHEMAS[table].names
-            )
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW _sum_{table} AS "
-                f"SELECT {names} FROM {source} WHERE {scope.replace('$ds', _quote(name))}"
-            )
-        con.execute(
-            f"INSERT INTO {SUMMARY_TABLE} SELECT appln_id, {_quote(name)}, {cols} FROM ({sql})"
+    scope = f"dataset = {_quote(name)} AND appln_key > {int(after_key)}"
+    for table, source in (("applications", apps), ("parties", parties)):
+        names = ", ".join(
+            "appln_key AS appln_id" if c == "appln_id" else f'"{c}"' for c in SCHEMAS[table].names
         )
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW _sum_{table} AS SELECT {names} FROM {source} WHERE {scope}"
+        )
+    cols = ", ".join(SUMMARY_COLUMNS[1:])
+    con.execute(
+        f"INSERT INTO {SUMMARY_TABLE} SELECT appln_id, {_quote(name)}, {cols} FROM ({_summary_sql()})"
+    )
     for table in ("applications", "parties"):
         con.execute(f"DROP VIEW IF EXISTS _sum_{table}")
 
