@@ -51,7 +51,10 @@ def show_cmd(
     if (folder is None) == (db is None):
         raise SpecError("give an output FOLDER or --db STORE (with --run ID|latest), not both")
     if folder is not None:
-        scores, source = read_output(folder), str(folder)
+        from ._common import echo_warnings
+
+        with echo_warnings():
+            scores, source = read_output(folder), str(folder)
     else:
         assert db is not None
         run_id, scores = _from_store(db, run)
