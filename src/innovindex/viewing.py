@@ -18,7 +18,7 @@ import pandas as pd
 from ._identity import canonical
 from .errors import DataWarning, InputError, SpecError
 
-__all__ = ["LONG_COLUMNS", "View", "read_output", "view"]
+__all__ = ["LONG_COLUMNS", "View", "is_synthetic_output", "read_output", "view"]
 
 LONG_COLUMNS = ["time", "uCode", "uName", "code", "level", "score", "rank"]
 
@@ -119,6 +119,16 @@ def _levels(folder: Path) -> dict[str, int]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # the framework file moved since the build: levels are optional
     return {c: fw.level(c) for c in fw.aggregates}
+
+
+def is_synthetic_output(folder: str | Path) -> bool:
+    """Whether an output folder's run.json marks its data as synthetic (``innovindex demo``);
+    an unreadable run.json is not (read_output already warned about it)."""
+    try:
+        info = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("synthetic") is True
 
 
 def read_output(folder: str | Path) -> pd.DataFrame:
