@@ -19,7 +19,15 @@ from typing import Any
 
 from .errors import SpecError
 
-__all__ = ["audit_bytes", "check_audit", "memory_limit", "parse_size"]
+__all__ = [
+    "audit_bytes",
+    "check_audit",
+    "check_time",
+    "check_value",
+    "check_values",
+    "memory_limit",
+    "parse_size",
+]
 
 _UNITS = {
     "": 1,
@@ -173,12 +181,37 @@ def check_values(df: Any, columns: list[str], source: str) -> None:
     if big.any():
         i, j = (int(v[0]) for v in np.nonzero(big))
         raise InputError(
-            f"value {df[columns[j]].iloc[i]:.4g} is outside the range innovindex computes with "
-            f"(|x| <= {MAX_ABS_VALUE:g}); rescale the indicator (e.g. to millions)",
+            _out_of_range(float(df[columns[j]].iloc[i])),
             file=source,
             row=i + 2,
             column=columns[j],
         )
+
+
+def check_value(value: float, *, file: Any, row: int, column: str) -> float:
+    """One value read from a file: refuse infinity and magnitudes beyond
+    :data:`MAX_ABS_VALUE`, as :func:`check_values` does for a whole iData frame.
+
+    For readers that convert cell by cell (``data wipo``); returns ``value`` unchanged.
+    """
+    import math
+
+    from .errors import InputError
+
+    if math.isinf(value):
+        raise InputError(
+            "infinite value; expected a finite number", file=file, row=row, column=column
+        )
+    if abs(value) > MAX_ABS_VALUE:
+        raise InputError(_out_of_range(value), file=file, row=row, column=column)
+    return value
+
+
+def _out_of_range(value: float) -> str:
+    return (
+        f"value {value:.4g} is outside the range innovindex computes with "
+        f"(|x| <= {MAX_ABS_VALUE:g}); rescale the indicator (e.g. to millions)"
+    )
 
 
 def check_time(time: Any, source: str) -> None:

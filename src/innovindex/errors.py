@@ -17,7 +17,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["InnovindexError", "InputError", "SpecError", "NotBuiltError", "DataWarning"]
+__all__ = [
+    "InnovindexError",
+    "InputError",
+    "SpecError",
+    "NotBuiltError",
+    "DataWarning",
+    "shown",
+]
+
+
+def shown(value: object) -> str:
+    """How a value found in the input is quoted in a message: its ``repr``, with numpy and
+    pandas scalars as the plain Python value (``2024``, not ``np.int64(2024)``).
+
+    Messages are read by people who typed ``2024`` in a file; numpy 2's scalar repr names a
+    type they never wrote.
+    """
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__.split(".")[0] in ("numpy", "pandas"):
+        try:
+            value = item()
+        except (ValueError, TypeError):  # not a scalar (an array): keep its own repr
+            pass
+    return repr(value)
 
 
 class InnovindexError(Exception):

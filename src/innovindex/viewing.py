@@ -9,15 +9,16 @@ unit's scores and ranks at every level.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ._identity import canonical
-from .errors import InputError, SpecError
+from .errors import DataWarning, InputError, SpecError
 
-__all__ = ["LONG_COLUMNS", "View", "read_output", "view"]
+__all__ = ["LONG_COLUMNS", "View", "is_synthetic_output", "read_output", "view"]
 
 LONG_COLUMNS = ["time", "uCode", "uName", "code", "level", "score", "rank"]
 
@@ -31,16 +32,16 @@ class View:
 
 
 def _table(folder: Path, name: str) -> pd.DataFrame:
+    """One output table (CSV, Parquet or the sheet of results.xlsx), checked: a file that is
+    empty, not of its format, or without a ``uCode`` column is one :class:`InputError` naming it.
+    """
     for suffix in (".csv", ".parquet"):
         p = folder / f"{name}{suffix}"
         if p.is_file():
-            if suffix == ".csv":
-                return pd.read_csv(p, dtype={"uCode": str, "uName": str}, keep_default_na=False,
-                                   na_values=[""])  # fmt: skip
-            return pd.read_parquet(p)
+            return _checked(_read(p, name), p, name)
     book = folder / "results.xlsx"
     if book.is_file():
-        return pd.read_excel(book, sheet_name=name, dtype={"uCode": str, "uName": str})
+        return _checked(_read(book, name), book, name)
     raise InputError(
         f"no {name}.csv, {name}.parquet or results.xlsx: expected a folder written by "
         "`innovindex build`",
@@ -48,18 +49,86 @@ def _table(folder: Path, name: str) -> pd.DataFrame:
     )
 
 
+def _read(p: Path, name: str) -> pd.DataFrame:
+    what = {".csv": "a UTF-8 CSV", ".parquet": "a Parquet file"}.get(
+        p.suffix, f"an Excel workbook with a {name!r} sheet"
+    )
+    if p.stat().st_size == 0:
+        raise InputError(
+            f"the file is empty; expected {what} written by `innovindex build`", file=p
+        )
+    try:
+        if p.suffix == ".csv":
+            return pd.read_csv(p, dtype={"uCode": str, "uName": str}, keep_default_na=False,
+                               na_values=[""])  # fmt: skip
+        if p.suffix == ".parquet":
+            return pd.read_parquet(p)
+        return pd.read_excel(p, sheet_name=name, dtype={"uCode": str, "uName": str})
+    except Exception as exc:  # noqa: BLE001 - pandas, pyarrow and openpyxl raise many types
+        text = str(exc).replace(str(p), p.name)
+        reason = text.splitlines()[0][:120] if text else type(exc).__name__
+        raise InputError(
+            f"cannot be read ({reason}); expected {what} written by `innovindex build`", file=p
+        ) from None
+
+
+def _checked(df: pd.DataFrame, p: Path, name: str) -> pd.DataFrame:
+    """Key columns present, at least one row, and every score or rank a number."""
+    from .io.layout import numeric_column
+
+    if "uCode" not in df.columns:
+        raise InputError(
+            f"no uCode column; expected the {name} table written by `innovindex build`",
+            file=p,
+            row=1,
+        )
+    if df.empty:
+        raise InputError(f"the {name} table has a header but no rows", file=p)
+    for col in df.columns:
+        if col not in ("uCode", "uName"):
+            df[col] = numeric_column(df[col], file=str(p), column=str(col))
+    return df
+
+
 def _levels(folder: Path) -> dict[str, int]:
     """Level of each code, from the framework named in run.json (when it can be found)."""
     from .building import resolve_framework
 
     run = folder / "run.json"
+    if not run.is_file():
+        return {}
     try:
         source = json.loads(run.read_text(encoding="utf-8"))["framework"]
+        if not isinstance(source, str):
+            raise TypeError(source)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        why = (
+            "has no 'framework' entry (text)"
+            if isinstance(exc, KeyError | TypeError)
+            else "cannot be read as JSON"
+        )
+        warnings.warn(
+            f"{run}: {why}; scores are shown without the framework's levels",
+            DataWarning,
+            stacklevel=3,
+        )
+        return {}
+    try:
         name = source.split(":", 1)[1] if source.startswith("builtin:") else source
         fw = resolve_framework(name)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return {}  # the framework file moved since the build: levels are optional
     return {c: fw.level(c) for c in fw.aggregates}
+
+
+def is_synthetic_output(folder: str | Path) -> bool:
+    """Whether an output folder's run.json marks its data as synthetic (``innovindex demo``);
+    an unreadable run.json is not (read_output already warned about it)."""
+    try:
+        info = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("synthetic") is True
 
 
 def read_output(folder: str | Path) -> pd.DataFrame:
@@ -77,8 +146,13 @@ def read_output(folder: str | Path) -> pd.DataFrame:
         )
     scores, ranks = _table(folder, "scores"), _table(folder, "ranks")
     keys = [c for c in ("uCode", "uName", "Time") if c in scores.columns]
-    if "uCode" not in keys:
-        raise InputError("no uCode column in the scores table", file=folder)
+    if ("Time" in scores.columns) != ("Time" in ranks.columns):
+        has, lacks = ("scores", "ranks") if "Time" in scores.columns else ("ranks", "scores")
+        raise InputError(
+            f"the {has} table has a Time column and the {lacks} table has none; "
+            "expected both from the same `innovindex build`",
+            file=folder,
+        )
     s = scores.melt(keys, var_name="code", value_name="score")
     r = ranks.drop(columns=[c for c in ("uName",) if c in ranks.columns]).melt(
         [k for k in keys if k != "uName"], var_name="code", value_name="rank"

@@ -150,7 +150,8 @@ CASES = [
     (
         "duplicate-unit",
         lambda t: {"data": _data_with(t, lambda d: _set(d, 4, "uCode", "U1"))},
-        "duplicate unit",
+        # the year as typed in the file, not numpy's repr np.int64(2024)
+        "row 6, column 'uCode': duplicate unit: uCode='U1' and Time=2024 appears more than once",
     ),
     (
         "text-in-numeric",
@@ -199,7 +200,7 @@ CASES = [
     (
         "bad-direction",
         lambda t: {"meta": _meta_with(t, lambda m: _set(m, 2, "Direction", 0))},
-        "Direction",
+        "Direction must be 1 or -1, got 0",
     ),
     (
         "duplicate-icode",

@@ -42,6 +42,18 @@ def _files(d):
     (d / "good.csv").write_text(
         "Office,Office (ISO3),Origin,2020\nGermany,DEU,Resident,1\nGermany,DEU,Non-resident,2\n"
     )
+    head = "Office,Office (Code),Origin,Type,2020\n"
+    (d / "huge.csv").write_text(head + "Germany,DE,Resident,Total,1e400\n")
+    (d / "too_big.csv").write_text(head + "Germany,DE,Resident,Total,-2e150\n")
+    (d / "dup_rows.csv").write_text(
+        head + "Germany,DE,Resident,Total,1\nFrance,FR,Resident,Total,1\n"
+        "Germany,DE,Resident,Total,2\n"
+    )
+    (d / "de_2020.csv").write_text(head + "Germany,DE,Resident,Total,5\n")
+    (d / "de_again.csv").write_text(
+        head + "France,FR,Resident,Total,1\nGermany,DE,Resident,Total,6\n"
+    )
+    (d / "folder").mkdir()
     (d / "wipo_recipe.yaml").write_text(
         "sources: {w: {source: wipo, file: good.csv, series: pat}}\n"
         "indicators: [{code: S, derive: {share: [pat.resident, pat.foreign]}}]\n"
@@ -191,6 +203,31 @@ CASES = [
         "wipo-missing-file",
         ["data", "wipo", "{w}/nope.csv", "--out", "{w}/o.csv"],
         "WIPO download not found",
+    ),
+    (
+        "wipo-overflowing-value",
+        ["data", "wipo", "{w}/huge.csv", "--series", "pat", "--out", "{w}/o.csv"],
+        "huge.csv, row 2, column '2020': infinite value",
+    ),
+    (
+        "wipo-value-beyond-range",
+        ["data", "wipo", "{w}/too_big.csv", "--out", "{w}/o.csv"],
+        "too_big.csv, row 2, column '2020': value -2e+150 is outside the range",
+    ),
+    (
+        "wipo-duplicate-row",
+        ["data", "wipo", "{w}/dup_rows.csv", "--out", "{w}/o.csv"],
+        "dup_rows.csv, row 4: DEU 2020 appears twice for series 'wipo_applications' (first at row 2)",
+    ),
+    (
+        "wipo-same-row-in-two-files",
+        ["data", "wipo", "{w}/de_2020.csv", "{w}/de_again.csv", "--out", "{w}/o.csv"],
+        "de_again.csv, row 3: DEU 2020 appears twice for series 'wipo_applications' (first at ",
+    ),
+    (
+        "wipo-folder",
+        ["data", "wipo", "{w}/folder", "--out", "{w}/o.csv"],
+        "folder: is a folder; expected a WIPO download",
     ),
     ("wipo-no-target", ["data", "wipo", "{w}/text_value.csv"], "give --out FILE"),
     (

@@ -87,6 +87,10 @@ def build_cmd(
         "panel_impute": over_time,
         **build_record(data),
     }
+    # data from a folder labelled synthetic (the demo's data/) stays labelled in what is built
+    synthetic = (data.parent / "README_SYNTHETIC.txt").is_file()
+    if synthetic:
+        extra["synthetic"] = True
     info = run_info(panel, inputs=inputs, extra=extra, warnings=notes)
     with atomic_dir(out, keep=[i["path"] for i in inputs.values()]) as tmp:
         write_tables(tmp, tables, fmt, info)
@@ -100,6 +104,7 @@ def build_cmd(
                 dataset=dataset or data.stem,
                 inputs=inputs,
                 reference_year=reference_year,
+                synthetic=synthetic,
             )
             if aggregated
             else None

@@ -51,6 +51,15 @@ def _table(title: str, frame: pd.DataFrame, columns: list[str], digits: int = 2)
     return table
 
 
+def synthetic_label(console: Console, db: Path, run: str) -> None:
+    """Print the SYNTHETIC label as the first line when the run holds synthetic (demo) data."""
+    from ..demo.world import SYNTHETIC_LABEL
+    from ..monitor.runs import is_synthetic
+
+    if is_synthetic(db, run):
+        console.print(SYNTHETIC_LABEL, style="bold", markup=False, highlight=False)
+
+
 def runs_cmd(db: DbOpt = DEFAULT_DB) -> None:
     """List the runs recorded in the store, newest first."""
     from ..monitor import list_runs
@@ -140,6 +149,7 @@ def explain_cmd(
         write_rows(e.contributions, out)
     s = e.summary.iloc[0]
     console = Console()
+    synthetic_label(console, db, run)
     console.print(
         f"[bold]{s['uName']} ({e.unit})[/bold], {e.code} {e.from_} -> {e.to}: "
         f"{s['score_from']:.2f} -> {s['score_to']:.2f}, change {s['change_abs']:+.2f} "
@@ -222,6 +232,7 @@ def profile_cmd(
         "group_flag",
     ]
     console = Console()
+    synthetic_label(console, db, run)
     console.print(_table(f"Profile of {prof['uCode'].iloc[0]}", shown, cols, 1))
     if n_peers > 0:
         year = int(prof["time"].max())

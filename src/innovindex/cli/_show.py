@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-def _from_store(db: Path, run: str) -> tuple[str, pd.DataFrame]:
+def _from_store(db: Path, run: str) -> tuple[str, pd.DataFrame, bool]:
     from ..dbfile import connect_store
     from ..store import read_runs, read_scores
 
@@ -26,7 +26,8 @@ def _from_store(db: Path, run: str) -> tuple[str, pd.DataFrame]:
     run_id = str(runs["run_id"].iloc[0]) if run == "latest" else run
     if run_id not in set(runs["run_id"]):
         raise SpecError(f"no run {run!r} in {db}; recent runs: {list(runs['run_id'][:5])}")
-    return run_id, read_scores(db, run_id)
+    flag = runs.loc[runs["run_id"] == run_id, "synthetic"].dropna()
+    return run_id, read_scores(db, run_id), bool(len(flag)) and bool(flag.iloc[0])
 
 
 def show_cmd(
@@ -46,18 +47,26 @@ def show_cmd(
     from rich.console import Console
     from rich.table import Table
 
-    from ..viewing import read_output, view
+    from ..viewing import is_synthetic_output, read_output, view
 
     if (folder is None) == (db is None):
         raise SpecError("give an output FOLDER or --db STORE (with --run ID|latest), not both")
     if folder is not None:
-        scores, source = read_output(folder), str(folder)
+        from ._common import echo_warnings
+
+        with echo_warnings():
+            scores, source = read_output(folder), str(folder)
+        synthetic = is_synthetic_output(folder)
     else:
         assert db is not None
-        run_id, scores = _from_store(db, run)
+        run_id, scores, synthetic = _from_store(db, run)
         source = f"{db} run {run_id}"
     v = view(scores, top=top, unit=unit, level=level, time=time)
     console = Console(width=None if Console().is_terminal else 200)
+    if synthetic:  # the project rule: synthetic data is labelled wherever it is shown
+        from ..demo.world import SYNTHETIC_LABEL
+
+        console.print(SYNTHETIC_LABEL, style="bold", markup=False, highlight=False)
     table = Table(title=f"{v.title}\n[dim]{source}[/dim]")
     for col in v.table.columns:
         table.add_column(str(col), justify="left" if col in ("uCode", "uName", "code") else "right")

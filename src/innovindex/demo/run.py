@@ -36,8 +36,22 @@ This folder was written by `innovindex demo`. Every number in it comes from a sy
   index/                scores, ranks, treated and normalised indicators, treatment, run.json
   patents/              synthetic patent indicator tables (when the patents module is present)
 
+Each of these folders also holds a README_SYNTHETIC.txt, so a copy of it stays labelled.
+
 The same build is recorded in the DuckDB store given by --db (table index_runs, synthetic = true).
 """
+
+#: Written next to the CSVs of data/ and index/ (as patents/ has its own), so a table copied
+#: out with its folder still says what it is; the CSV columns stay those of a real build.
+_FOLDER_README = (
+    SYNTHETIC_LABEL
+    + """
+
+The tables in this folder were written by `innovindex demo` from a synthetic "demo world"
+(seed {seed}); economies are called Synthland 001, 002, ... The numbers mean nothing about
+any real economy. Runs recorded from them are flagged synthetic = true in the store.
+"""
+)
 
 
 def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000) -> str:
@@ -58,6 +72,10 @@ def run_demo(out: Path, db: Path, *, seed: int = 2024, n_patents: int = 100_000)
         world.to_csv(tmp / "data" / "demo_idata.csv", index=False)
         (tmp / "index").mkdir()
         write_tables(tmp / "index", tables, "csv", info)
+        for sub in ("data", "index"):
+            (tmp / sub / "README_SYNTHETIC.txt").write_text(
+                _FOLDER_README.format(seed=seed), encoding="utf-8"
+            )
         if importlib.util.find_spec("ibis") is not None:  # the patents extra
             from ..patents.demo import run_demo as patents_demo
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from .._identity import canonical
-from ..errors import InputError
+from ..errors import InputError, shown
 
 REQUIRED_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type")
 ELEMENT_TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other", "Ratio")
@@ -101,7 +101,7 @@ def validate(meta: pd.DataFrame, source: str) -> pd.DataFrame:
             )
         if t == "Indicator" and meta.at[i, "Direction"] not in (1.0, -1.0):
             raise InputError(
-                f"Direction must be 1 or -1, got {meta.at[i, 'Direction']!r}",
+                f"Direction must be 1 or -1, got {shown(meta.at[i, 'Direction'])}",
                 file=source,
                 row=row(i),
                 column="Direction",
@@ -179,7 +179,7 @@ def _numeric_column(meta: pd.DataFrame, col: str, source: str, rows: pd.Series) 
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise InputError(
-            f"expected a number, found {meta[col][i]!r}", file=source, row=i + 2, column=col
+            f"expected a number, found {shown(meta[col][i])}", file=source, row=i + 2, column=col
         )
     return out
 

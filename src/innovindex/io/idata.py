@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._identity import canonical
 from .._limits import check_time, check_values
-from ..errors import InputError
+from ..errors import InputError, shown
 from ..framework import Framework
 from ..stage import Stage
 from .layout import is_text_column, numeric_column, to_idata
@@ -103,7 +103,7 @@ def check_data(
     dup = df.duplicated(key, keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        what = " and ".join(f"{k}={df[k][i]!r}" for k in key)
+        what = " and ".join(f"{k}={shown(df[k].iloc[i])}" for k in key)
         raise InputError(
             f"duplicate unit: {what} appears more than once", file=source, row=i + 2, column="uCode"
         )

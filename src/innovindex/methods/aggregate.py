@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from innovindex.errors import SpecError
+from innovindex.errors import SpecError, shown
 
 __all__ = [
     "MEANS",
@@ -128,7 +128,7 @@ def _require_positive(A: FloatArray, what: str, why: str) -> None:
         r, c = (int(i[0]) for i in np.nonzero(bad))
         raise SpecError(
             f"{what} needs values > 0 ({why}); found {int(bad.sum())} value(s) <= 0, first at "
-            f"row {r}, column {c} ({A[r, c]!r}); normalise onto a positive range first, "
+            f"row {r}, column {c} ({shown(A[r, c])}); normalise onto a positive range first, "
             f"e.g. minmax with range=(1, 100)"
         )
 

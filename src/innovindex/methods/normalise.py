@@ -27,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from innovindex.errors import SpecError
+from innovindex.errors import SpecError, shown
 
 __all__ = [
     "borda",
@@ -76,7 +76,7 @@ def _directions(direction: ArrayLike, k: int, what: str) -> FloatArray:
     bad = ~np.isin(d, (-1.0, 1.0))
     if np.any(bad):
         raise SpecError(
-            f"{what}: direction must be +1 or -1; got {d[bad][0]!r} "
+            f"{what}: direction must be +1 or -1; got {shown(d[bad][0])} "
             f"for column {int(np.argmax(bad))}"
         )
     return d

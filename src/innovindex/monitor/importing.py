@@ -202,8 +202,12 @@ def import_results(
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
     dataset: str | None = None,
+    name: str | None = None,
 ) -> str:
     """Store a published results file as a run; returns the run id.
+
+    ``name`` is how messages and the run's recorded inputs call the file (default: its path;
+    the web API passes the uploaded file's name, not its temporary copy).
 
     The file is read as published: ``;`` or ``,`` separated, decimal commas, UTF-8 (with or
     without BOM) or latin-1. Columns are matched to the framework's codes or names
@@ -228,7 +232,7 @@ def import_results(
     from ..io.writers import file_sha256
     from ..store import record_results
 
-    src = str(file)
+    src = name or str(file)
     fw = resolve_framework(framework)
     df, dec = read_published(file)
     if len(df) == 0:

@@ -13,7 +13,15 @@ from ..errors import InputError
 from ..store import read_runs, read_table
 from .changes import change_measures
 
-__all__ = ["list_runs", "resolve_run", "scores", "timeseries", "unit_series", "element_names"]
+__all__ = [
+    "list_runs",
+    "resolve_run",
+    "is_synthetic",
+    "scores",
+    "timeseries",
+    "unit_series",
+    "element_names",
+]
 
 DbLike = str | Path
 
@@ -59,6 +67,15 @@ def resolve_run(db: DbLike, run: str = "latest") -> str:
         "(or 'latest')",
         file=db,
     )
+
+
+def is_synthetic(db: DbLike, run: str = "latest") -> bool:
+    """Whether a recorded run holds SYNTHETIC data (``index_runs.synthetic``, set by the demo),
+    so every command showing it can say so."""
+    runs = read_runs(db)
+    run_id = resolve_run(db, run)
+    flag = runs.loc[runs["run_id"] == run_id, "synthetic"].dropna()  # NULL: an older store
+    return bool(len(flag)) and bool(flag.iloc[0])
 
 
 def list_runs(db: DbLike) -> pd.DataFrame:

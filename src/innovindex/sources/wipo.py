@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from .._identity import canonical
+from .._limits import check_value
 from ..errors import DataWarning, InputError
 from ..io.countries import iso2_to_iso3
 from .provenance import LONG_COLUMNS, Fetched
@@ -54,7 +55,9 @@ class WipoTable:
     """One download in long form with what its title lines say.
 
     ``data`` columns: office, office_code, office_iso3, origin, origin_code, origin_iso3,
-    type, field (missing ones empty), year, value.
+    type, field (missing ones empty), year, value. ``rows`` holds, for each row of ``data``,
+    the line of the download it came from (header = its own line number, 1-based), so a
+    later check can name it.
     """
 
     data: pd.DataFrame
@@ -62,6 +65,7 @@ class WipoTable:
     last_updated: str | None
     file: str
     sha256: str
+    rows: list[int] = field(default_factory=list)
 
 
 def read_wipo(path: str | Path) -> WipoTable:
@@ -76,6 +80,8 @@ def read_wipo(path: str | Path) -> WipoTable:
     from ..io.writers import file_sha256
 
     p = Path(path)
+    if p.is_dir():
+        raise InputError("is a folder; expected a WIPO download (.csv or .xlsx file)", file=p)
     if not p.is_file():
         raise InputError("WIPO download not found", file=p)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
@@ -108,6 +114,7 @@ def read_wipo(path: str | Path) -> WipoTable:
         elif h.lower() in _LABELS:
             roles[j] = _LABELS[h.lower()]
     records: list[dict[str, Any]] = []
+    lines: list[int] = []
     for i in range(head + 1, len(rows)):
         r = rows[i]
         if not r or all(c in (None, "") for c in r):
@@ -131,6 +138,7 @@ def read_wipo(path: str | Path) -> WipoTable:
             value = _number(r[j] if j < len(r) else None, p, i + 1, header[j])
             if value is not None:
                 records.append({**base, "year": year, "value": value})
+                lines.append(i + 1)
     if not records:
         raise InputError("the download has no values under its year columns", file=p, row=head + 2)
     data = pd.DataFrame.from_records(records, columns=[*_TEXT, "year", "value"])
@@ -138,7 +146,12 @@ def read_wipo(path: str | Path) -> WipoTable:
     indicator = _after(text, r"Indicator\s*:\s*(.+?)(?=\s+(Report type|Source|Office|Origin)\b|$)")
     updated = _after(text, r"Last updated:?\s*([A-Za-z]+\s+\d{4}|\d{4}-\d{2}-\d{2})")
     return WipoTable(
-        data=data, indicator=indicator, last_updated=updated, file=str(p), sha256=file_sha256(p)
+        data=data,
+        indicator=indicator,
+        last_updated=updated,
+        file=str(p),
+        sha256=file_sha256(p),
+        rows=lines,
     )
 
 
@@ -185,9 +198,18 @@ def wipo_to_fetched(tables: list[WipoTable], series: str, by: str = "office") ->
     )
     dup = long.duplicated(["uCode", "Time", "series"])
     if dup.any():
-        r = long[dup].iloc[0]
+        where = [(t.file, r) for t in tables for r in _rows_of(t)]
+        i = int(dup.to_numpy().nonzero()[0][0])
+        key = long.loc[i, ["uCode", "Time", "series"]]
+        first = int((long[["uCode", "Time", "series"]] == key).all(axis=1).to_numpy().argmax())
+        f0, r0 = where[first]
+        seen = f"row {r0}" if f0 == where[i][0] else f"{f0} row {r0}"
         raise InputError(
-            f"WIPO downloads: {r['uCode']} {r['Time']} appears twice for series {r['series']!r} (the same file given twice?)"
+            f"{key['uCode']} {key['Time']} appears twice for series {key['series']!r} "
+            f"(first at {seen}); expected one row per office, origin, type and year "
+            "(the same file given twice?)",
+            file=where[i][0],
+            row=where[i][1],
         )
     agg = ucode == ""
     provenance = {
@@ -239,6 +261,11 @@ def store_wipo(tables: list[WipoTable], db: str | Path) -> int:
     return len(frame)
 
 
+def _rows_of(t: WipoTable) -> list[int]:
+    """File line of each row of ``t.data`` (unknown lines, from a table built by hand, as 0)."""
+    return t.rows if len(t.rows) == len(t.data) else [0] * len(t.data)
+
+
 def _is_header(row: list[Any]) -> bool:
     cells = [canonical(str(c or "")).lower() for c in row]
     has_label = "office" in cells or "origin" in cells
@@ -249,16 +276,17 @@ def _number(v: Any, p: Path, row: int, col: str) -> float | None:
     if v is None:
         return None
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return float(v)
+        return check_value(float(v), file=p, row=row, column=col)
     text = canonical(str(v))
     if text in ("", "-", ".."):
         return None
     if _NUMBER.match(text):
         text = text.replace(",", "")
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise InputError(f"{text!r} is not a number", file=p, row=row, column=col) from None
+    return check_value(value, file=p, row=row, column=col)
 
 
 def _after(text: str, pattern: str) -> str | None:

@@ -4,7 +4,9 @@ Security, in order: a bearer token from configuration (``INNOVINDEX_TOKEN``) mus
 every write is refused (403); a request without the right token gets 401. Request bodies over
 the configured size are refused with 413 before they are parsed (see :mod:`.app`). Uploaded
 files are written under fixed names in a fresh temporary folder, whatever the client calls
-them, so no request can name a path; the framework is a built-in name only. A build runs
+them, so no request can name a path; the framework is a built-in name only. What comes back
+and what is recorded names each file as the client sent it (``data.csv``), never the
+server's temporary path (:class:`_Uploads`). A build runs
 completely in memory first and is recorded in one transaction, so a failed build leaves the
 store as it was. Engine errors (bad data, bad pipeline) come back as 422 with their one line.
 """
@@ -13,12 +15,14 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from dataclasses import replace
 from pathlib import Path as FsPath
+from types import TracebackType
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
 
-from ..errors import InputError
+from ..errors import InnovindexError, InputError
 from ..report.reader import StoreReader
 from . import schemas
 from .routes import reader
@@ -82,6 +86,67 @@ def _save(
     return target
 
 
+class _Uploads:
+    """The uploads of one request, saved in a fresh temporary folder deleted on exit.
+
+    The engine names the files it reads in its messages and records; here they are temporary
+    paths, which must not reach the client or the store. :meth:`public` turns any text into
+    the client's view (each saved path becomes the file name the client sent), and an
+    :class:`~innovindex.errors.InnovindexError` leaving the block is raised again with its
+    text made public, so every route that saves uploads through this class answers with
+    ``data.csv, row 3, ...`` and never ``/tmp/innovindex-upload-.../data.csv``.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._names: dict[str, str] = {}
+
+    def __enter__(self) -> _Uploads:
+        self._tmp = tempfile.TemporaryDirectory(prefix="innovindex-upload-")
+        self.folder = FsPath(self._tmp.name)
+        return self
+
+    def __exit__(
+        self,
+        typ: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tmp.cleanup()
+        if isinstance(exc, InnovindexError) and str(self.folder) in str(exc):
+            raise self._public_error(exc) from None
+
+    def save(self, upload: UploadFile, stem: str, allowed: tuple[str, ...]) -> FsPath:
+        """Save ``upload`` as ``stem<suffix>`` (see :func:`_save`) and remember its name."""
+        path = _save(upload, self.folder, stem, allowed, self.limit)
+        self._names[str(path)] = self.name(upload, path)
+        return path
+
+    @staticmethod
+    def name(upload: UploadFile, path: FsPath) -> str:
+        """The client's file name without any folder part (``../x.csv`` -> ``x.csv``)."""
+        return FsPath((upload.filename or "").replace("\\", "/")).name or path.name
+
+    def public(self, text: str) -> str:
+        """``text`` with every saved path replaced by the client's file name."""
+        for path, name in sorted(self._names.items(), key=lambda kv: -len(kv[0])):
+            text = text.replace(path, name)
+        return text.replace(str(self.folder), "upload")
+
+    def _public_error(self, exc: InnovindexError) -> InnovindexError:
+        if isinstance(exc, InputError):
+            return InputError(
+                self.public(exc.detail),
+                file=self.public(exc.file) if exc.file else None,
+                row=exc.row,
+                column=exc.column,
+            )
+        try:
+            return type(exc)(self.public(str(exc)))
+        except TypeError:  # a subclass with another constructor: the message is what matters
+            return InputError(self.public(str(exc)))
+
+
 def _framework(name: str) -> str:
     from ..framework.builtin import available
 
@@ -128,26 +193,30 @@ def post_build(
     from ..io.writers import file_sha256
     from ..store import record_build
 
-    limit = request.app.state.max_upload
     if (meta is None) == (framework is None):
         raise InputError("give exactly one of the meta file or the framework name")
-    with tempfile.TemporaryDirectory(prefix="innovindex-upload-") as tmp:
-        folder = FsPath(tmp)
-        data_path = _save(data, folder, "data", _TABLE_SUFFIXES, limit)
-        meta_path = _save(meta, folder, "meta", _TABLE_SUFFIXES, limit) if meta else None
-        pipe_path = _save(pipeline, folder, "pipeline", _YAML_SUFFIXES, limit) if pipeline else None
-        fw = Framework.read(meta_path) if meta_path else _framework(str(framework))
+    with _Uploads(request.app.state.max_upload) as up:
+        data_path = up.save(data, "data", _TABLE_SUFFIXES)
+        meta_path = up.save(meta, "meta", _TABLE_SUFFIXES) if meta else None
+        pipe_path = up.save(pipeline, "pipeline", _YAML_SUFFIXES) if pipeline else None
+        fw: Framework | str
+        if meta is not None and meta_path is not None:
+            # recorded as the run's framework: the upload as named in `inputs`, not the temp path
+            fw = replace(Framework.read(meta_path), source=f"upload:{up.name(meta, meta_path)}")
+        else:
+            fw = _framework(str(framework))
         inputs = {
-            name: {"path": f"upload:{up.filename}", "sha256": file_sha256(p)}
-            for name, up, p in (
+            name: {"path": f"upload:{up.name(u, p)}", "sha256": file_sha256(p)}
+            for name, u, p in (
                 ("data", data, data_path),
                 ("meta", meta, meta_path),
                 ("pipeline", pipeline, pipe_path),
             )
-            if up is not None and p is not None
+            if u is not None and p is not None
         }
         with collect() as warned:
             panel = build_panel(data_path, fw, pipe_path)
+        warned[:] = [up.public(w) for w in warned]
         with store.writing():
             run_id = record_build(store.db, panel, label=label, inputs=inputs, warnings=warned)
     return _created(store, run_id, "build", warned)
@@ -181,13 +250,13 @@ def post_results(
     from ..diagnostics import collect
     from ..monitor import import_results
 
-    limit = request.app.state.max_upload
-    with tempfile.TemporaryDirectory(prefix="innovindex-upload-") as tmp:
-        path = _save(file, FsPath(tmp), "results", (".csv", ".txt"), limit)
+    with _Uploads(request.app.state.max_upload) as up:
+        path = up.save(file, "results", (".csv", ".txt"))
         fw = _framework(framework)
         with collect() as warned, store.writing():
             run_id = import_results(
                 path,
+                name=up.name(file, path),
                 framework=fw,
                 db=store.db,
                 time=time,
@@ -195,4 +264,5 @@ def post_results(
                 unit_column=unit_column,
                 dataset=dataset or FsPath(file.filename or "results").stem[:200],
             )
+        warned[:] = [up.public(w) for w in warned]
     return _created(store, run_id, "import", warned)
