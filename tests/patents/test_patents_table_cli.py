@@ -3,6 +3,8 @@ so it cannot go stale), and a DataWarning raised while computing is one stderr l
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -12,6 +14,21 @@ import pytest
 from innovindex.cli import main
 from innovindex.dbfile import connect_store
 from innovindex.patents.tables import TABLES
+
+
+@pytest.fixture(scope="module")
+def esp_store(tmp_path_factory: pytest.TempPathFactory, espacenet_files: list[Path]) -> Path:
+    """A store holding the Espacenet sample (filing years known)."""
+    db = tmp_path_factory.mktemp("table-cli") / "s.duckdb"
+    esp = str(espacenet_files[0])
+    assert main(["patents", "import", "--format", "espacenet", esp, "--db", str(db)]) == 0
+    return db
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
 
 
 def _arguments_panel(text: str) -> str:
@@ -68,3 +85,35 @@ def test_a_data_warning_while_computing_is_one_stderr_line(
     # same table: fractional sums may differ in the last bit (parallel addition order)
     pd.testing.assert_frame_equal(before, after, check_exact=False, rtol=1e-12)
     assert not after.isin(["HA-OLD"]).any().any()
+
+
+def test_an_unwritable_out_names_the_out_file(
+    esp_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a folder path through a file: portable, and root cannot write there either
+    (tmp_path / "somefile.txt").write_text("mine\n")
+    out = tmp_path / "somefile.txt" / "x.csv"
+    args = ["patents", "table", "by_office", "--db", str(esp_store), "--out", str(out)]
+    assert main(args) == 2
+    assert _one_line(capsys) == (
+        f"error: {out}: cannot write the file: {tmp_path / 'somefile.txt'} is a file, not a folder"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["somefile.txt"]
+
+
+def test_a_read_only_folder_names_the_out_file(
+    esp_store: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+        # what tempfile.mkstemp raises on a read-only file system (EROFS, naming its file)
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), f"{kwargs['dir']}/.x.csv.ab12cd34.tmp")
+
+    out = tmp_path / "x.csv"
+    monkeypatch.setattr("tempfile.mkstemp", read_only)
+    args = ["patents", "table", "by_office", "--db", str(esp_store), "--out", str(out)]
+    assert main(args) == 2
+    assert _one_line(capsys) == f"error: {out}: cannot write the file: Read-only file system"
+    assert list(tmp_path.iterdir()) == []
