@@ -13,7 +13,9 @@ import pytest
 
 from innovindex.cli import main
 from innovindex.dbfile import connect_store
-from innovindex.patents.tables import TABLES
+from innovindex.errors import DataWarning
+from innovindex.patents.queries import PatentTables
+from innovindex.patents.tables import TABLES, compute_table
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +119,68 @@ def test_a_read_only_folder_names_the_out_file(
     assert main(args) == 2
     assert _one_line(capsys) == f"error: {out}: cannot write the file: Read-only file system"
     assert list(tmp_path.iterdir()) == []
+
+
+def _year_span(db: Path, column: str) -> tuple[int | None, int | None]:
+    """min, max of a year column of the stored applications (SQL, not the package's code)."""
+    con = connect_store(db, read_only=True)
+    try:
+        row = con.execute(
+            f"SELECT min({column}), max({column}) FROM patent_applications"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return row[0], row[1]
+
+
+def test_a_year_range_outside_the_data_is_one_warning_line_and_exit_0(
+    esp_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, last = _year_span(esp_store, "filing_year")
+    assert first is not None and last is not None and last < 2100
+    out = tmp_path / "t.csv"
+    args = ["patents", "table", "by_office", "--db", str(esp_store), "--out", str(out)]
+    assert main([*args, "--years", "2100-2200"]) == 0
+    assert _one_line(capsys) == (
+        "warning: table 'by_office' is empty: no application has a filing year in 2100-2200 "
+        f"(the data set's filing years run {first}-{last})"
+    )
+    assert len(pd.read_csv(out)) == 0
+    # a range that holds applications: rows, and no warning
+    assert main([*args, "--years", f"{first}-{last}"]) == 0
+    assert capsys.readouterr().err == ""
+    assert len(pd.read_csv(out)) > 0
+
+
+def test_a_data_set_without_filing_years_is_one_warning_line(
+    patents_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The PATENTSCOPE export has no filing dates: a --years table says so and names the
+    priority years it has instead."""
+    db = tmp_path / "ps.duckdb"
+    export = patents_dir / "patentscope_pizza_medium" / "pizza_medium.csv"
+    assert main(["patents", "import", "--format", "patentscope", str(export), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert _year_span(db, "filing_year") == (None, None)
+    first, last = _year_span(db, "priority_year")
+    out = tmp_path / "t.csv"
+    args = ["patents", "table", "by_origin", "--db", str(db), "--out", str(out)]
+    assert main([*args, "--years", "2000-2010"]) == 0
+    assert _one_line(capsys) == (
+        "warning: table 'by_origin' is empty: no application of the data set has a filing "
+        f"year (their priority years run {first}-{last})"
+    )
+    assert len(pd.read_csv(out)) == 0
+    assert main([*args, "--years", "2000-2010", "--year-basis", "priority"]) == 0
+    assert capsys.readouterr().err == ""
+    assert len(pd.read_csv(out)) > 0
+
+
+def test_the_warning_comes_from_the_package(esp_tables: PatentTables) -> None:
+    with pytest.warns(
+        DataWarning,
+        match=r"^table 'resident' is empty: no application has a priority year in 1700-1800",
+    ):
+        table = compute_table("resident", esp_tables, year="priority", years=(1700, 1800))
+    assert table.num_rows == 0

@@ -3,6 +3,7 @@ labels every table takes, and the atomic table writer."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +14,10 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from .._identity import canonical
-from ..errors import InputError, SpecError
+from ..errors import DataWarning, InputError, SpecError
 from ..io.writers import write_frame
 from . import enterprise, measures, queries
-from .facts import TABLE_FACTS, release_cache, with_cache
+from .facts import TABLE_FACTS, release_cache, with_cache, year_column
 from .queries import DEFAULT_FRACTIONAL, DEFAULT_UNKNOWN_INVENTORS, PatentTables, YearBasis
 from .schema import is_country_code
 
@@ -188,9 +189,53 @@ def compute_table(name: str, t: PatentTables, **options: Any) -> pa.Table:
     """
     cached = with_cache(t, TABLE_FACTS.get(name, ()))
     try:
-        return build_table(name, cached, **options).to_pyarrow()
+        table = build_table(name, cached, **options).to_pyarrow()
     finally:
         release_cache(cached)
+    years = options.get("years")
+    if table.num_rows == 0 and years is not None:
+        _warn_no_year_in_range(name, t, options.get("year", "filing"), years)
+    return table
+
+
+def _warn_no_year_in_range(
+    name: str, t: PatentTables, year: YearBasis, years: tuple[int, int]
+) -> None:
+    """Warn (:class:`.DataWarning`) when table ``name`` came out empty because no
+    application of the data set has a ``year``-basis year in ``years``; say which years it
+    has. One small query, run only for an empty table; an empty table for another reason
+    (the filters) is not this warning's business."""
+    lo, hi = years
+    a = t.applications
+    ycol = year_column(year)
+    other = "priority" if year == "filing" else "filing"
+    row = (
+        a.aggregate(
+            in_range=a[ycol].between(lo, hi).cast("int64").sum(),
+            first=a[ycol].min(),
+            last=a[ycol].max(),
+            other_first=a[f"{other}_year"].min(),
+            other_last=a[f"{other}_year"].max(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    if row["in_range"]:
+        return
+    if row["first"] is None:
+        why = f"no application of the data set has a {year} year"
+        if row["other_first"] is not None:
+            why += f" (their {other} years run {row['other_first']}-{row['other_last']})"
+    else:
+        why = (
+            f"no application has a {year} year in {lo}-{hi} "
+            f"(the data set's {year} years run {row['first']}-{row['last']})"
+        )
+    warnings.warn(
+        f"table {name!r} is empty: {why}",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def _labelled(expr: ir.Table, dataset: object) -> ir.Table:
