@@ -13,9 +13,9 @@ import pytest
 
 from innovindex.cli import main
 from innovindex.dbfile import connect_store
-from innovindex.errors import DataWarning
+from innovindex.errors import DataWarning, SpecError
 from innovindex.patents.queries import PatentTables
-from innovindex.patents.tables import TABLES, compute_table
+from innovindex.patents.tables import TABLES, build_table, compute_table
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +184,70 @@ def test_the_warning_comes_from_the_package(esp_tables: PatentTables) -> None:
     ):
         table = compute_table("resident", esp_tables, year="priority", years=(1700, 1800))
     assert table.num_rows == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "option", "message"),
+    [
+        ("by_office", ["--fractional", "symbols"], "--fractional applies to the field tables"),
+        # the default given explicitly is still a mistake on a table without field counts
+        ("by_origin", ["--fractional", "fields"], "--fractional applies to the field tables"),
+        ("top_applicants", ["--fractional", "symbols"], "--fractional applies to the field"),
+        ("by_office", ["--unknown-inventors", "ignore"], "--unknown-inventors applies to the"),
+        ("by_field", ["--unknown-inventors", "share"], "--unknown-inventors applies to the"),
+        ("by_office", ["--key-fields", "4"], "key fields apply to the self_reliance table only"),
+    ],
+)
+def test_an_option_for_another_table_is_refused_in_one_line(
+    esp_store: Path,
+    concordance_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    option: list[str],
+    message: str,
+) -> None:
+    out = tmp_path / "t.csv"
+    args = ["patents", "table", table, "--db", str(esp_store), "--out", str(out)]
+    assert main([*args, "--concordance", str(concordance_path), *option]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"error: {message}"), line
+    assert repr(table) in line or "key fields" in message
+    assert not out.exists()
+
+
+def test_the_conventions_are_taken_by_their_tables(
+    esp_store: Path, concordance_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def rows(table: str, *option: str) -> pd.DataFrame:
+        out = tmp_path / f"{table}{len(option)}.csv"
+        args = ["patents", "table", table, "--db", str(esp_store), "--out", str(out)]
+        assert main([*args, "--concordance", str(concordance_path), *option]) == 0
+        assert capsys.readouterr().err == ""
+        return pd.read_csv(out)
+
+    def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+        # fractional sums may differ in the last bit (parallel addition order)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+    default, symbols = rows("by_field"), rows("by_field", "--fractional", "symbols")
+    assert not default.equals(symbols)  # the option changed the counts
+    same(rows("by_field", "--fractional", "fields"), default)
+    # the sample's inventors all have a known residence, so share and ignore agree on it
+    # (test_patents_espacenet checks the two conventions against pandas)
+    share = rows("inventor_fractional")
+    same(rows("inventor_fractional", "--unknown-inventors", "ignore"), share)
+    same(rows("inventor_fractional", "--unknown-inventors", "share"), share)
+
+
+def test_the_api_refuses_a_convention_for_another_table(esp_tables: PatentTables) -> None:
+    with pytest.raises(
+        SpecError,
+        match=r"^--fractional applies to the field tables \(by_field, rta, self_reliance\) only; table 'by_office' has no field counts$",
+    ):
+        build_table("by_office", esp_tables, fractional="fields")
+    with pytest.raises(
+        SpecError,
+        match=r"^--unknown-inventors applies to the inventor_fractional table only; table 'rta' has no inventor counts$",
+    ):
+        build_table("rta", esp_tables, unknown_inventors="share")

@@ -107,8 +107,8 @@ def build_table(
     growth: bool = False,
     shares: bool = False,
     key_fields: Sequence[int] | None = None,
-    fractional: str = DEFAULT_FRACTIONAL,
-    unknown_inventors: str = DEFAULT_UNKNOWN_INVENTORS,
+    fractional: str | None = None,
+    unknown_inventors: str | None = None,
     office: Sequence[str] = (),
     origin: Sequence[str] = (),
     country: Sequence[str] = (),
@@ -117,8 +117,10 @@ def build_table(
 
     ``growth`` / ``shares`` add the columns of :func:`.measures.growth` /
     :func:`.measures.shares` on the table's main count. ``fractional`` (by_field, rta,
-    self_reliance) and ``unknown_inventors`` (inventor_fractional) choose the counting
-    convention.
+    self_reliance; default ``"fields"``) and ``unknown_inventors`` (inventor_fractional;
+    default ``"share"``) choose the counting convention; given for another table, they are
+    refused (None = not given), like ``key_fields`` (self_reliance only): a convention that
+    would silently change nothing is a mistake worth one line.
 
     ``office``, ``origin`` and ``country`` filter the table. A filter keeps the rows whose
     column of that name is in the list when the table has that column (``country``: the
@@ -136,6 +138,20 @@ def build_table(
     bad = [b for b in by if b not in allowed]
     if bad:
         raise SpecError(f"table {name!r} cannot be broken down by {bad}; allowed: {list(allowed)}")
+    if fractional is not None and name not in NEEDS_CONCORDANCE:
+        raise SpecError(
+            f"--fractional applies to the field tables ({', '.join(sorted(NEEDS_CONCORDANCE))}) "
+            f"only; table {name!r} has no field counts"
+        )
+    if unknown_inventors is not None and name != "inventor_fractional":
+        raise SpecError(
+            "--unknown-inventors applies to the inventor_fractional table only; "
+            f"table {name!r} has no inventor counts"
+        )
+    fractional = DEFAULT_FRACTIONAL if fractional is None else fractional
+    unknown_inventors = (
+        DEFAULT_UNKNOWN_INVENTORS if unknown_inventors is None else unknown_inventors
+    )
     queries.frac_column(fractional)
     queries.inventor_column(unknown_inventors)
     kwargs: dict[str, Any] = {"year": year, "years": years}
