@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -76,3 +77,60 @@ def test_the_file_follows_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_folder_path_through_a_file_names_the_file_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "somefile.txt").write_text("mine\n")
+    target = tmp_path / "somefile.txt" / "sub" / "x.csv"
+    with pytest.raises(OSError) as info:
+        write_frame(FRAME, target)
+    assert info.value.filename == str(target)
+    assert str(info.value.strerror) == (
+        f"cannot write the file: {tmp_path / 'somefile.txt'} is a file, not a folder"
+    )
+    assert (tmp_path / "somefile.txt").read_text() == "mine\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["somefile.txt"]
+
+
+def _read_only_file_system(*args: object, **kwargs: object) -> tuple[int, str]:
+    """What ``tempfile.mkstemp`` raises in a folder of a read-only file system (which
+    tests cannot mount, and root ignores folder permissions): EROFS naming its temporary
+    file."""
+    folder, prefix = str(kwargs["dir"]), str(kwargs["prefix"])
+    raise OSError(errno.EROFS, os.strerror(errno.EROFS), f"{folder}/{prefix}k2j4x9q1.tmp")
+
+
+def test_a_read_only_folder_names_the_file_asked_for_not_the_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tempfile.mkstemp", _read_only_file_system)
+    target = tmp_path / "x.csv"
+    with pytest.raises(OSError) as info:
+        write_frame(FRAME, target)
+    assert info.value.errno == errno.EROFS
+    assert info.value.filename == str(target)
+    assert info.value.strerror == "cannot write the file: Read-only file system"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_rename_names_the_file_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", src, None, dst)
+
+    monkeypatch.setattr("os.replace", refuse)
+    target = tmp_path / "x.parquet"
+    with pytest.raises(PermissionError) as info:
+        write_frame(FRAME, target)
+    assert info.value.filename == str(target)
+    assert info.value.strerror == "cannot write the file: Permission denied"
+    assert list(tmp_path.iterdir()) == []  # the temporary file is gone too
+
+
+def test_a_name_that_nearly_fills_the_file_name_limit_is_written(tmp_path: Path) -> None:
+    # the temporary name adds ~14 characters to the name: it must still fit in 255
+    target = tmp_path / ("n" * 247 + ".csv")
+    assert len(target.name) == 251
+    pd.testing.assert_frame_equal(pd.read_csv(write_frame(FRAME, target)), FRAME)
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

@@ -46,3 +46,20 @@ def test_serve_refuses_a_wrong_audit_folder_before_starting(
 ) -> None:
     rc = main(["serve", "--db", str(demo_store[0]), "--audit", str(tmp_path), "--port", "1"])
     assert rc == 2 and "rank_stats" in _one_line(capsys)
+
+
+@pytest.mark.parametrize(("command", "name"), [("report", "r.html"), ("export", "run.xlsx")])
+def test_an_unwritable_out_names_the_out_file_not_a_temporary_one(
+    demo_store: tuple[Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    name: str,
+) -> None:
+    # a folder path through a file: as portable as a read-only folder (root ignores
+    # folder permissions) and it fails where the temporary file is created
+    (tmp_path / "somefile.txt").write_text("mine\n")
+    out = tmp_path / "somefile.txt" / name
+    assert main([command, "--db", str(demo_store[0]), "--out", str(out)]) == 2
+    assert _one_line(capsys) == f"error: {out}: cannot write the file: Not a directory"
+    assert [p.name for p in tmp_path.iterdir()] == ["somefile.txt"]

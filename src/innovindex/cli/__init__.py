@@ -74,10 +74,42 @@ def _error(text: str) -> int:
     return 2
 
 
+#: Exit status of a command stopped by Ctrl-C (SIGINT), as shells report it (128 + 2).
+INTERRUPTED = 130
+
+
+def interrupted() -> int:
+    """Say that the command was stopped by Ctrl-C; return :data:`INTERRUPTED`.
+
+    The outputs are written atomically, so an interrupted command leaves them (and the
+    store) as they were.
+    """
+    typer.echo("interrupted (Ctrl-C)", err=True)
+    return INTERRUPTED
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB's report of a Ctrl-C during a query.
+
+    The DuckDB Python client checks for signals while a query runs and, on SIGINT, raises a
+    plain ``RuntimeError("Query interrupted")`` instead of :class:`KeyboardInterrupt`
+    (``duckdb.InterruptException`` when the query was interrupted through the connection).
+    """
+    if type(exc) is RuntimeError and str(exc).strip() == "Query interrupted":
+        return True
+    kind = type(exc)
+    return kind.__name__ == "InterruptException" and kind.__module__.split(".")[0] in (
+        "duckdb",
+        "_duckdb",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``innovindex`` script; returns the process exit status."""
     try:
         result = app(args=argv, standalone_mode=False, prog_name="innovindex")
+    except KeyboardInterrupt:  # Ctrl-C before Typer runs the command (Typer catches the rest)
+        return interrupted()
     except InnovindexError as exc:
         return _error(str(exc))
     except OSError as exc:  # e.g. an unwritable output folder: still one line, exit 2
@@ -94,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         kind = "out of memory" if isinstance(exc, MemoryError) else "input nested too deeply"
         return _error(f"{kind}; the input is too large or too deep to process")
     except Exception as exc:
+        if _is_interrupt(exc):
+            return interrupted()
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
             # Last line of defence for the store: DuckDB errors not turned into InputError.
@@ -109,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 1
+    if result == INTERRUPTED:
+        # Typer turns a KeyboardInterrupt during the command into exit status 130, silently
+        return interrupted()
     return int(result) if isinstance(result, int) else 0
 
 

@@ -108,11 +108,21 @@ def _table(
         str | None, typer.Option("--country", help="Countries (the table's country column).")
     ] = None,
     fractional: Annotated[
-        str, typer.Option("--fractional", help="Field shares: fields (WIPO) or symbols.")
-    ] = "fields",
+        str | None,
+        typer.Option(
+            "--fractional",
+            help="by_field, rta, self_reliance: field shares by fields (WIPO, the default) "
+            "or symbols.",
+        ),
+    ] = None,
     unknown_inventors: Annotated[
-        str, typer.Option("--unknown-inventors", help="share or ignore.")
-    ] = "share",
+        str | None,
+        typer.Option(
+            "--unknown-inventors",
+            help="inventor_fractional: share (the default) or ignore inventors of unknown "
+            "residence.",
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
     db: Annotated[Path, typer.Option("--db", help="Project store (DuckDB file).")] = DEFAULT_DB,
     parquet: Annotated[

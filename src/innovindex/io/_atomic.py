@@ -40,20 +40,51 @@ def umask() -> int:
     return old
 
 
+#: Longest file name most file systems take (NAME_MAX on Linux and macOS).
+_NAME_MAX = 255
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
     """Yield a temporary file beside ``path``; when the block succeeds it replaces ``path``.
 
     The temporary file gets the mode a new file would get (``0o666`` less the umask), not
     mkstemp's ``0o600``. On any exception it is removed and ``path`` is left untouched.
+
+    The temporary file is innovindex's business, not the user's: an :class:`OSError` about
+    it (a read-only or full file system, a missing folder, a failed rename) is raised again
+    naming ``path``, as ``cannot write the file: <reason>`` with the same ``errno``.
     """
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # ".<name>.<8 random>.tmp" must fit in a file name even when <name> nearly fills one
+    stem = path.name[: _NAME_MAX - 16]
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _about(exc, path, None) from None
     os.close(fd)
     tmp = Path(name)
     try:
         os.chmod(tmp, 0o666 & ~umask())
         yield tmp
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if _names(exc, tmp):
+            raise _about(exc, path, tmp) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _names(exc: OSError, tmp: Path) -> bool:
+    """Whether ``exc`` is about the temporary file (by its file name or in its text)."""
+    return str(tmp) in (exc.filename, exc.filename2) or str(tmp) in str(exc)
+
+
+def _about(exc: OSError, path: Path, tmp: Path | None) -> OSError:
+    """``exc`` told about ``path`` (the file the user asked for) instead of the temporary file."""
+    reason = exc.strerror or str(exc)
+    if tmp is not None:
+        reason = reason.replace(str(tmp), str(path))
+    return OSError(exc.errno, f"cannot write the file: {reason}", str(path))

@@ -350,6 +350,9 @@ def write_frame(frame: pd.DataFrame | pa.Table, path: str | Path, *, label: str 
     ------
     InputError
         When the suffix is not a table format, or ``path`` is a folder.
+    OSError
+        When the file or its folder cannot be written (read-only or full file system, a
+        file in the way of the folder): ``cannot write the file: <reason>``, naming ``path``.
     """
     p = Path(path)
     fmt = FRAME_SUFFIXES.get(p.suffix.lower())
@@ -362,14 +365,30 @@ def write_frame(frame: pd.DataFrame | pa.Table, path: str | Path, *, label: str 
     if p.is_dir():
         raise InputError(f"{name} must be a file, not a folder", file=p)
     created = _missing_parents(p)
-    p.parent.mkdir(parents=True, exist_ok=True)
     try:
+        _make_parent(p)
         with atomic_file(p) as tmp:
             _write_one(frame, tmp, fmt)
     except BaseException:
         _remove_created(created)
         raise
     return p
+
+
+def _make_parent(path: Path) -> None:
+    """Create the folder of ``path``; a failure is an :class:`OSError` naming ``path`` (the
+    file the user asked for), like :func:`._atomic.atomic_file`'s."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # mkdir says "File exists" when a part of the folder path is a file: say which
+        blocker = next((q for q in path.parents if q.exists() and not q.is_dir()), None)
+        reason = (
+            f"{blocker} is a file, not a folder"
+            if blocker is not None
+            else f"cannot create its folder: {exc.strerror or exc}"
+        )
+        raise OSError(exc.errno, f"cannot write the file: {reason}", str(path)) from None
 
 
 def _write_one(frame: pd.DataFrame | pa.Table, tmp: Path, fmt: str) -> None:

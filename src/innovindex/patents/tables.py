@@ -3,6 +3,7 @@ labels every table takes, and the atomic table writer."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +14,10 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from .._identity import canonical
-from ..errors import InputError, SpecError
+from ..errors import DataWarning, InputError, SpecError
 from ..io.writers import write_frame
 from . import enterprise, measures, queries
-from .facts import TABLE_FACTS, release_cache, with_cache
+from .facts import TABLE_FACTS, release_cache, with_cache, year_column
 from .queries import DEFAULT_FRACTIONAL, DEFAULT_UNKNOWN_INVENTORS, PatentTables, YearBasis
 from .schema import is_country_code
 
@@ -106,8 +107,8 @@ def build_table(
     growth: bool = False,
     shares: bool = False,
     key_fields: Sequence[int] | None = None,
-    fractional: str = DEFAULT_FRACTIONAL,
-    unknown_inventors: str = DEFAULT_UNKNOWN_INVENTORS,
+    fractional: str | None = None,
+    unknown_inventors: str | None = None,
     office: Sequence[str] = (),
     origin: Sequence[str] = (),
     country: Sequence[str] = (),
@@ -116,8 +117,10 @@ def build_table(
 
     ``growth`` / ``shares`` add the columns of :func:`.measures.growth` /
     :func:`.measures.shares` on the table's main count. ``fractional`` (by_field, rta,
-    self_reliance) and ``unknown_inventors`` (inventor_fractional) choose the counting
-    convention.
+    self_reliance; default ``"fields"``) and ``unknown_inventors`` (inventor_fractional;
+    default ``"share"``) choose the counting convention; given for another table, they are
+    refused (None = not given), like ``key_fields`` (self_reliance only): a convention that
+    would silently change nothing is a mistake worth one line.
 
     ``office``, ``origin`` and ``country`` filter the table. A filter keeps the rows whose
     column of that name is in the list when the table has that column (``country``: the
@@ -135,6 +138,20 @@ def build_table(
     bad = [b for b in by if b not in allowed]
     if bad:
         raise SpecError(f"table {name!r} cannot be broken down by {bad}; allowed: {list(allowed)}")
+    if fractional is not None and name not in NEEDS_CONCORDANCE:
+        raise SpecError(
+            f"--fractional applies to the field tables ({', '.join(sorted(NEEDS_CONCORDANCE))}) "
+            f"only; table {name!r} has no field counts"
+        )
+    if unknown_inventors is not None and name != "inventor_fractional":
+        raise SpecError(
+            "--unknown-inventors applies to the inventor_fractional table only; "
+            f"table {name!r} has no inventor counts"
+        )
+    fractional = DEFAULT_FRACTIONAL if fractional is None else fractional
+    unknown_inventors = (
+        DEFAULT_UNKNOWN_INVENTORS if unknown_inventors is None else unknown_inventors
+    )
     queries.frac_column(fractional)
     queries.inventor_column(unknown_inventors)
     kwargs: dict[str, Any] = {"year": year, "years": years}
@@ -188,9 +205,53 @@ def compute_table(name: str, t: PatentTables, **options: Any) -> pa.Table:
     """
     cached = with_cache(t, TABLE_FACTS.get(name, ()))
     try:
-        return build_table(name, cached, **options).to_pyarrow()
+        table = build_table(name, cached, **options).to_pyarrow()
     finally:
         release_cache(cached)
+    years = options.get("years")
+    if table.num_rows == 0 and years is not None:
+        _warn_no_year_in_range(name, t, options.get("year", "filing"), years)
+    return table
+
+
+def _warn_no_year_in_range(
+    name: str, t: PatentTables, year: YearBasis, years: tuple[int, int]
+) -> None:
+    """Warn (:class:`.DataWarning`) when table ``name`` came out empty because no
+    application of the data set has a ``year``-basis year in ``years``; say which years it
+    has. One small query, run only for an empty table; an empty table for another reason
+    (the filters) is not this warning's business."""
+    lo, hi = years
+    a = t.applications
+    ycol = year_column(year)
+    other = "priority" if year == "filing" else "filing"
+    row = (
+        a.aggregate(
+            in_range=a[ycol].between(lo, hi).cast("int64").sum(),
+            first=a[ycol].min(),
+            last=a[ycol].max(),
+            other_first=a[f"{other}_year"].min(),
+            other_last=a[f"{other}_year"].max(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    if row["in_range"]:
+        return
+    if row["first"] is None:
+        why = f"no application of the data set has a {year} year"
+        if row["other_first"] is not None:
+            why += f" (their {other} years run {row['other_first']}-{row['other_last']})"
+    else:
+        why = (
+            f"no application has a {year} year in {lo}-{hi} "
+            f"(the data set's {year} years run {row['first']}-{row['last']})"
+        )
+    warnings.warn(
+        f"table {name!r} is empty: {why}",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def _labelled(expr: ir.Table, dataset: object) -> ir.Table:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..io._atomic import atomic_file
 from . import charts
 from ._text import cell_text
 from .data import RunData
@@ -66,12 +67,8 @@ def write_report(
         data = attach_audit(data, audit)
     text = render_report(data)
     out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
+    with atomic_file(out) as tmp:  # a failure names ``out``, never the temporary file
         tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
 
 

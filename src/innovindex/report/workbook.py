@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..dbfile import connect_store
+from ..io._atomic import atomic_file
 from .data import RunData, clean
 from .reader import StoreReader
 
@@ -43,27 +44,29 @@ def write_workbook(
         from .audit import attach_audit
 
         data = attach_audit(data, audit)
-    wb = Workbook(write_only=True)
-    _cover(wb, data)
-    _sheet(wb, "Scores", _wide(data, "score"), {"*": _SCORE}, freeze=3)
-    _sheet(wb, "Ranks", _wide(data, "rank"), {"*": _RANK}, freeze=3)
-    for stage in ("raw", "treated", "normalised"):
-        if len(data.indicators) and stage in data.indicators.columns:
-            _sheet(wb, f"Indicators {stage}", _indicators(data, stage), {"*": "0.000"}, freeze=2)
-    _sheet(wb, "Statistics", _statistics(data), {"*": _SCORE, "n": "0", "time": "0"}, freeze=2)
-    if data.uncertainty is not None:
-        _sheet(wb, "Uncertainty", data.uncertainty, {"*": "0.0"}, freeze=1)
-    _sheet(wb, "Profiles", _profiles(data), {"score": _SCORE, "rank": _RANK}, freeze=2)
-    _sheet(wb, "Framework", data.tree, {"weight": "0.00", "level": "0"}, freeze=1)
-    for table, df in _extra_tables(db, data.run_id).items():
-        _sheet(wb, table.removeprefix("index_").replace("_", " ").capitalize(), df, {}, freeze=1)
     out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
+    # the temporary file first: an unwritable --out fails at once, naming ``out``, before
+    # the sheets are built (and before write-only sheets hold temporary files open)
+    with atomic_file(out) as tmp:
+        wb = Workbook(write_only=True)
+        _cover(wb, data)
+        _sheet(wb, "Scores", _wide(data, "score"), {"*": _SCORE}, freeze=3)
+        _sheet(wb, "Ranks", _wide(data, "rank"), {"*": _RANK}, freeze=3)
+        for stage in ("raw", "treated", "normalised"):
+            if len(data.indicators) and stage in data.indicators.columns:
+                _sheet(
+                    wb, f"Indicators {stage}", _indicators(data, stage), {"*": "0.000"}, freeze=2
+                )
+        _sheet(wb, "Statistics", _statistics(data), {"*": _SCORE, "n": "0", "time": "0"}, freeze=2)
+        if data.uncertainty is not None:
+            _sheet(wb, "Uncertainty", data.uncertainty, {"*": "0.0"}, freeze=1)
+        _sheet(wb, "Profiles", _profiles(data), {"score": _SCORE, "rank": _RANK}, freeze=2)
+        _sheet(wb, "Framework", data.tree, {"weight": "0.00", "level": "0"}, freeze=1)
+        for table, df in _extra_tables(db, data.run_id).items():
+            _sheet(
+                wb, table.removeprefix("index_").replace("_", " ").capitalize(), df, {}, freeze=1
+            )
         wb.save(tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
 
 
