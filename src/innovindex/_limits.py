@@ -166,6 +166,10 @@ MAX_ABS_VALUE = 1e150
 TIME_RANGE = (1, 9999)
 
 
+#: The one wording for an infinite number in an input file (every reader says the same).
+INFINITE_VALUE = "infinite value; expected a finite number"
+
+
 def check_values(df: Any, columns: list[str], source: str) -> None:
     """Refuse indicator or denominator values whose magnitude would overflow the arithmetic
     (one line naming the file, row and column)."""
@@ -199,9 +203,7 @@ def check_value(value: float, *, file: Any, row: int, column: str) -> float:
     from .errors import InputError
 
     if math.isinf(value):
-        raise InputError(
-            "infinite value; expected a finite number", file=file, row=row, column=column
-        )
+        raise InputError(INFINITE_VALUE, file=file, row=row, column=column)
     if abs(value) > MAX_ABS_VALUE:
         raise InputError(_out_of_range(value), file=file, row=row, column=column)
     return value

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._identity import canonical
-from .._limits import check_time, check_values
+from .._limits import INFINITE_VALUE, check_time, check_values
 from ..errors import InputError, shown
 from ..framework import Framework
 from ..stage import Stage
@@ -128,9 +128,7 @@ def check_data(
     block = df[fast].to_numpy(dtype=float)
     if np.isinf(block).any():
         i, j = (int(v[0]) for v in np.nonzero(np.isinf(block)))
-        raise InputError(
-            "infinite value; expected a finite number", file=source, row=i + 2, column=fast[j]
-        )
+        raise InputError(INFINITE_VALUE, file=source, row=i + 2, column=fast[j])
     converted = {c: _numeric(df, c, source) for c in cols if c not in set(fast)}
     df = pd.concat(
         [

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .._identity import canonical
+from .._limits import INFINITE_VALUE
 from ..errors import InputError
 from ..framework import Framework
 from ..framework.codes import match_labels
@@ -76,9 +77,7 @@ def numeric_column(s: pd.Series, *, file: str, column: str) -> pd.Series:
             )
     if np.isinf(out.to_numpy()).any():
         i = int(np.flatnonzero(np.isinf(out.to_numpy()))[0])
-        raise InputError(
-            "infinite value; expected a finite number", file=file, row=i + 2, column=column
-        )
+        raise InputError(INFINITE_VALUE, file=file, row=i + 2, column=column)
     return out
 
 
