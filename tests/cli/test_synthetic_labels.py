@@ -87,3 +87,23 @@ def test_a_real_run_is_not_labelled(tiny, capsys):
         code, text, err = run(view, capsys)
         assert code == 0, err
         assert "SYNTHETIC" not in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["profile", "--db", "{db}", "--run", "latest", "--unit", "S028", "--time", "2024"],
+        ["explain", "--db", "{db}", "--run", "latest", "--unit", "S028", "--from", "2013",
+         "--to", "2024"],
+    ],
+    ids=["profile", "explain"],
+)  # fmt: skip
+def test_rows_written_from_the_demo_run_say_synthetic(demo, capsys, tmp_path, argv):
+    import pandas as pd
+
+    out, db = demo
+    target = tmp_path / "rows.csv"
+    code, _, err = run([*(a.format(out=out, db=db) for a in argv), "--out", target], capsys)
+    assert code == 0, err
+    rows = pd.read_csv(target)
+    assert rows.columns[0] == "synthetic" and len(rows) > 0 and rows["synthetic"].all()

@@ -33,10 +33,15 @@ results_app = typer.Typer(
 )
 
 
-def write_rows(frame: pd.DataFrame, out: Path) -> None:
-    """Write tidy rows to ``--out`` in the format its suffix names, atomically."""
+def write_rows(frame: pd.DataFrame, out: Path, *, db: Path, run: str) -> None:
+    """Write tidy rows to ``--out`` in the format its suffix names, atomically; rows of a
+    synthetic (demo) run start with a ``synthetic`` column, as patent tables do."""
     from ..io.writers import write_frame
+    from ..monitor.runs import is_synthetic
 
+    if is_synthetic(db, run):
+        frame = frame.copy()
+        frame.insert(0, "synthetic", True)
     write_frame(frame, out, label="--out")
 
 
@@ -146,7 +151,7 @@ def explain_cmd(
 
     e = explain(db, unit, from_, to, run=run, code=code)
     if out is not None:
-        write_rows(e.contributions, out)
+        write_rows(e.contributions, out, db=db, run=run)
     s = e.summary.iloc[0]
     console = Console()
     synthetic_label(console, db, run)
@@ -209,7 +214,7 @@ def profile_cmd(
 
     prof = profile(db, unit, run=run, time=time)
     if out is not None:
-        write_rows(prof, out)
+        write_rows(prof, out, db=db, run=run)
     shown = prof if level is None else prof[prof["level"] == level]
     if time is None and level is None:  # many years: the aggregates only on the terminal
         shown = prof[prof["level"] > 1]
