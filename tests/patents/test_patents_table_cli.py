@@ -251,3 +251,23 @@ def test_the_api_refuses_a_convention_for_another_table(esp_tables: PatentTables
         match=r"^--unknown-inventors applies to the inventor_fractional table only; table 'rta' has no inventor counts$",
     ):
         build_table("rta", esp_tables, unknown_inventors="share")
+
+
+def test_replace_says_what_it_removed(
+    tmp_path: Path, espacenet_files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "r.duckdb"
+    first = ["patents", "import", "--format", "espacenet", str(espacenet_files[0]), "--db", str(db)]
+    assert main([*first, "--dataset", "x"]) == 0
+    assert "replaced" not in capsys.readouterr().out
+    con = connect_store(db, read_only=True)
+    try:
+        before = con.execute(
+            "SELECT count(*) FROM patent_applications WHERE dataset = 'x'"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    again = ["patents", "import", "--format", "espacenet", str(espacenet_files[1])]
+    assert main([*again, "--db", str(db), "--dataset", "x", "--replace"]) == 0
+    out = capsys.readouterr().out
+    assert f"replaced data set 'x': its {before} earlier application(s)" in out

@@ -77,6 +77,11 @@ def _import(
     more = len(result.issues) - show + result.unlisted_issues
     if more > 0:
         typer.echo(f"  ... and {more} more issue(s)")
+    if result.replaced is not None:
+        typer.echo(
+            f"replaced data set {result.dataset!r}: its {result.replaced} earlier application(s) "
+            "and their records were removed"
+        )
     typer.echo(
         f"store data set {result.dataset!r}: " + ", ".join(f"{k}={v}" for k, v in counts.items())
     )

@@ -345,6 +345,11 @@ def _write(
             con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE_NAMES[key]} ({cols})")
         con.execute(_DATASETS_DDL)
         if replace:
+            result.replaced = int(
+                con.execute(
+                    f"SELECT count(*) FROM {TABLE_NAMES['applications']} WHERE dataset = ?", [name]
+                ).fetchall()[0][0]
+            )
             for key in _DDL:
                 con.execute(f"DELETE FROM {TABLE_NAMES[key]} WHERE dataset = ?", [name])
             con.execute(f"DELETE FROM {DATASETS_TABLE} WHERE dataset = ?", [name])

@@ -71,6 +71,9 @@ class ImportResult:
     owner: object = field(default=None, repr=False, compare=False)  # keeps parquet_dir alive
     synthetic: bool = False  # records made by innovindex.patents.synthetic (demo/benchmark data)
     dataset: str | None = None  # the store's data set it went into (set by the store)
+    replaced: int | None = (
+        None  # --replace: applications the data set held before (set by the store)
+    )
 
     def table(self, name: str) -> pa.Table:
         """Canonical table ``name`` (``applications``, ``classifications``, ``parties``)."""
