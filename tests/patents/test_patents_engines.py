@@ -14,9 +14,9 @@ import pyarrow as pa
 import pytest
 
 from innovindex.patents.backends import connect, open_tables
+from innovindex.patents.datasets import Dataset
 from innovindex.patents.importers import run_import
 from innovindex.patents.queries import release_cache, with_cache
-from innovindex.patents.store import Dataset
 from innovindex.patents.synthetic import generate_patstat
 from innovindex.patents.tables import TABLES, build_table
 

@@ -22,7 +22,7 @@ def _dataset(name: str | None) -> str | None:
     """``--dataset`` checked as ``patents table`` checks it (None: the store's only one)."""
     if name is None:
         return None
-    from ..patents.store import check_dataset_name
+    from ..patents.datasets import check_dataset_name
 
     return check_dataset_name(name)
 

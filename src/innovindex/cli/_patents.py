@@ -196,7 +196,7 @@ def _table(
         inputs = ("applications", "classifications", "parties", *SIDE_TABLES)
         protect += [parquet / f"{n}.parquet" for n in inputs] + [parquet / SUMMARY_FILE]
     if dataset is not None:
-        from ..patents.store import check_dataset_name
+        from ..patents.datasets import check_dataset_name
 
         dataset = check_dataset_name(dataset)
     # a given --concordance is always used: top_applicants and self_reliance_firms need it

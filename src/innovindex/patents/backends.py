@@ -24,10 +24,10 @@ import ibis
 import pyarrow as pa
 
 from ..errors import InputError, SpecError
+from .datasets import Dataset
 from .export import SIDE_TABLES
 from .queries import PatentTables
 from .schema import SCHEMAS, TABLE_NAMES
-from .store import Dataset
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -85,7 +85,7 @@ def connect(
     """
     if engine == "duckdb":
         if db is not None:  # the store opens only through innovindex.dbfile (refuses :memory:)
-            from .store import open_read
+            from .datasets import open_read
 
             return _quiet(ibis.duckdb.from_connection(open_read(db)))
         return _quiet(ibis.duckdb.connect(":memory:"))
@@ -308,8 +308,8 @@ def session(
     ``dataset`` and ``synthetic`` columns).
     """
     from ..dbfile import clean_stale_temp, operation_temp_dir
+    from .datasets import list_datasets, open_read
     from .export import export_parquet
-    from .store import list_datasets, open_read
 
     if engine not in ENGINES:
         raise SpecError(f"unknown engine {engine!r}; expected one of {list(ENGINES)}")

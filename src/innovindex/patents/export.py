@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InputError
+from .datasets import has_patent_tables, list_datasets, open_read, table_names
 from .schema import SCHEMAS, SIDE_TABLES, TABLE_NAMES
-from .store import _check_layout, _sql_text, _tables, list_datasets, open_read
+from .store import _sql_text
 from .summary import SUMMARY_FILE, SUMMARY_TABLE
 
 __all__ = ["SIDE_TABLES", "export_parquet"]
@@ -33,7 +34,7 @@ def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None =
     out = Path(out_dir)
     con = open_read(db)
     try:
-        if not _check_layout(con, db):
+        if not has_patent_tables(con, db):
             raise InputError("the store has no patent tables; import data first", file=db)
         known = {d.name: d for d in list_datasets(con, db)}
         if dataset is None and len(known) > 1:
@@ -63,13 +64,13 @@ def export_parquet(db: str | Path, out_dir: str | Path, *, dataset: str | None =
             con.execute(
                 f"COPY (SELECT {cols} FROM {TABLE_NAMES[name]}{where}) TO {target} (FORMAT parquet{meta})"
             )
-        if SUMMARY_TABLE in _tables(con):  # derived on import (summary.py): saves a pass
+        if SUMMARY_TABLE in table_names(con):  # derived on import (summary.py): saves a pass
             target = _sql_text(str(out / SUMMARY_FILE))
             con.execute(
                 f"COPY (SELECT * EXCLUDE (dataset) RENAME (appln_key AS appln_id) FROM {SUMMARY_TABLE}{where}) "
                 f"TO {target} (FORMAT parquet{meta})"
             )
-        present = _tables(con)
+        present = table_names(con)
         for side in SIDE_TABLES:
             if side in present:
                 _export_side_table(con, side, out, dataset)

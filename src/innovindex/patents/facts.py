@@ -79,7 +79,7 @@ class PatentTables:
     ``concordance`` is None when no IPC concordance was given: office, origin, resident,
     inventor and concentration tables do not need it. ``where`` restricts every fact to
     some values of ``office`` or ``origin`` (``(column, values)`` pairs). ``dataset``
-    labels the tables built from these tables (:class:`.store.Dataset`), or is None.
+    labels the tables built from these tables (:class:`.datasets.Dataset`), or is None.
     """
 
     applications: ir.Table

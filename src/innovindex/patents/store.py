@@ -18,131 +18,38 @@ import contextlib
 import errno
 import fcntl
 import os
-import re
 import shutil
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .._identity import canonical
 from ..dbfile import check_store_path, connect_store, lock_timeout, notice, operation_temp_dir
-from ..errors import DataWarning, InputError, SpecError
+from ..errors import DataWarning, InputError
+from .datasets import (
+    DATASETS_DDL,
+    DATASETS_TABLE,
+    Dataset,
+    check_dataset_name,
+    default_dataset_name,
+    list_datasets,
+    table_names,
+)
 from .importers import ImportResult
 from .schema import SCHEMAS, SIDE_TABLES, TABLE_NAMES, conform
 from .summary import drop_dataset, write_summary
 
-__all__ = [
-    "Dataset",
-    "DATASETS_TABLE",
-    "default_dataset_name",
-    "import_files",
-    "list_datasets",
-    "open_read",
-    "store_counts",
-    "write_import",
-]
+__all__ = ["import_files", "store_counts", "write_import"]
 
 _MEMORY_LIMIT = "2GB"
-DATASETS_TABLE = "patent_datasets"
 _DDL = {
     "applications": "appln_key BIGINT, dataset VARCHAR, appln_id VARCHAR, office VARCHAR, filing_date DATE, "
     "filing_year INTEGER, priority_year INTEGER, kind VARCHAR, family_id VARCHAR, granted BOOLEAN",
     "classifications": "appln_key BIGINT, dataset VARCHAR, ipc VARCHAR, position INTEGER",
     "parties": "appln_key BIGINT, dataset VARCHAR, role VARCHAR, sequence INTEGER, country VARCHAR, name VARCHAR",
 }
-_DATASETS_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {DATASETS_TABLE} (dataset VARCHAR, format VARCHAR, synthetic BOOLEAN, "
-    "applications BIGINT, files VARCHAR, imported_at TIMESTAMP)"
-)
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """One data set of the store: its name, source format, size and whether it is synthetic."""
-
-    name: str
-    format: str
-    synthetic: bool
-    applications: int
-
-
-def check_dataset_name(name: str) -> str:
-    """``name`` (canonical form) if it is a valid data set name, else :class:`SpecError`."""
-    n = canonical(name)
-    if not _NAME.fullmatch(n):
-        raise SpecError(
-            f"--dataset must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit); got {name!r}"
-        )
-    return n
-
-
-def default_dataset_name(files: Sequence[str | Path], fmt: str) -> str:
-    """The data set name an import gets without ``--dataset``: from the file names.
-
-    One file: its stem. Several: their common stem prefix (trailing digits and separators
-    dropped) when it has at least 3 characters and is not a bare table prefix, else the
-    name of their folder. Characters outside ``A-Za-z0-9._-`` become ``_``.
-    """
-    paths = [Path(f) for f in files]
-    if not paths:
-        return fmt
-    stems = [p.name.split(".")[0] for p in paths]
-    if len(stems) == 1:
-        base = stems[0]
-    else:
-        base = os.path.commonprefix(stems).rstrip("0123456789_-. ")
-        if len(base) < 3 or base.lower() in ("tls", "g_", "publications"):
-            base = paths[0].absolute().parent.name
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", canonical(base)).strip("._-")[:64]
-    return clean if clean and _NAME.fullmatch(clean) else fmt
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-
-
-def _check_layout(con: duckdb.DuckDBPyConnection, db: str | Path) -> bool:
-    """True if the store has patent tables (in the current layout); else False.
-
-    Raises :class:`InputError` for patent tables of an earlier layout (no data sets).
-    """
-    tables = _tables(con)
-    if TABLE_NAMES["applications"] not in tables:
-        return False
-    cols = {
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
-            [TABLE_NAMES["applications"]],
-        ).fetchall()
-    }
-    if "appln_key" not in cols or "dataset" not in cols or DATASETS_TABLE not in tables:
-        raise InputError(
-            "the store's patent tables predate data sets; import the data again into a new store",
-            file=db,
-        )
-    return True
-
-
-def list_datasets(con: duckdb.DuckDBPyConnection, db: str | Path = "store") -> list[Dataset]:
-    """The data sets in the store (empty when it holds no patent data)."""
-    if not _check_layout(con, db):
-        return []
-    rows = con.execute(
-        f"SELECT dataset, format, synthetic, applications FROM {DATASETS_TABLE} ORDER BY dataset"
-    ).fetchall()
-    return [Dataset(str(r[0]), str(r[1]), bool(r[2]), int(r[3])) for r in rows]
-
-
-def open_read(db: str | Path, *, wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the store, waiting for a writer's lock to be released
-    (up to ``wait`` seconds; None = :func:`innovindex.dbfile.lock_timeout`)."""
-    return connect_store(db, read_only=True, lock_timeout=wait)
 
 
 @contextlib.contextmanager
@@ -343,7 +250,7 @@ def _write(
         con.execute("BEGIN TRANSACTION")
         for key, cols in _DDL.items():
             con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE_NAMES[key]} ({cols})")
-        con.execute(_DATASETS_DDL)
+        con.execute(DATASETS_DDL)
         if replace:
             result.replaced = int(
                 con.execute(
@@ -414,7 +321,7 @@ def _write(
 def _drop_side_rows(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     """Remove data set ``name``'s rows from the :data:`.schema.SIDE_TABLES` (derived from
     its records, which this import changes); return the tables that had some."""
-    present = _tables(con)
+    present = table_names(con)
     dropped = []
     for table in SIDE_TABLES:
         if table not in present:
